@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { exitCodeFor, JourneysError } from '../errors.ts';
+import { COMMANDS, type CommandContext } from './commands.ts';
+import { HELP } from './help.ts';
+
+/** Options shared by every command; stack selection mirrors `docker compose`. */
+const OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  profile: { type: 'string', multiple: true },
+  'env-file': { type: 'string', multiple: true },
+  'wait-timeout': { type: 'string' },
+  'keep-on-failure': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  online: { type: 'boolean' },
+  'base-images': { type: 'boolean' },
+  all: { type: 'boolean' },
+  tail: { type: 'string' },
+  follow: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`journeys: ${(error as Error).message}\nRun \`journeys --help\` for usage.\n`);
+    return exitCodeFor('USAGE');
+  }
+  const [name, ...rest] = parsed.positionals;
+  if (!name || parsed.values.help) {
+    process.stdout.write(HELP(name));
+    return name && !(name in COMMANDS) ? exitCodeFor('USAGE') : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`journeys: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    return exitCodeFor('USAGE');
+  }
+  const context: CommandContext = {
+    values: parsed.values,
+    args: rest,
+    log: (line) => process.stderr.write(`[journeys] ${line}\n`),
+    out: (line) => process.stdout.write(`${line}\n`),
+  };
+  try {
+    return await command(context);
+  } catch (error) {
+    if (error instanceof JourneysError) {
+      process.stderr.write(`\n${error.describe()}\n`);
+      return exitCodeFor(error.category);
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+import { JourneysError } from '../errors.ts';
+import { compose, type ComposeTarget } from './compose-target.ts';
+import { docker } from './docker-cli.ts';
+import type { ResolvedConfig } from './resolved-config.ts';
+
+/**
+ * Pulls only images that are missing, before the wait clock starts: a slow registry must not be
+ * mistaken for a slow healthcheck, and an offline machine gets a fix instead of a pull error.
+ */
+export async function pullMissingImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void): Promise<void> {
+  const pulled = Object.entries(config.services).filter(([, service]) => service.image && !service.build);
+  const missing: string[] = [];
+  await Promise.all(
+    pulled.map(async ([name, service]) => {
+      const found = await docker(['image', 'inspect', '--format', '{{.Id}}', service.image!]);
+      if (found.exitCode !== 0) missing.push(name);
+    }),
+  );
+  if (missing.length === 0) return;
+  log(`pulling images for ${missing.join(', ')}`);
+  const result = await compose(target, ['pull', '--quiet', ...missing]);
+  if (result.exitCode !== 0) {
+    throw new JourneysError(
+      'STACK_STARTUP',
+      `Images for ${missing.join(', ')} are not on this machine and could not be pulled.`,
+      `${result.stderr.trim()}\n\nFix: check the image names and your registry login; without a registry, add an offline override (x-journeys.offline) and run \`npx journeys provision\`, or set JOURNEYS_OFFLINE=1.`,
+    );
+  }
+}
+
+/** Builds the services that have a `build:` section (Docker's layer cache keeps repeat builds quick). */
+export async function buildImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const built = Object.entries(config.services).filter(([, service]) => service.build).map(([name]) => name);
+  if (built.length === 0) return;
+  const started = Date.now();
+  log(`building images for ${built.join(', ')}`);
+  const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)} s)`), 10_000);
+  const result = await compose(target, ['build', ...built], { signal }).finally(() => clearInterval(heartbeat));
+  if (result.exitCode !== 0) {
+    const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-40).join('\n');
+    throw new JourneysError('STACK_STARTUP', `Building the images of ${built.join(', ')} failed.`, `${output}\n\nFix: the build error is above; \`docker compose build\` shows the same.`);
+  }
+  log(`images built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
+import type { StackDefinition } from './stack-definition.ts';
+
+export interface LintFinding {
+  rule: 'healthcheck-missing' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
+  file: string;
+  line?: number;
+  service?: string;
+  field: string;
+  message: string;
+  fix: string;
+}
+
+interface SourceFile {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+/**
+ * Checks what makes journeys flaky or unsafe. Decisions are made on the resolved config (what
+ * Compose will really run); the raw files are read only to say *where* to fix it, and for what
+ * resolution erases (short `depends_on` syntax, the `version:` key).
+ */
+export function lintStack(definition: StackDefinition): LintFinding[] {
+  const sources = definition.target.files.map(readSource);
+  const config = definition.config;
+  const findings: LintFinding[] = [];
+  const where = (service: string | undefined, ...field: (string | number)[]) => locate(sources, service ? ['services', service, ...field] : field);
+  const oneShots = oneShotServices(config);
+  const awaited = new Set(Object.values(config.services).flatMap((s) => Object.entries(s.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([name]) => name)));
+
+  for (const source of sources) {
+    if (source.doc.has('version')) {
+      findings.push({ rule: 'version-obsolete', ...at(source, ['version']), field: 'version', message: 'the top-level `version:` key is obsolete and ignored by Compose v2', fix: 'delete the `version:` line' });
+    }
+  }
+  for (const [name, service] of Object.entries(config.services)) {
+    if (!oneShots.has(name) && !hasHealthcheck(service)) {
+      findings.push({ rule: 'healthcheck-missing', ...where(name), service: name, field: 'healthcheck', message: 'long-running service without a healthcheck: "running" is not "ready", journeys would race its start', fix: 'add a healthcheck (test, interval: 1s, retries) that checks the service really serves' });
+    }
+    if (oneShots.has(name) && !awaited.has(name)) {
+      findings.push({ rule: 'one-shot-not-awaited', ...where(name), service: name, field: 'depends_on', message: 'one-shot service (restart: "no") that no service waits for: journeys may start before it finished', fix: `add depends_on: { ${name}: { condition: service_completed_successfully } } to the services that need it` });
+    }
+    for (const [dependency, location] of rawDependsOnWithoutCondition(sources, name)) {
+      findings.push({ rule: 'depends-on-without-condition', ...location, service: name, field: `depends_on.${dependency}`, message: `depends_on ${dependency} without a condition only waits for the container to be created`, fix: `use depends_on: { ${dependency}: { condition: service_healthy } } (or service_completed_successfully for a one-shot)` });
+    }
+    (service.ports ?? []).forEach((port, index) => {
+      const hostIp = port.host_ip ?? '';
+      if (hostIp !== '127.0.0.1' && hostIp !== '::1') {
+        findings.push({ rule: 'port-not-loopback', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on ${hostIp || 'all interfaces'}: anyone on the network can reach the test stack`, fix: `publish it as "127.0.0.1::${port.target}"` });
+      }
+      if (port.published !== undefined && port.published !== '' && port.published !== '0') {
+        findings.push({ rule: 'port-fixed-host', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on fixed host port ${port.published}: parallel runs and shards collide`, fix: `let Docker choose: "127.0.0.1::${port.target}", and read the port from the endpoints` });
+      }
+    });
+    if (service.image && !service.build && isUnpinned(service.image)) {
+      findings.push({ rule: 'image-unpinned', ...where(name, 'image'), service: name, field: 'image', message: `image ${service.image} is not pinned: nightly runs change under you`, fix: 'pin a version tag (e.g. postgres:15.10) or a digest' });
+    }
+  }
+  return findings;
+}
+
+export function formatFinding(finding: LintFinding): string {
+  const location = `${path.relative(process.cwd(), finding.file)}${finding.line ? `:${finding.line}` : ''}`;
+  const subject = finding.service ? `service "${finding.service}", ${finding.field}` : finding.field;
+  return `${location}: ${subject}: ${finding.message} [${finding.rule}]\n    fix: ${finding.fix}`;
+}
+
+function isUnpinned(image: string): boolean {
+  if (image.includes('@sha256:')) return false;
+  const lastSegment = image.split('/').at(-1) ?? image;
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').at(-1) : undefined;
+  return tag === undefined || tag === 'latest';
+}
+
+function readSource(file: string): SourceFile {
+  const lines = new LineCounter();
+  return { file, doc: parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines }), lines };
+}
+
+/** The last file that sets a path wins in Compose's merge, so that is the one to edit. */
+function locate(sources: SourceFile[], pathParts: (string | number)[]): { file: string; line?: number } {
+  for (let depth = pathParts.length; depth > 0; depth--) {
+    for (const source of [...sources].reverse()) {
+      if (source.doc.hasIn(pathParts.slice(0, depth))) return at(source, pathParts.slice(0, depth));
+    }
+  }
+  return { file: sources[0]!.file };
+}
+
+function at(source: SourceFile, pathParts: (string | number)[]): { file: string; line?: number } {
+  const node = source.doc.getIn(pathParts, true) as { range?: [number, number, number] } | undefined;
+  const offset = node?.range?.[0];
+  return { file: source.file, line: offset === undefined ? undefined : source.lines.linePos(offset).line };
+}
+
+/** Short-syntax entries (`depends_on: [db]`) and long-syntax ones missing `condition:`, as written. */
+function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [string, { file: string; line?: number }][] {
+  const found: [string, { file: string; line?: number }][] = [];
+  for (const source of sources) {
+    const node = source.doc.getIn(['services', service, 'depends_on'], true);
+    if (isSeq(node)) {
+      node.items.forEach((item, index) => found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]));
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        const dependency = String((pair.key as { value?: unknown }).value);
+        if (!isMap(pair.value) || !pair.value.has('condition')) found.push([dependency, at(source, ['services', service, 'depends_on', dependency])]);
+      }
+    }
+  }
+  return found;
+}
+
+export type { ResolvedConfig };

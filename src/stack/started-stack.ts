@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { composeCommandLine, type ComposeTarget } from './compose-target.ts';
+import { listContainers, type ContainerState } from './container-state.ts';
+import { Endpoints } from './endpoints.ts';
+import type { StackState } from './stack-state.ts';
+import { projectStateDir, STATE_FILES } from './state-dir.ts';
+import { removeStack } from './teardown.ts';
+
+/** A stack that is up: you can read its endpoints, look at it, and stop it (once). */
+export class StartedStack {
+  readonly endpoints: Endpoints;
+  #stopped = false;
+
+  constructor(
+    readonly target: ComposeTarget,
+    readonly state: StackState,
+    readonly stateFile: string,
+    /** True when a running stack with the same config was used as is. */
+    readonly reused: boolean,
+    private readonly unregisterInterrupt: () => void,
+  ) {
+    this.endpoints = new Endpoints(state.endpoints);
+  }
+
+  get projectName(): string {
+    return this.target.projectName;
+  }
+
+  containers(): Promise<ContainerState[]> {
+    return listContainers(this.projectName);
+  }
+
+  /** Stops and removes everything, unless asked to keep it, in which case it says how to look at it. */
+  async stop({ keep = process.env.JOURNEYS_KEEP === '1', reason = 'JOURNEYS_KEEP=1' } = {}): Promise<StoppedStack> {
+    if (this.#stopped) throw new Error(`Stack ${this.projectName} was already stopped.`);
+    this.#stopped = true;
+    this.unregisterInterrupt();
+    if (keep) return keepStack(this.target, reason);
+    await removeStack(this.target);
+    return { projectName: this.projectName, kept: false, commands: [] };
+  }
+}
+
+/** What is left after `stop()`: nothing, or a kept stack and the commands to inspect and remove it. */
+export interface StoppedStack {
+  readonly projectName: string;
+  readonly kept: boolean;
+  readonly commands: string[];
+}
+
+/** Marks a stack as kept (so `reap` leaves it) and prints the exact commands to use it. */
+export function keepStack(target: ComposeTarget, reason: string): StoppedStack {
+  writeFileSync(path.join(projectStateDir(target.projectName), STATE_FILES.kept), `${reason}\n`);
+  const commands = [
+    composeCommandLine(target, 'ps'),
+    composeCommandLine(target, 'logs --timestamps'),
+    composeCommandLine(target, 'exec <service> sh'),
+    composeCommandLine(target, 'down --volumes --timeout 0'),
+  ];
+  return { projectName: target.projectName, kept: true, commands };
+}

@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { JourneysError } from '../../src/errors.ts';
+import { defineStack } from '../../src/stack/stack-definition.ts';
+import { startStack } from '../../src/stack/start-stack.ts';
+import { inspectProject, resourceCount } from '../support/docker-resources.ts';
+import { stackFile } from '../support/cli.ts';
+
+const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
+
+test('a dependant starts only after its dependency is healthy, and endpoints resolve by service name', async () => {
+  const definition = await defineStack({ files: [stackFile('ordering/compose.yml')], projectName: unique('ordering') });
+  const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
+  try {
+    const containers = inspectProject(stack.projectName);
+    const byService = (service: string) => containers.find((c) => c.Config.Labels['com.docker.compose.service'] === service)!;
+    // db's healthcheck passes only 2 s after it starts (it touches /tmp/ready then): from the engine's
+    // own timestamps, migrate and api started no earlier than that.
+    const dbStarted = Date.parse(byService('db').State.StartedAt);
+    for (const dependant of ['migrate', 'api']) {
+      expect(Date.parse(byService(dependant).State.StartedAt) - dbStarted).toBeGreaterThanOrEqual(2000);
+    }
+    const api = stack.endpoints.get('api');
+    expect(api).toMatchObject({ service: 'api', containerPort: 8080, host: '127.0.0.1' });
+    expect(await (await fetch(stack.endpoints.url('api'))).text()).toBe('hello from api');
+    expect(() => stack.endpoints.get('nope')).toThrow(/No published port for service "nope".*api/);
+  } finally {
+    await stack.stop();
+  }
+  expect(resourceCount(stack.projectName)).toBe(0);
+});
+
+test('an exit-0 one-shot nobody depends on does not fail the start', async () => {
+  // `seed` in the ordering stack: bare `docker compose up --wait` exits 1 on it.
+  const definition = await defineStack({ files: [stackFile('ordering/compose.yml')], projectName: unique('seed') });
+  const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
+  const seed = (await stack.containers()).find((container) => container.service === 'seed')!;
+  expect(seed).toMatchObject({ status: 'exited', exitCode: 0 });
+  await stack.stop();
+});
+
+test('an unhealthy service fails the start within the wait timeout + 5 s, naming it with its health output, leaving nothing', async () => {
+  const projectName = unique('unhealthy');
+  const definition = await defineStack({ files: [stackFile('unhealthy/compose.yml')], projectName });
+  const waitTimeoutSeconds = 8;
+  const started = Date.now();
+  const error = await startStack(definition, { waitTimeoutSeconds }).catch((e: unknown) => e);
+  expect(Date.now() - started).toBeLessThan((waitTimeoutSeconds + 5) * 1000);
+  expect(error).toBeInstanceOf(JourneysError);
+  const failure = error as JourneysError;
+  expect(failure.category).toBe('HEALTHCHECK_TIMEOUT');
+  expect(failure.message).toContain('db (unhealthy)');
+  expect(failure.details).toContain('db: not accepting connections on 5432');
+  expect(failure.details).toMatch(/blocked behind it: api/);
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+test('a one-shot that exits 1 fails the start with its logs', async () => {
+  const projectName = unique('oneshot');
+  const definition = await defineStack({ files: [stackFile('one-shot-fails/compose.yml')], projectName });
+  const error = (await startStack(definition, { waitTimeoutSeconds: 30 }).catch((e: unknown) => e)) as JourneysError;
+  expect(error.category).toBe('ONE_SHOT_FAILED');
+  expect(error.message).toContain('migrate (exited)');
+  expect(error.details).toContain('exited (1)');
+  expect(error.details).toContain('migration 002_orders.sql failed: relation "customers" does not exist');
+  expect(error.details).toMatch(/blocked behind it: api/);
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+test('reuse keeps an unchanged running stack and recreates a changed one', async () => {
+  const projectName = unique('reuse');
+  const files = [stackFile('reuse/compose.yml')];
+  const first = await startStack(await defineStack({ files, projectName, reuse: true }));
+  const idsBefore = (await first.containers()).map((c) => c.id);
+
+  const again = await startStack(await defineStack({ files, projectName, reuse: true }));
+  expect(again.reused).toBe(true);
+  expect((await again.containers()).map((c) => c.id)).toEqual(idsBefore);
+
+  process.env.REUSE_GREETING = 'changed';
+  try {
+    const changed = await startStack(await defineStack({ files, projectName, reuse: true }));
+    expect(changed.reused).toBe(false);
+    const idsAfter = (await changed.containers()).map((c) => c.id);
+    expect(idsAfter.some((id) => idsBefore.includes(id))).toBe(false);
+    await changed.stop();
+  } finally {
+    delete process.env.REUSE_GREETING;
+  }
+  expect(resourceCount(projectName)).toBe(0);
+});

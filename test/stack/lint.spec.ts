@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+import { journeys, stackFile } from '../support/cli.ts';
+
+test('lint names file, line, service and field for each problem, with a fix', async () => {
+  const run = await journeys(['lint', '-f', stackFile('lint/compose.yml')]);
+  expect(run.exitCode).toBe(1);
+  const out = run.stdout;
+  expect(out).toMatch(/lint\/compose\.yml:1: version: .*obsolete.*\[version-obsolete\]/);
+  expect(out).toMatch(/lint\/compose\.yml:\d+: service "web", healthcheck: long-running service without a healthcheck.*\[healthcheck-missing\]/);
+  expect(out).toMatch(/lint\/compose\.yml:6: service "web", depends_on\.db: .*without a condition.*\[depends-on-without-condition\]/);
+  expect(out).toMatch(/lint\/compose\.yml:5: service "web", ports\[0\]: container port 80 is published on all interfaces.*\[port-not-loopback\]/);
+  expect(out).toMatch(/lint\/compose\.yml:5: service "web", ports\[0\]: .*fixed host port 8080.*\[port-fixed-host\]/);
+  expect(out).toMatch(/lint\/compose\.yml:4: service "web", image: image nginx is not pinned.*\[image-unpinned\]/);
+  expect(out).toMatch(/service "seed", image: image postgres:latest is not pinned/);
+  expect(out).toMatch(/service "seed", depends_on: one-shot service .* no service waits for.*\[one-shot-not-awaited\]/);
+  expect(out).not.toMatch(/service "db", healthcheck/);
+  expect(out.match(/fix: /g)?.length).toBe(8);
+});
+
+test('lint passes a clean stack', async () => {
+  const run = await journeys(['lint', '-f', stackFile('reuse/compose.yml')]);
+  expect(run.stdout).toBe('');
+  expect(run.exitCode).toBe(0);
+});

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { journeys, REPO, stackFile, startJourneys } from '../support/cli.ts';
+import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
+
+test('SIGINT during up leaves no container, network or volume', async () => {
+  const projectName = `jt-sigint-${Math.random().toString(36).slice(2, 7)}`;
+  const child = startJourneys(['up', '-f', stackFile('ordering/compose.yml'), '-p', projectName]);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Mid-start: containers exist, db is not healthy yet (it takes 2 s).
+  await waitFor(() => projectResources(projectName).containers.length > 0, 30_000, 'the first container');
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  expect(stderr).toContain('SIGINT: removing what this run started');
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+test('a SIGKILLed run leaves its stack, and reap removes all of it; a live run is left alone', async () => {
+  const projectName = `jt-sigkill-${Math.random().toString(36).slice(2, 7)}`;
+  const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('ordering/compose.yml'), projectName], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+    holder.on('close', (code) => reject(new Error(`holder exited ${code} before the stack was ready`)));
+  });
+  const liveProject = `jt-live-${Math.random().toString(36).slice(2, 7)}`;
+  const live = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('reuse/compose.yml'), liveProject], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => live.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve()));
+
+  holder.kill('SIGKILL');
+  await new Promise((resolve) => holder.on('close', resolve));
+  expect(projectResources(projectName).containers.length).toBe(4);
+
+  const reap = await journeys(['reap']);
+  expect(reap.exitCode).toBe(0);
+  expect(reap.stderr).toContain(projectName);
+  expect(resourceCount(projectName)).toBe(0);
+  expect(projectResources(liveProject).containers.length).toBe(1);
+
+  live.kill('SIGTERM');
+  await new Promise((resolve) => live.on('close', resolve));
+});
