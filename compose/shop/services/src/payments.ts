@@ -1,0 +1,104 @@
+// payments: charges reserved orders through the external provider, once per
+// order, and publishes the outcome to Kafka through the outbox.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { connectAmqp } from "./amqp.ts";
+import { enqueueEvent, inTransaction, type Db } from "./db.ts";
+import { newEvent, type EventOf } from "./events.ts";
+import type { Route } from "./http.ts";
+import { createKafka, createKafkaProbe, createKafkaPublisher } from "./kafka.ts";
+import type { Logger } from "./logger.ts";
+import { routeEvents, startOutboxRelay } from "./outbox.ts";
+import { charge } from "./providers.ts";
+import { assert, type ServiceContext, type ServiceParts } from "./runtime.ts";
+
+export async function startPayments({ config, log, db, onStop }: ServiceContext<"payments">): Promise<ServiceParts> {
+  const kafka = createKafka("payments", config.KAFKA_BROKERS, log);
+  const probe = await createKafkaProbe(kafka);
+  onStop("kafka probe", probe.stop);
+  const producer = await createKafkaPublisher(kafka);
+  onStop("kafka producer", producer.stop);
+  const amqp = await connectAmqp(config.AMQP_URL, log, [
+    {
+      queue: "payments.inventory-reserved",
+      routingKeys: ["inventory.reserved"],
+      handle: (event, eventLog) =>
+        event.type === "inventory.reserved" ? chargeOrder(db, config.PAYMENT_PROVIDER_URL, event, eventLog) : Promise.resolve(),
+    },
+  ]);
+  onStop("amqp connection", amqp.close);
+  const relay = await startOutboxRelay(db, config.DATABASE_URL, routeEvents({ kafka: producer.publish }), log);
+  onStop("outbox relay", relay.stop);
+  onStop("amqp consumers", amqp.stopConsuming);
+
+  return {
+    routes: routes(db),
+    checks: {
+      kafka: probe.check,
+      rabbitmq: () => assert(amqp.ready(), "not connected"),
+      outbox: () => assert(relay.listening(), "relay is not listening"),
+    },
+  };
+}
+
+async function chargeOrder(db: Db, providerUrl: string, event: EventOf<"inventory.reserved">, log: Logger): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx.query(
+      `INSERT INTO payments (id, order_id, status, amount_cents, correlation_id) VALUES ($1, $2, 'PENDING', $3, $4)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [randomUUID(), event.orderId, event.amountCents, event.correlationId],
+    );
+    // The row lock is held across the provider call on purpose: a duplicate
+    // delivery waits here and then sees the final status instead of charging
+    // the card a second time. The call is bounded by the client timeout.
+    const { rows } = await tx.query<{ id: string; status: string }>(
+      "SELECT id, status FROM payments WHERE order_id = $1 FOR UPDATE",
+      [event.orderId],
+    );
+    const payment = rows[0];
+    if (!payment || payment.status !== "PENDING") {
+      log.info("duplicate inventory.reserved ignored", { status: payment?.status });
+      return;
+    }
+    const result = await charge(
+      providerUrl,
+      { orderId: event.orderId, amountCents: event.amountCents, cardToken: event.cardToken },
+      event.correlationId,
+    );
+    const base = { orderId: event.orderId, correlationId: event.correlationId, paymentId: payment.id, amountCents: event.amountCents };
+    if (result.outcome === "captured") {
+      await tx.query("UPDATE payments SET status = 'CAPTURED', provider_charge_id = $2, updated_at = now() WHERE id = $1", [
+        payment.id,
+        result.chargeId,
+      ]);
+      await enqueueEvent(tx, newEvent("payments.captured", { ...base, providerChargeId: result.chargeId }));
+    } else {
+      await tx.query("UPDATE payments SET status = 'DECLINED', decline_reason = $2, updated_at = now() WHERE id = $1", [
+        payment.id,
+        result.reason,
+      ]);
+      await enqueueEvent(tx, newEvent("payments.declined", { ...base, reason: result.reason }));
+    }
+    log.info("payment processed", { outcome: result.outcome, amountCents: event.amountCents });
+  });
+}
+
+function routes(db: Db): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/payments",
+      handler: async ({ query }) => {
+        const orderId = z.uuid().parse(query.get("orderId"));
+        const { rows } = await db.query(
+          `SELECT id, order_id AS "orderId", status, amount_cents AS "amountCents",
+                  provider_charge_id AS "providerChargeId", decline_reason AS "declineReason",
+                  correlation_id AS "correlationId", created_at AS "createdAt", updated_at AS "updatedAt"
+           FROM payments WHERE order_id = $1`,
+          [orderId],
+        );
+        return { status: 200, body: rows };
+      },
+    },
+  ];
+}

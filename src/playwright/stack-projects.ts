@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Project } from '@playwright/test';
+import { readDefaultStack } from '../stack/default-stack.ts';
+import { defineStackName, STACK_ENV } from './stack-env.ts';
+
+export interface StackProjectsOptions {
+  /** Compose files; default: "journeys.stack" in package.json. */
+  files?: string[];
+  profiles?: string[];
+  envFiles?: string[];
+  waitTimeoutSeconds?: number;
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The two Playwright projects that bring the stack up before the journeys and down after them, so
+ * the start (with its diagnosis when it fails) and the teardown show in the report like any test.
+ * Runs in the runner process: the decisions made here (project name, owner) reach every worker
+ * through the environment, so workers agree on one stack and never start one themselves.
+ */
+export function stackProjects(options: StackProjectsOptions = {}): { projects: Project[]; setup: string } {
+  const fromPackage = options.files ? undefined : readDefaultStack();
+  const stack = {
+    files: (options.files ?? fromPackage!.files).map((file) => path.resolve(file)),
+    profiles: options.profiles ?? fromPackage?.profiles ?? [],
+    envFiles: (options.envFiles ?? fromPackage?.envFiles ?? []).map((file) => path.resolve(file)),
+    waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
+  };
+  process.env[STACK_ENV.options] ??= JSON.stringify(stack);
+  process.env[STACK_ENV.ownerPid] ??= String(process.pid);
+  defineStackName(stack.files[0]!);
+  return {
+    setup: 'stack',
+    projects: [
+      { name: 'stack', testDir: HERE, testMatch: 'stack.setup.ts', teardown: 'stack teardown', retries: 0 },
+      { name: 'stack teardown', testDir: HERE, testMatch: 'stack.teardown.ts', retries: 0 },
+    ],
+  };
+}
