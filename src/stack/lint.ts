@@ -108,6 +108,7 @@ function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const dependency = String((pair.key as { value?: unknown }).value);
+        if (dependency === '<<') continue; // a YAML merge key: the merged entries are checked where they are written
         if (!isMap(pair.value) || !pair.value.has('condition')) found.push([dependency, at(source, ['services', service, 'depends_on', dependency])]);
       }
     }
@@ -115,4 +116,3 @@ function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [
   return found;
 }
 
-export type { ResolvedConfig };
