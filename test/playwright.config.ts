@@ -17,6 +17,6 @@ export default defineConfig({
   projects: [
     { name: 'engine', testDir: './stack', testMatch: /.*\.spec\.ts/ },
     ...shop.projects,
-    { name: 'on-shop', testDir: '.', testMatch: /(fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },
+    { name: 'on-shop', testDir: '.', testMatch: /(shop|fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },
   ],
 });
