@@ -30,7 +30,7 @@ export async function provision({ baseImages = false, log }: ProvisionOptions): 
   }
   if (!(await engineReachable())) throw new JourneysError('DOCKER_UNAVAILABLE', 'The Docker engine is still not reachable after provisioning.');
   const offline = !(await registryReachable());
-  if (offline) log('no image registry reachable: building the local base images the offline stacks build from');
+  if (offline) log('no image registry reachable: offline stacks build from the local base images');
   if (offline || baseImages) {
     await ensureBaseImage(log);
     await ensureNodeImage(log);
