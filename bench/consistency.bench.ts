@@ -1,0 +1,77 @@
+// npx tsx bench/consistency.bench.ts, against the running shop stack (JOURNEYS_PROJECT, default journeys-shop).
+//
+// eventually: commit → check resolved. `eventually` polls (via the fixture's pool) for a row that a
+// second connection inserts (autocommit) after a random 0-250 ms, the way a journey waits for a
+// service's write; a sample is the time from the writer's commit acknowledgement to `eventually`
+// resolving. It is bounded by the back-off (10 ms growing to 100 ms) plus one query.
+//
+// fixture-overhead: Playwright fixtures only run inside the runner, so this times the same functions
+// the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the
+// correlation id and unique ids, createApiClients + one service context (what `api` costs a test
+// that uses it) and its dispose, the consistency checker and the snapshotter.
+import { request } from '@playwright/test';
+import pg from 'pg';
+import { z } from 'zod';
+import { Endpoints } from '../src/stack/endpoints.ts';
+import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
+import { Databases } from '../fixtures/db.ts';
+import { createApiClients } from '../fixtures/api.ts';
+import { newCorrelationId, uniqueIds } from '../fixtures/correlation.ts';
+import { consistencyChecker } from '../fixtures/consistency.ts';
+import { snapshotter } from '../fixtures/snapshots.ts';
+import { printLatency } from './figures.ts';
+import type { StackHandle } from '../fixtures/stack.ts';
+import type { TestInfo } from '@playwright/test';
+
+const state = readStackState(stackStateFile(process.env.JOURNEYS_PROJECT ?? 'journeys-shop'));
+const stack: StackHandle = {
+  projectName: state.projectName,
+  endpoints: new Endpoints(state.endpoints),
+  state,
+  environment: (service) => state.environment[service] ?? {},
+};
+const db = await Databases.connect(stack);
+const scratch = `cj_bench_${process.pid}`;
+await db.database('postgres/postgres').query(`CREATE DATABASE ${scratch}`);
+try {
+  await db.refresh();
+  const target = db.database(scratch);
+  await target.query('CREATE TABLE marks (id text PRIMARY KEY)');
+  const pgEndpoint = stack.endpoints.get('postgres', 5432);
+  const env = stack.environment('postgres');
+  const writer = new pg.Client({ host: pgEndpoint.host, port: pgEndpoint.port, user: env.POSTGRES_USER ?? 'postgres', password: env.POSTGRES_PASSWORD ?? '', database: scratch });
+  await writer.connect();
+  await target.query('SELECT 1'); // warm the pool
+
+  const lag: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const id = `mark-${i}`;
+    let committedAt = 0;
+    const seen = target.eventuallyOne(z.object({ id: z.literal(id) }), 'SELECT id FROM marks WHERE id = $1', [id], { timeout: 5_000 }).then(() => performance.now());
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 250));
+    await writer.query('INSERT INTO marks (id) VALUES ($1)', [id]);
+    committedAt = performance.now();
+    lag.push(Math.max(0, (await seen) - committedAt));
+  }
+  await writer.end();
+  printLatency('eventually', lag);
+
+  const playwrightRequest = request;
+  const fakeTestInfo = { attach: async () => undefined } as unknown as TestInfo;
+  const overhead: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const started = performance.now();
+    const correlationId = newCorrelationId(`bench test ${i}`);
+    uniqueIds(correlationId);
+    const api = createApiClients({ endpoints: stack.endpoints, correlationId, request: playwrightRequest, exchanges: [] });
+    api.service('orders');
+    consistencyChecker(db, correlationId, fakeTestInfo);
+    snapshotter(db, correlationId);
+    await api.dispose();
+    if (i >= 20) overhead.push(performance.now() - started); // the first 20 warm the driver up
+  }
+  printLatency('fixture-overhead', overhead);
+} finally {
+  await db.database('postgres/postgres').query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+  await db.close();
+}

@@ -1,0 +1,54 @@
+import type { TestInfo } from '@playwright/test';
+import type { ContainerState } from '../stack/container-state.ts';
+import type { ContainerEvent } from './stack-evidence.ts';
+
+/**
+ * Why a journey failed, first question of every failure review:
+ * - INFRA: the stack broke under the test (a container died, restarted, was OOM-killed or became
+ *   unhealthy during it, or is down now), or never came up (set by the setup project);
+ * - PRODUCT: the system answered, and an assertion on its answer failed;
+ * - TEST: the journey itself broke: it timed out, or threw from our own code (schema, TypeError).
+ * Infrastructure wins: an assertion that fails because a service was killed is not a product bug.
+ */
+export type FailureCategory = 'INFRA' | 'PRODUCT' | 'TEST';
+
+export const CATEGORY_ANNOTATION = 'failure-category';
+export const REASON_ANNOTATION = 'failure-reason';
+
+export interface Categorised {
+  category: FailureCategory;
+  reason: string;
+}
+
+/** Actions that mean the stack itself misbehaved (a graceful `stop` by us happens after the test). */
+const INFRA_ACTIONS = /^(die|oom|kill|restart|health_status: unhealthy)$/;
+
+export function infraProblems(containers: readonly ContainerState[], events: readonly ContainerEvent[]): string[] {
+  const fromEvents = events.filter((event) => INFRA_ACTIONS.test(event.action)).map((event) => `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''} at ${event.at.toISOString()}`);
+  const fromState = containers.flatMap((c) => {
+    // A one-shot (migration) that exited 0 is done, not down.
+    if ((c.status === 'exited' || c.status === 'dead') && (c.exitCode !== 0 || c.oomKilled)) return [`${c.service}: ${c.status} (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`];
+    if (c.status === 'restarting' || c.health === 'unhealthy') return [`${c.service}: ${c.status}${c.health ? ` (${c.health})` : ''}`];
+    return [];
+  });
+  return [...new Set([...fromEvents, ...fromState])];
+}
+
+export function categorise(testInfo: Pick<TestInfo, 'status' | 'errors' | 'timeout'>, problems: readonly string[]): Categorised {
+  if (problems.length > 0) return { category: 'INFRA', reason: problems.join('; ') };
+  if (testInfo.status === 'timedOut') return { category: 'TEST', reason: `the journey timed out (${testInfo.timeout} ms)` };
+  const messages = testInfo.errors.map((error) => stripAnsi(error.message ?? error.value ?? ''));
+  const assertion = messages.find((message) => /\bexpect(\.poll|\.soft)?\(/.test(message));
+  if (assertion) return { category: 'PRODUCT', reason: summary(assertion) };
+  return { category: 'TEST', reason: summary(messages[0] ?? 'the journey failed without an error') };
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** The message on one line, short enough for an annotation (`Error: price · expect(received)… · Received: -5`). */
+function summary(text: string): string {
+  const compact = text.split('\n').map((line) => line.trim()).filter(Boolean).join(' · ').replace(/\s+/g, ' ');
+  return compact.length > 300 ? `${compact.slice(0, 299)}…` : compact;
+}

@@ -1,0 +1,86 @@
+import type { TestInfo } from '@playwright/test';
+
+/**
+ * The one place every report attachment passes through, so a secret cannot reach the report by a
+ * path nobody thought of: known secret values (from the stack's resolved environment) are replaced
+ * wherever they appear, and secret-shaped text (Authorization headers, URL credentials,
+ * password=… pairs) is replaced even when its value was never declared.
+ */
+export const REDACTED = '[REDACTED]';
+
+/** Env var names whose values are secrets: DB_PASSWORD, API_TOKEN, AWS_SECRET_ACCESS_KEY, … */
+const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth|cookie|session/i;
+
+// Shorter values are too likely to be ordinary words (the shop's password is "shop", also its project name);
+// the patterns still catch them in context (URL credentials, password=…).
+const MIN_VALUE_LENGTH = 6;
+
+const PATTERNS: readonly [RegExp, string][] = [
+  // scheme://user:password@host → scheme://user:[REDACTED]@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+):([^\s@/'"]+)@/gi, `$1:${REDACTED}@`],
+  // Authorization: Bearer abc / "authorization": "Basic abc" / proxy-authorization / x-api-key / cookie headers
+  [/(["']?(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|digest)\s+)?[^\s"',}\u001b]+/gi, `$1${REDACTED}`],
+  [/(["']?(?:x-api-key|api[-_]?key|cookie|set-cookie)["']?\s*[:=]\s*["']?)[^\s"',;}\u001b]+/gi, `$1${REDACTED}`],
+  // password=…, "token": "…", client_secret: …
+  [/(["']?[\w-]*(?:password|passwd|secret|token)[\w-]*["']?\s*[:=]\s*["']?)[^\s"'&,;}\u001b]+/gi, `$1${REDACTED}`],
+];
+
+export interface Redactor {
+  (text: string): string;
+  /** The declared values this redactor replaces (for tests and for diagnosis). */
+  readonly values: readonly string[];
+}
+
+export function createRedactor(secretValues: Iterable<string>): Redactor {
+  // Longest first: a secret that contains another is replaced whole.
+  const values = [...new Set([...secretValues].filter((value) => value.length >= MIN_VALUE_LENGTH))].sort((a, b) => b.length - a.length);
+  const valuePattern = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
+  const redact = (text: string): string => {
+    let result = valuePattern ? text.replace(valuePattern, REDACTED) : text;
+    for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
+    return result;
+  };
+  return Object.assign(redact, { values });
+}
+
+/** Values of env vars whose names look secret, across every service, plus passwords inside URL values. */
+export function secretValuesFromEnvironment(environment: Record<string, Record<string, string | null>>): string[] {
+  const found: string[] = [];
+  for (const env of Object.values(environment)) {
+    for (const [name, value] of Object.entries(env)) {
+      if (!value) continue;
+      if (SECRET_NAME.test(name)) found.push(value);
+      const inUrl = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value)?.[1];
+      if (inUrl) found.push(inUrl);
+    }
+  }
+  return found;
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The way report code attaches anything: text passes through the redactor, never around it. */
+export async function attachRedacted(
+  testInfo: Pick<TestInfo, 'attach'>,
+  redact: (text: string) => string,
+  name: string,
+  body: string,
+  contentType = 'text/plain',
+): Promise<void> {
+  await testInfo.attach(name, { body: redact(body), contentType });
+}
+
+/**
+ * Playwright puts a failed request's headers in the error's call log, and builds its own
+ * `error-context` attachment and the report's error view from `testInfo.errors` after our fixtures
+ * are torn down: redacting the errors in place keeps secrets out of those too.
+ */
+export function redactErrors(testInfo: Pick<TestInfo, 'errors'>, redact: (text: string) => string): void {
+  for (const error of testInfo.errors as { message?: string; stack?: string; value?: string; snippet?: string }[]) {
+    for (const key of ['message', 'stack', 'value', 'snippet'] as const) {
+      if (typeof error[key] === 'string') error[key] = redact(error[key]);
+    }
+  }
+}

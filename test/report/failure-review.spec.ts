@@ -1,0 +1,78 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { REPO } from '../support/cli.ts';
+import { resourceCount } from '../support/docker-resources.ts';
+import { readJsonReport, runNested, type ReportedTest } from './nested-run.ts';
+
+/**
+ * Journeys that fail on purpose (test/report/failing/: a WireMock stub makes a product bug, a
+ * timeout, a bad schema, a service killed mid-test) run in a nested Playwright on their own stack;
+ * we check what the report says about each, and that planted secrets reach no attachment.
+ */
+const CANARIES = ['canary-header-token-b81d', 'canary-env-token-7f3a9c', 'canary-url-pass-5d21'];
+const OUT = path.join(REPO, 'reports/failure-review');
+const PROJECT = `journeys-report-${process.pid}`;
+
+test.describe.configure({ mode: 'serial' });
+let tests: ReportedTest[];
+const byTitle = (title: string) => tests.find((t) => t.title === title)!;
+
+test.beforeAll(async () => {
+  test.setTimeout(6 * 60_000);
+  rmSync(OUT, { recursive: true, force: true });
+  const run = await runNested([], { REPORT_OUT: OUT, JOURNEYS_PROJECT: PROJECT, REPORT_HEADER_CANARY: CANARIES[0]! });
+  expect(run.exitCode, run.output).toBe(1); // the journeys are meant to fail
+  tests = readJsonReport(path.join(OUT, 'report.json'));
+});
+
+test('each failure has its category and the reason behind it', () => {
+  expect(byTitle('a quote for a known SKU').annotations['failure-category']).toBeUndefined();
+  expect(byTitle('a quote is never negative').annotations).toMatchObject({ 'failure-category': 'PRODUCT', 'failure-reason': expect.stringContaining('Received: -5') });
+  expect(byTitle('waits forever for a price change').annotations).toMatchObject({ 'failure-category': 'TEST', 'failure-reason': expect.stringContaining('timed out') });
+  expect(byTitle('a quote with a bad schema').annotations).toMatchObject({ 'failure-category': 'TEST', 'failure-reason': expect.stringContaining('ZodError') });
+  expect(byTitle('the api dies mid-journey').annotations).toMatchObject({ 'failure-category': 'INFRA', 'failure-reason': expect.stringMatching(/api: die \(exit 137\)/) });
+});
+
+test('a failed journey carries its evidence bundle and timeline; a passing one none', () => {
+  expect([...byTitle('a quote for a known SKU').attachments.keys()]).toEqual([]);
+  const product = byTitle('a quote is never negative');
+  expect([...product.attachments.keys()]).toEqual(expect.arrayContaining(['journey-timeline.md', 'stack-state.txt', 'logs-api.log', 'observations.json']));
+  const timeline = product.attachments.get('journey-timeline.md')!;
+  // The stub, then the call that went through it, on one correlation id.
+  expect(timeline).toMatch(/wiremock \| stub \/prices\/sku-bug[^\n]*\n[^\n]*corr-product \| http \| GET \/quote\/sku-bug → 200/);
+  expect(product.attachments.get('logs-api.log')).toContain('"correlationId":"corr-product"');
+  expect(product.attachments.get('stack-state.txt')).toMatch(/api\s+\S+\s+running \(healthy\)/);
+
+  const infra = byTitle('the api dies mid-journey');
+  expect(infra.attachments.get('stack-state.txt')).toMatch(/api\s+\S+\s+exited \(137\)/);
+  expect(infra.attachments.get('journey-timeline.md')).toMatch(/container \| api die \(exit 137\)/);
+});
+
+test('no planted secret reaches any attachment or error', () => {
+  for (const t of tests) {
+    for (const [name, text] of t.attachments) {
+      for (const canary of CANARIES) expect(text, `${t.title} › ${name}`).not.toContain(canary);
+    }
+  }
+  // They were there to leak: the api logs its token, credentialed URL and the caller's Authorization header.
+  const log = byTitle('a quote is never negative').attachments.get('logs-api.log')!;
+  expect(log).toContain('"authorization":"[REDACTED]"');
+  expect(log).toContain('http://pricing:[REDACTED]@wiremock:8080');
+});
+
+test('the nested run removed its stack', () => {
+  expect(resourceCount(PROJECT)).toBe(0);
+});
+
+test('a stack that never comes up fails the setup step as INFRA, with its diagnosis', async () => {
+  test.setTimeout(3 * 60_000);
+  const out = path.join(OUT, 'setup-failure');
+  const project = `${PROJECT}-setup`;
+  const run = await runNested([], { REPORT_OUT: out, JOURNEYS_PROJECT: project, REPORT_STACK: 'test/stacks/one-shot-fails/compose.yml', REPORT_JOURNEYS: 'sharded' });
+  expect(run.exitCode, run.output).toBe(1);
+  const setup = readJsonReport(path.join(out, 'report.json')).find((t) => t.project === 'stack')!;
+  expect(setup.annotations['failure-category']).toBe('INFRA');
+  expect(setup.attachments.get('stack-diagnosis.txt')).toContain('ONE_SHOT_FAILED');
+  expect(resourceCount(project)).toBe(0);
+});

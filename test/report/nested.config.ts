@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { stackProjects } from '../../src/playwright/stack-projects.ts';
+
+/**
+ * A run inside a run: test/report/*.spec.ts start it as a child process on journeys that fail on
+ * purpose, on their OWN stack (REPORT_STACK, never the shared shop), then read what it reported.
+ * REPORT_JOURNEYS picks the folder (failing/, sharded/), REPORT_OUT where the reports go.
+ */
+const out = path.resolve(process.env.REPORT_OUT ?? 'reports/nested');
+const stack = stackProjects({ files: [process.env.REPORT_STACK ?? 'test/stacks/report/compose.yml'], waitTimeoutSeconds: 180 });
+
+export default defineConfig({
+  testDir: path.join(import.meta.dirname, process.env.REPORT_JOURNEYS ?? 'failing'),
+  testMatch: /.*\.journey\.ts/,
+  // One worker, files in name order: the journey that kills a service runs last.
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  outputDir: path.join(out, 'results'),
+  reporter: process.env.REPORT_BLOB
+    ? [['blob', { outputDir: path.join(out, 'blob') }]]
+    : [['json', { outputFile: path.join(out, 'report.json') }], ['html', { outputFolder: path.join(out, 'html'), open: 'never' }]],
+  projects: [...stack.projects, { name: 'journeys', dependencies: [stack.setup] }],
+});
