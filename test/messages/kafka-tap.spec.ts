@@ -1,0 +1,147 @@
+import net from 'node:net';
+import { z } from 'zod';
+import { test, expect } from '../../fixtures/messages.ts';
+import { KafkaTap } from '../../fixtures/kafka-tap.ts';
+import { ordersPlaced, paymentsCaptured } from '../../compose/shop/services/src/events.ts';
+import { placeOrder } from './shop-flow.ts';
+
+// A topic of our own for injected events (the shop's services would act on events injected into theirs).
+const TEST_TOPIC = 'compose-journeys.test.kafka-tap';
+test.use({ kafkaTopics: ['orders.placed', 'payments.captured', TEST_TOPIC], kafkaCreateMissingTopics: true });
+
+const probe = z.object({ kind: z.literal('probe'), id: z.string(), seq: z.number().int() });
+const uniqueId = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+async function errorOf(assertion: Promise<unknown>): Promise<string> {
+  try {
+    await assertion;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the assertion to fail');
+}
+
+test('sees what the shop emits for an order, alongside the services and a second tap', async ({ kafkaTap, _kafkaConnection, stack, request }) => {
+  // Another worker's tap on the same topics (own group): both see every message, neither steals.
+  const other = await KafkaTap.start({ ..._kafkaConnection, topics: ['orders.placed', 'payments.captured'] });
+  try {
+    const otherWindow = await other.window();
+    const order = await placeOrder(request, stack);
+    await expect(kafkaTap).toHaveReceived(ordersPlaced, { where: (event) => event.orderId === order.id, within: 10_000 });
+    // payments.captured means inventory and payments consumed their events: the taps took nothing away.
+    await expect(kafkaTap).toHaveReceived(paymentsCaptured, { where: (event) => event.orderId === order.id, within: 15_000 });
+    const placed = await kafkaTap.next({ schema: ordersPlaced, topic: 'orders.placed', where: (event) => event.orderId === order.id });
+    expect(placed.message.key).toBe(order.id);
+    expect(placed.message.correlationId).toBe(order.correlationId);
+    expect(await otherWindow.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000)).toBeDefined();
+    expect(otherWindow.messages().filter((message) => message.key === order.id).map((message) => message.topic)).toEqual(['orders.placed', 'payments.captured']);
+  } finally {
+    await other.stop();
+  }
+});
+
+test('a test sees only messages produced after it started', async ({ _kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  const earlier = await _kafkaTap.window();
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
+  await expect(earlier).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 1 });
+  // A window opened after seq 1 was acknowledged: started after messages flowed, it must not see it.
+  const later = await _kafkaTap.window();
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
+  await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
+  expect(later.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
+});
+
+test('toHaveReceived fails listing what was received, closest first, with zod issues', async ({ kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 'one' }, headers: { 'correlation-id': `corr-${id}` } });
+  await kafkaProducer.send(TEST_TOPIC, { key: 'other', value: { kind: 'probe', id: 'someone-else', seq: 1 } });
+  await expect(kafkaTap).toHaveReceived({ where: (value) => (value as { id?: string }).id === 'someone-else' });
+  const message = await errorOf(expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, within: 300 }));
+  expect(message).toContain(`expect(kafka tap [orders.placed, payments.captured, ${TEST_TOPIC}]).toHaveReceived(schema, { where, within: 300 })`);
+  expect(message).toContain('no message matching the schema, where value => value.id === id within 300 ms.');
+  // The stack is shared: other tests' orders may be listed too, after these two (where ✗ and schema ✗).
+  expect(message).toMatch(/Received \d+ messages in this test \(closest first\):\n {2}1\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=\S+ correlation=corr-\S+ — where ✓, schema ✗ \(1 issue\)\n {7}zod: seq: Invalid input: expected number, received string\n/);
+  expect(message).toMatch(/\n {2}2\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=other — where ✗, schema ✓\n/);
+});
+
+test('.not.toHaveReceived passes over a quiet window and fails at once when one arrives', async ({ kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  const started = Date.now();
+  await expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, within: 300 });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  setTimeout(() => void kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 7 } }), 100);
+  const failedAfter = Date.now();
+  const message = await errorOf(expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, within: 10_000 }));
+  expect(Date.now() - failedAfter).toBeLessThan(5_000);
+  expect(message).toContain('.not.toHaveReceived(schema, { where, within: 10000 })');
+  expect(message).toContain('Expected no message matching the schema, where value => value.id === id within 10000 ms, but one arrived:');
+  expect(message).toContain(`key=${id}`);
+  expect(message).toContain(`{"kind":"probe","id":"${id}","seq":7}`);
+});
+
+test('toHaveNoDuplicates by key and by payload, with a redelivered message', async ({ kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  await kafkaProducer.send(TEST_TOPIC, { key: `${id}-a`, value: { kind: 'probe', id, seq: 1 } });
+  await kafkaProducer.send(TEST_TOPIC, { key: `${id}-b`, value: { kind: 'probe', id, seq: 2 } });
+  const mine = { schema: probe, where: (value: z.output<typeof probe>) => value.id === id };
+  await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
+  await expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'key', within: 200 });
+  const first = await kafkaTap.next({ ...mine, where: (value) => value.id === id && value.seq === 1 });
+  await kafkaProducer.redeliver(first.message);
+  const byPayload = await errorOf(expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'payload', within: 5_000 }));
+  expect(byPayload).toContain('1 duplicate group by payload among messages matching the schema, where value => value.id === id:');
+  expect(byPayload).toContain(`{"kind":"probe","id":"${id}","seq":1} ×2`);
+  const byKey = await errorOf(expect(kafkaTap).toHaveNoDuplicates(mine));
+  expect(byKey).toMatch(new RegExp(`  ${id}-a ×2\\n    \\+\\d+ ms ${TEST_TOPIC.replaceAll('.', '\\.')}\\[\\d+\\]@\\d+ key=${id}-a\\n    \\+\\d+ ms`));
+});
+
+test('toHaveOrderPerKey passes for in-order keys and names the key that is not', async ({ kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  for (const [key, seq] of [['in', 1], ['out', 1], ['in', 2], ['out', 3], ['in', 3], ['out', 2]] as const) {
+    await kafkaProducer.send(TEST_TOPIC, { key: `${id}-${key}`, value: { kind: 'probe', id, seq } });
+  }
+  await expect.poll(() => kafkaTap.received({ schema: probe, topic: TEST_TOPIC, where: (value) => value.id === id }).length).toBe(6);
+  // Only the "in" key: in order.
+  await expect(kafkaTap).toHaveOrderPerKey({ schema: probe, where: (value, message) => value.id === id && message.key === `${id}-in`, by: (value) => value.seq });
+  const message = await errorOf(expect(kafkaTap).toHaveOrderPerKey({ schema: probe, where: (value) => value.id === id, by: (value) => value.seq }));
+  expect(message).toContain(`key ${id}-out: rank 2 arrived after rank 3; arrival order:`);
+  expect(message).toMatch(new RegExp(`rank 1 .*key=${id}-out\\n    rank 3 .*key=${id}-out\\n    rank 2 .*key=${id}-out`));
+  expect(message).not.toContain(`key ${id}-in:`);
+});
+
+test('bad input: unknown topic and unreachable broker fail fast, naming them', async ({ _kafkaConnection }) => {
+  const missing = `compose-journeys.never-${uniqueId()}`;
+  const unknown = await errorOf(KafkaTap.start({ ..._kafkaConnection, topics: ['orders.placed', missing] }));
+  expect(unknown).toContain(`Kafka tap: no topic "${missing}" on Kafka broker kafka:9092 (published at ${_kafkaConnection.bootstrap}); it has `);
+  expect(unknown).toContain('"orders.placed"');
+  expect(unknown).toContain('kafkaCreateMissingTopics: true');
+
+  // A port nothing listens on, and one that accepts but never answers.
+  const closed = await freePort();
+  let started = Date.now();
+  const refused = await errorOf(KafkaTap.start({ bootstrap: `127.0.0.1:${closed}`, advertised: ['kafka:9092'], topics: ['orders.placed'] }));
+  expect(refused).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${closed}): `);
+  expect(refused).toContain('ECONNREFUSED');
+  expect(Date.now() - started).toBeLessThan(6_000);
+
+  const silent = net.createServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as net.AddressInfo).port;
+    started = Date.now();
+    const hung = await errorOf(KafkaTap.start({ bootstrap: `127.0.0.1:${port}`, advertised: ['kafka:9092'], topics: ['orders.placed'], connectTimeoutMs: 2_000 }));
+    expect(hung).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${port}): `);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  } finally {
+    silent.close();
+  }
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
