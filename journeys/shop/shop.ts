@@ -1,66 +1,70 @@
-// What the shop journeys share: the shop's own vocabulary (place an order, stock a product) on top
-// of Playwright's `request`, with unique data per test so parallel workers never meet.
-import { randomUUID } from 'node:crypto';
-import type { APIRequestContext } from '@playwright/test';
-import { expect } from '../../fixtures/index.ts';
-import type { StackHandle } from '../../fixtures/index.ts';
+// The shop's vocabulary for journeys (stock a product, place an order, wait for the outcome) on top of
+// the fixtures: every call goes through `api` (correlation id, recorded for the report, zod-checked).
+import { z } from 'zod';
+import { eventually, expect, type Api } from '../../fixtures/index.ts';
+import { KAFKA_TOPICS, EXCHANGE } from '../../compose/shop/services/src/events.ts';
 
-export interface Order {
-  id: string;
-  status: 'PENDING' | 'PAID' | 'PAYMENT_FAILED' | 'REJECTED';
-  statusReason: string | null;
-  totalCents: number;
-  correlationId: string;
-}
+export const orderSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED']),
+  statusReason: z.string().nullable(),
+  totalCents: z.number().int(),
+  correlationId: z.string(),
+});
+export type Order = z.infer<typeof orderSchema>;
 
-export const uniqueSku = () => `sku-${randomUUID().slice(0, 8)}`;
-export const uniqueCustomer = () => `customer-${randomUUID().slice(0, 8)}`;
+export const productSchema = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
+export const reservationsSchema = z.array(z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }));
+export const paymentsSchema = z.array(z.object({ status: z.enum(['PENDING', 'CAPTURED', 'DECLINED']), amountCents: z.number().int() }));
+export const notificationsSchema = z.array(z.object({ eventType: z.string(), status: z.string() }));
+
+/** What every shop journey taps: all Kafka topics and every event on the exchange. */
+export const shopTaps = { kafkaTopics: [...KAFKA_TOPICS], rabbitBindings: [{ exchange: EXCHANGE, pattern: '#' }] };
+
+type Item = { sku: string; quantity: number; unitPriceCents: number };
 
 export class Shop {
-  readonly correlationId = `journey-${randomUUID()}`;
-  constructor(private readonly request: APIRequestContext, private readonly stack: StackHandle) {}
-
-  url(service: string, path: string): string {
-    return `${this.stack.endpoints.url(service, 8080)}${path}`;
-  }
-
-  private get headers() {
-    return { 'x-correlation-id': this.correlationId };
-  }
+  constructor(private readonly api: Api) {}
 
   async stockProduct(sku: string, stock: number): Promise<void> {
-    const response = await this.request.post(this.url('inventory', '/products'), { data: { sku, stock }, headers: this.headers });
-    expect(response.status(), await response.text()).toBe(201);
+    await this.api.parse(await this.api.service('inventory').post('/products', { data: { sku, stock } }), productSchema.partial(), { status: 201 });
   }
 
-  async product(sku: string): Promise<{ stock: number; reserved: number }> {
-    return (await this.request.get(this.url('inventory', `/products/${sku}`))).json();
+  async product(sku: string) {
+    return this.api.parse(await this.api.service('inventory').get(`/products/${sku}`), productSchema, { status: 200 });
   }
 
-  async placeOrder(items: { sku: string; quantity: number; unitPriceCents: number }[], cardToken = 'tok_visa'): Promise<Order> {
-    const response = await this.request.post(this.url('orders', '/orders'), { data: { customerId: uniqueCustomer(), items, cardToken }, headers: this.headers });
-    expect(response.status(), await response.text()).toBe(201);
-    expect(response.headers()['x-correlation-id']).toBe(this.correlationId);
-    return response.json();
+  async placeOrder(customerId: string, items: Item[], cardToken = 'tok_visa'): Promise<Order> {
+    const response = await this.api.service('orders').post('/orders', { data: { customerId, items, cardToken } });
+    const order = await this.api.parse(response, orderSchema, { status: 201 });
+    expect(order).toMatchObject({ status: 'PENDING', correlationId: this.api.correlationId });
+    return order;
   }
 
   async order(id: string): Promise<Order> {
-    return (await this.request.get(this.url('orders', `/orders/${id}`))).json();
+    return this.api.parse(await this.api.service('orders').get(`/orders/${id}`), orderSchema, { status: 200 });
   }
 
-  /** Waits for the order to leave PENDING: the whole event chain has run by then. */
+  /** The order once it left PENDING: the whole event chain has run by then. */
   async settledOrder(id: string): Promise<Order> {
-    await expect.poll(async () => (await this.order(id)).status, { timeout: 20_000, intervals: [50, 100, 200] }).not.toBe('PENDING');
-    return this.order(id);
+    return eventually(() => this.order(id), { until: (order) => order.status !== 'PENDING', timeout: 20_000, description: `order ${id} leaves PENDING` });
   }
 
-  async list<T>(service: string, path: string): Promise<T[]> {
-    return (await this.request.get(this.url(service, path))).json();
+  async reservations(orderId: string) {
+    return this.api.parse(await this.api.service('inventory').get(`/reservations?orderId=${orderId}`), reservationsSchema);
+  }
+
+  async payments(orderId: string) {
+    return this.api.parse(await this.api.service('payments').get(`/payments?orderId=${orderId}`), paymentsSchema);
+  }
+
+  async notifications(orderId: string) {
+    return this.api.parse(await this.api.service('notifications').get(`/notifications?orderId=${orderId}`), notificationsSchema);
   }
 
   /** What the fake payment provider (WireMock) was asked for this order. */
   async chargeRequests(orderId: string): Promise<unknown[]> {
-    const response = await this.request.post(this.url('wiremock', '/__admin/requests/find'), { data: { method: 'POST', url: '/v1/charges', bodyPatterns: [{ matchesJsonPath: `$[?(@.orderId == '${orderId}')]` }] } });
-    return (await response.json()).requests;
+    const response = await this.api.service('wiremock').post('/__admin/requests/find', { data: { method: 'POST', url: '/v1/charges', bodyPatterns: [{ matchesJsonPath: `$[?(@.orderId == '${orderId}')]` }] } });
+    return this.api.parse(response, z.object({ requests: z.array(z.unknown()) })).then((found) => found.requests);
   }
 }

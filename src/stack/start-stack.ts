@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JourneysError } from '../errors.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
@@ -86,20 +87,34 @@ async function removeLeftover(projectName: string, log: (line: string) => void):
 
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
 async function reuseRunningStack(definition: StackDefinition, log: (line: string) => void): Promise<StartedStack | undefined> {
-  const containers = await listContainers(definition.target.projectName);
+  let containers = await listContainers(definition.target.projectName);
   if (containers.length === 0) return undefined;
   const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
   if (hashes.size !== 1 || !hashes.has(definition.configHash)) {
     log(`config of ${definition.target.projectName} changed since it was started: recreating`);
     return undefined;
   }
-  if (!allReady(judgeReadiness(definition.config, containers))) {
-    log(`${definition.target.projectName} is running but not ready: recreating`);
+  // Another run may have started it a moment ago: wait for it rather than pull it from under that run.
+  const ready = await waitUntilSettled(definition, containers);
+  if (!ready) {
+    log(`${definition.target.projectName} is running but failed or did not become ready: recreating`);
     return undefined;
   }
+  containers = ready;
   log(`reusing running stack ${definition.target.projectName} (config unchanged)`);
   const target = { ...definition.target };
   return started_(definition, target, containers, true, () => {});
+}
+
+/** The containers once every service is ready; undefined as soon as one failed, or after the wait timeout. */
+async function waitUntilSettled(definition: StackDefinition, initial: ContainerState[], timeoutMs = DEFAULT_WAIT_TIMEOUT_SECONDS * 1000): Promise<ContainerState[] | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (let containers = initial; ; containers = await listContainers(definition.target.projectName)) {
+    const verdicts = judgeReadiness(definition.config, containers);
+    if (allReady(verdicts)) return containers;
+    if (verdicts.some((verdict) => verdict.kind === 'failed') || Date.now() > deadline) return undefined;
+    await sleep(500);
+  }
 }
 
 function withKeptCommands(error: unknown, commands: string[]): unknown {
