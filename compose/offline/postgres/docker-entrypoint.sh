@@ -52,9 +52,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 
 	walArgs=()
 	if [ -n "${POSTGRES_INITDB_WALDIR:-}" ]; then walArgs=(--waldir "$POSTGRES_INITDB_WALDIR"); fi
+	# --no-sync (not in upstream): skips fsync of the fresh cluster, ~2 s on a busy disk.
+	# Only matters if the host crashes during first start; these are throwaway test DBs.
 	# shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is word-split on purpose, as upstream.
 	initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
-		"${walArgs[@]}" $POSTGRES_INITDB_ARGS
+		--no-sync "${walArgs[@]}" $POSTGRES_INITDB_ARGS
 
 	# Network clients must use a password (local socket/127.0.0.1 stay "trust", as upstream).
 	printf '\nhost all all all %s\n' "$POSTGRES_HOST_AUTH_METHOD" >> "$PGDATA/pg_hba.conf"

@@ -7,6 +7,14 @@ set -euo pipefail
 if [[ "$1" == rabbitmq* ]] && [ "$(id -u)" = '0' ]; then
 	if [ "$1" = 'rabbitmq-server' ]; then
 		# fresh (anonymous or bind-mounted) data dirs may be root-owned
+		# Create the Erlang cookie now, owned by rabbitmq. Otherwise an early healthcheck
+		# (CLI run as root, interval 1s) can create it root-owned first and the server
+		# then dies with "Error when reading .erlang.cookie: eacces" (seen in testing).
+		cookie=/var/lib/rabbitmq/.erlang.cookie
+		if [ ! -s "$cookie" ]; then
+			(umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$cookie")
+			chmod 400 "$cookie"
+		fi
 		find /var/lib/rabbitmq \! -user rabbitmq -exec chown rabbitmq '{}' +
 	fi
 	exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups "$BASH_SOURCE" "$@"
