@@ -27,6 +27,7 @@ test('a SIGKILLed run leaves its stack, and reap removes all of it; a live run i
   });
   const liveProject = `jt-live-${Math.random().toString(36).slice(2, 7)}`;
   const live = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('reuse/compose.yml'), liveProject], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
   await new Promise<void>((resolve) => live.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve()));
 
   holder.kill('SIGKILL');
@@ -41,6 +42,9 @@ test('a SIGKILLed run leaves its stack, and reap removes all of it; a live run i
   expect(resourceCount(projectName)).toBe(0);
   expect(projectResources(liveProject).containers.length).toBe(1);
 
-  live.kill('SIGTERM');
-  await new Promise((resolve) => live.on('close', resolve));
+  } finally {
+    // The live run cleans up after itself on SIGTERM, also when an assertion above failed.
+    live.kill('SIGTERM');
+    await new Promise((resolve) => live.on('close', resolve));
+  }
 });
