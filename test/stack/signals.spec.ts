@@ -4,6 +4,9 @@ import { expect, test } from '@playwright/test';
 import { journeys, REPO, stackFile, startJourneys } from '../support/cli.ts';
 import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
 
+// Each holder is a run of its own: it must not inherit this test runner as the stack's owner.
+const { JOURNEYS_OWNER_PID: _runnerOwner, ...holderEnv } = process.env;
+
 test('SIGINT during up leaves no container, network or volume', async () => {
   const projectName = `jt-sigint-${Math.random().toString(36).slice(2, 7)}`;
   const child = startJourneys(['up', '-f', stackFile('ordering/compose.yml'), '-p', projectName]);
@@ -20,15 +23,15 @@ test('SIGINT during up leaves no container, network or volume', async () => {
 
 test('a SIGKILLed run leaves its stack, and reap removes all of it; a live run is left alone', async () => {
   const projectName = `jt-sigkill-${Math.random().toString(36).slice(2, 7)}`;
-  const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('ordering/compose.yml'), projectName], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('ordering/compose.yml'), projectName], { cwd: REPO, env: holderEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
     holder.on('close', (code) => reject(new Error(`holder exited ${code} before the stack was ready`)));
   });
   const liveProject = `jt-live-${Math.random().toString(36).slice(2, 7)}`;
-  const live = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('reuse/compose.yml'), liveProject], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const live = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('reuse/compose.yml'), liveProject], { cwd: REPO, env: holderEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-  await new Promise<void>((resolve) => live.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve()));
+    await new Promise<void>((resolve) => live.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve()));
 
   holder.kill('SIGKILL');
   await new Promise((resolve) => holder.on('close', resolve));
