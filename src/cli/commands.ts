@@ -11,7 +11,7 @@ import { listManagedProjects, reap } from '../stack/reap.ts';
 import { defineStack, stableProjectName, type StackOptions } from '../stack/stack-definition.ts';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startStack } from '../stack/start-stack.ts';
 import { keepStack } from '../stack/started-stack.ts';
-import { removeStack } from '../stack/teardown.ts';
+import { removeProjectResources, removeStack } from '../stack/teardown.ts';
 import { docker } from '../stack/docker-cli.ts';
 
 export interface CommandContext {
@@ -91,7 +91,6 @@ export const COMMANDS: Record<string, Command> = {
 
   async down(context) {
     if (!context.values.file && context.values['project-name']) {
-      const { removeProjectResources } = await import('../stack/teardown.ts');
       await removeProjectResources(context.values['project-name']);
       context.log(`removed ${context.values['project-name']}`);
       return 0;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { test as teardown } from '@playwright/test';
-import { readStackState } from '../stack/stack-state.ts';
+import { composeTargetOf, readStackState } from '../stack/stack-state.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { removeStack } from '../stack/teardown.ts';
 import { currentStackStateFile, stackOptionsFromEnv } from './stack-env.ts';
@@ -11,7 +11,7 @@ teardown('remove the stack', async ({}, testInfo) => {
   const file = currentStackStateFile();
   if (!existsSync(file)) return; // the start failed and already removed everything
   const state = readStackState(file);
-  const target = { projectName: state.projectName, files: state.files, profiles: state.profiles, envFiles: state.envFiles };
+  const target = composeTargetOf(state);
   const keepReason = process.env.JOURNEYS_KEEP === '1'
     ? 'JOURNEYS_KEEP=1'
     : process.env.JOURNEYS_REUSE === '1'

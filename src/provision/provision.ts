@@ -2,10 +2,9 @@ import { JourneysError } from '../errors.ts';
 import { registryReachable } from '../stack/registry-probe.ts';
 import { assertAptRoot, readOsRelease } from './apt.ts';
 import { ensureBaseImage, ensureNodeImage } from './base-images.ts';
-import { ensureCompose } from './compose-plugin.ts';
 import { engineReachable, ensureDaemonRunning, ensureEngineInstalled } from './docker-engine.ts';
 import { commandExists } from '../util/run-command.ts';
-import { composeVersion, MIN_COMPOSE_VERSION, versionAtLeast } from './compose-plugin.ts';
+import { composeVersion, ensureCompose, MIN_COMPOSE_VERSION, versionAtLeast } from './compose-plugin.ts';
 
 export interface ProvisionOptions {
   /** Build the offline base images even when a registry answers (our own tests use them). */

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ComposeTarget } from './compose-target.ts';
 import { endpointSchema } from './endpoints.ts';
 import { projectStateDir, STATE_FILES } from './state-dir.ts';
 
@@ -18,6 +19,11 @@ export const stackStateSchema = z.object({
   environment: z.record(z.string(), z.record(z.string(), z.string().nullable())),
 });
 export type StackState = z.infer<typeof stackStateSchema>;
+
+/** The Compose project a state file describes, for commands run after the start (teardown, logs). */
+export function composeTargetOf(state: StackState): ComposeTarget {
+  return { projectName: state.projectName, files: state.files, profiles: state.profiles, envFiles: state.envFiles };
+}
 
 export function stackStateFile(projectName: string): string {
   return path.join(projectStateDir(projectName), STATE_FILES.stack);

@@ -4,22 +4,11 @@ import { test, expect } from '../../fixtures/messages.ts';
 import { KafkaTap } from '../../fixtures/kafka-tap.ts';
 import { ordersPlaced, paymentsCaptured } from '../../compose/shop/services/src/events.ts';
 import { placeOrder } from './shop-flow.ts';
+import { errorOf, probe, uniqueId } from './probe.ts';
 
 // A topic of our own for injected events (the shop's services would act on events injected into theirs).
 const TEST_TOPIC = 'compose-journeys.test.kafka-tap';
 test.use({ kafkaTopics: ['orders.placed', 'payments.captured', TEST_TOPIC], kafkaCreateMissingTopics: true });
-
-const probe = z.object({ kind: z.literal('probe'), id: z.string(), seq: z.number().int() });
-const uniqueId = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-
-async function errorOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the assertion to fail');
-}
 
 test('sees what the shop emits for an order, alongside the services and a second tap', async ({ kafkaTap, _kafkaConnection, stack, request }) => {
   // Another worker's tap on the same topics (own group): both see every message, neither steals.

@@ -1,25 +1,13 @@
 import net from 'node:net';
-import { z } from 'zod';
 import { test, expect } from '../../fixtures/messages.ts';
 import { connectRabbit, RabbitTap } from '../../fixtures/rabbit-tap.ts';
 import { EXCHANGE, inventoryReserved, ordersPaid } from '../../compose/shop/services/src/events.ts';
 import { placeOrder } from './shop-flow.ts';
+import { errorOf, probe, uniqueId } from './probe.ts';
 
 // Test events go to the shop's exchange under a routing key no service binds, so nobody acts on them.
 const TEST_KEY = 'compose-journeys.test.rabbit-tap';
 test.use({ rabbitBindings: [{ exchange: EXCHANGE, pattern: '#' }] });
-
-const probe = z.object({ kind: z.literal('probe'), id: z.string(), seq: z.number().int() });
-const uniqueId = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-
-async function errorOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the assertion to fail');
-}
 
 test('sees what the shop routes for an order, and the services still get it', async ({ rabbitTap, _rabbitConnection, stack, request }) => {
   // A second tap (as another worker would have) on the same exchange: both get copies.
