@@ -3,7 +3,7 @@
 // eventually: commit → check resolved. `eventually` polls (via the fixture's pool) for a row that a
 // second connection inserts (autocommit) after a random 0-250 ms, the way a journey waits for a
 // service's write; a sample is the time from the writer's commit acknowledgement to `eventually`
-// resolving. It is bounded by the back-off (10 ms growing to 100 ms) plus one query.
+// resolving. It is bounded by the back-off (10 ms growing to 50 ms) plus one query.
 //
 // fixture-overhead: Playwright fixtures only run inside the runner, so this times the same functions
 // the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the

@@ -1,5 +1,6 @@
 // Does a message match what a journey expects, and if none does, which came closest and why.
 import type { z } from 'zod';
+import type { MessageSource } from './message-log.ts';
 import { describeOrigin, type RecordedMessage } from './recorded-message.ts';
 
 export interface MessageExpectation<S extends z.ZodType = z.ZodType> {
@@ -113,7 +114,11 @@ export function describeExpectation(expectation: AnyExpectation): string {
   return parts.length ? parts.join(', ') : 'any message';
 }
 
-/** The body of a "nothing matched" failure: what was expected, for how long, and what came instead. */
-export function describeNoMatch(tapName: string, expectation: AnyExpectation, withinMs: number, messages: readonly RecordedMessage[], startedAt: number): string {
-  return `${tapName}: no message matching ${describeExpectation(expectation)} within ${withinMs} ms.\n${formatClosest(messages, expectation, startedAt)}`;
+/** The body of a "nothing matched" failure: what was expected, for how long, what came instead, and what the window left out. */
+export function describeNoMatch(source: MessageSource, expectation: AnyExpectation, withinMs: number): string {
+  const lines = [`${source.name}: no message matching ${describeExpectation(expectation)} within ${withinMs} ms.`, formatClosest(source.messages(), expectation, source.startedAt)];
+  const excluded = (source.excluded?.() ?? []).filter((message) => evaluate(message, expectation).matches);
+  const why = excluded.length ? source.explainExcluded?.(excluded) : undefined;
+  if (why) lines.push('', why);
+  return lines.join('\n');
 }

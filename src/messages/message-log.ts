@@ -19,6 +19,10 @@ export interface MessageSource {
    * for which `predicate` is true, or `undefined` when the time is up. Rejects if the tap broke.
    */
   waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined>;
+  /** Messages that arrived during the test but are not in its window (e.g. produced before it started). */
+  excluded?(): readonly RecordedMessage[];
+  /** Why such messages are left out, and how to let them in; undefined when there is nothing to say. */
+  explainExcluded?(excluded: readonly RecordedMessage[]): string | undefined;
 }
 
 type Listener = { message(message: RecordedMessage): void; failed(error: Error): void };
@@ -57,9 +61,20 @@ export class MessageLog {
   }
 }
 
+/** What decides which of the entries logged after a window opened belong to its test. */
+export interface WindowRule {
+  /** True for messages of this test (e.g. a Kafka timestamp at or after the test's start). */
+  readonly accept: (message: RecordedMessage) => boolean;
+  /**
+   * Says why `excluded` messages (which arrived during the test, matched an expectation, yet were
+   * left out) are not the test's, and what to change if they should be: a failure message quotes it.
+   */
+  readonly explainExcluded?: (excluded: readonly RecordedMessage[], startedAt: number) => string;
+}
+
 /**
- * The part of a log that belongs to one test: entries from `fromIndex` on that `accept` admits
- * (e.g. Kafka offsets at or past the high watermark taken when the test started).
+ * The part of a log that belongs to one test: entries from `fromIndex` on (anything logged
+ * before the test started is older) that the rule accepts.
  */
 export class MessageWindow implements MessageSource {
   #endIndex: number | undefined;
@@ -68,12 +83,21 @@ export class MessageWindow implements MessageSource {
     readonly name: string,
     private readonly log: MessageLog,
     private readonly fromIndex: number,
-    private readonly accept: (message: RecordedMessage) => boolean = () => true,
+    private readonly rule: WindowRule = { accept: () => true },
     readonly startedAt: number = Date.now(),
   ) {}
 
+  /** Entries that arrived while the window was open but that its rule left out. */
+  excluded(): readonly RecordedMessage[] {
+    return this.log.slice(this.fromIndex, this.#endIndex).filter((message) => !this.rule.accept(message));
+  }
+
+  explainExcluded(excluded: readonly RecordedMessage[]): string | undefined {
+    return excluded.length && this.rule.explainExcluded ? this.rule.explainExcluded(excluded, this.startedAt) : undefined;
+  }
+
   messages(): readonly RecordedMessage[] {
-    return this.log.slice(this.fromIndex, this.#endIndex).filter(this.accept);
+    return this.log.slice(this.fromIndex, this.#endIndex).filter((message) => this.rule.accept(message));
   }
 
   /** Freezes the window (end of test): later messages belong to the next test. */
@@ -94,7 +118,7 @@ export class MessageWindow implements MessageSource {
       };
       const unsubscribe = this.log.subscribe({
         message: (message) => {
-          if (this.accept(message) && predicate(message)) done(() => resolve(message));
+          if (this.rule.accept(message) && predicate(message)) done(() => resolve(message));
         },
         failed: (error) => done(() => reject(error)),
       });

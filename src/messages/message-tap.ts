@@ -39,6 +39,14 @@ export class MessageTap implements MessageSource {
     return this.window.waitFor(predicate, timeoutMs);
   }
 
+  excluded(): readonly RecordedMessage[] {
+    return this.window.excluded();
+  }
+
+  explainExcluded(excluded: readonly RecordedMessage[]): string | undefined {
+    return this.window.explainExcluded(excluded);
+  }
+
   /** Matching messages of this test so far. */
   received<S extends z.ZodType = z.ZodType<unknown>>(expectation: MessageExpectation<S> = {}): Received<z.output<S>>[] {
     return this.messages()
@@ -50,7 +58,7 @@ export class MessageTap implements MessageSource {
   async next<S extends z.ZodType = z.ZodType<unknown>>(options: NextOptions<S> = {}): Promise<Received<z.output<S>>> {
     const within = options.within ?? 5_000;
     const message = await this.waitFor((candidate) => evaluate(candidate, options).matches, within);
-    if (!message) throw new Error(describeNoMatch(this.name, options, within, this.messages(), this.startedAt));
+    if (!message) throw new Error(describeNoMatch(this, options, within));
     return { message, value: parsedValue(message, options.schema) as z.output<S> };
   }
 

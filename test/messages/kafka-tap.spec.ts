@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { z } from 'zod';
 import { test, expect } from '../../fixtures/messages.ts';
-import { KafkaTap } from '../../fixtures/kafka-tap.ts';
+import { KafkaTap, kafkaClient } from '../../fixtures/kafka-tap.ts';
 import { ordersPlaced, paymentsCaptured } from '../../compose/shop/services/src/events.ts';
 import { placeOrder } from './shop-flow.ts';
 import { errorOf, probe, uniqueId } from './probe.ts';
@@ -40,6 +40,47 @@ test('a test sees only messages produced after it started', async ({ _kafkaTap, 
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
   await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   expect(later.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
+});
+
+test('offsets windows, for producers on another clock, also start where the test started', async ({ _kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
+  const window = await _kafkaTap.window('offsets');
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
+  await expect(window).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
+  await expect.poll(() => window.excluded().filter((message) => message.key === id).length).toBe(1);
+  expect(window.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
+});
+
+test('a message stamped before the test started is left out, and the failure says why and what to do', async ({ _kafkaTap, kafkaProducer }) => {
+  const id = uniqueId();
+  const byTimestamp = await _kafkaTap.window();
+  const byOffset = await _kafkaTap.window('offsets');
+  // A producer whose clock is a minute behind (or that stamps event time): sent during the test.
+  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 }, timestamp: Date.now() - 60_000 });
+  await expect(byOffset).toHaveReceived(probe, { where: (value) => value.id === id });
+  const message = await errorOf(expect(byTimestamp).toHaveReceived(probe, { where: (value) => value.id === id, within: 300 }));
+  expect(message).toContain('1 message matching it arrived during this test but was produced before it started (by its Kafka timestamp), so it is not in its window:');
+  expect(message).toMatch(new RegExp(`key=${id}, timestamp -(59|60)\\d{3} ms from the start`));
+  expect(message).toContain("`test.use({ kafkaWindow: 'offsets' })`");
+});
+
+test('the broker answers pipelined requests, fire-and-forget produces included', async ({ _kafkaConnection, kafkaTap }) => {
+  // kafkajs pipelines requests on a connection; an acks=0 produce gets no answer and must not hold the next one.
+  const id = uniqueId();
+  const producer = kafkaClient(_kafkaConnection, 'pipelining-test').producer({ allowAutoTopicCreation: true });
+  const admin = kafkaClient(_kafkaConnection, 'pipelining-test').admin();
+  await Promise.all([producer.connect(), admin.connect()]);
+  try {
+    await producer.send({ topic: TEST_TOPIC, acks: 0, messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 1 }) }] });
+    const offsets = await Promise.all(['orders.placed', 'payments.captured', TEST_TOPIC].map((topic) => admin.fetchTopicOffsets(topic)));
+    expect(offsets.every((partitions) => partitions.length > 0)).toBe(true);
+    await producer.send({ topic: TEST_TOPIC, acks: -1, messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 2 }) }] });
+    await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 1 });
+    await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
+  } finally {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+  }
 });
 
 test('toHaveReceived fails listing what was received, closest first, with zod issues', async ({ kafkaTap, kafkaProducer }) => {

@@ -54,12 +54,15 @@ test('order per key: one late message is one violation, other keys unaffected', 
 test('a window waits push-style, ignores what it does not accept, and freezes when closed', async () => {
   const log = new MessageLog();
   log.append(message({ n: 0 }));
-  const window = new MessageWindow('tap', log, log.length, (m) => (m.value as { n: number }).n !== 99, T0);
+  const window = new MessageWindow('tap', log, log.length, { accept: (m) => (m.value as { n: number }).n !== 99, explainExcluded: (excluded) => `left out: ${excluded.length}` }, T0);
   const waiting = window.waitFor((m) => (m.value as { n: number }).n >= 1, 1_000);
   log.append(message({ n: 99 }));
   log.append(message({ n: 1 }));
   expect((await waiting)?.value).toEqual({ n: 1 });
   expect(window.messages().map((m) => m.value)).toEqual([{ n: 1 }]);
+  expect(window.excluded().map((m) => m.value)).toEqual([{ n: 99 }]);
+  expect(window.explainExcluded(window.excluded())).toBe('left out: 1');
+  expect(window.explainExcluded([])).toBeUndefined();
   window.close();
   log.append(message({ n: 2 }));
   expect(window.messages()).toHaveLength(1);

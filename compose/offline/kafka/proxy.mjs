@@ -6,8 +6,9 @@
 // unchanged except those two responses, where the broker address becomes the
 // advertised one, and ApiVersions, where the max versions of those two APIs are
 // clamped to the ones parsed here so no client negotiates a layout we can't read.
-// Metadata also gets a real controller id (see below), and Fetch requests get
-// their max_wait_ms capped (see capFetchWait).
+// Metadata also gets a real controller id (see below), Fetch requests get
+// their max_wait_ms capped (see capFetchWait), and requests reach the mock one
+// at a time per connection, as a real broker takes them (see RequestGate).
 import net from 'node:net';
 
 const API_METADATA = 3;
@@ -177,9 +178,10 @@ function capFetchWait(frame, version, maxWaitMs) {
  * Splits a byte stream into size-prefixed frames. Once `headerLen` bytes of a
  * frame are in, `decide(header)` returns null to stream the frame through as it
  * arrives (Fetch/Produce can be megabytes) or a function to rewrite the whole
- * frame once buffered.
+ * frame once buffered. `sink.write` gets the bytes, `sink.frameEnd` is called
+ * after the last byte of each frame.
  */
-function frameStream(src, dst, headerLen, decide, log) {
+function frameStream(src, dst, headerLen, decide, sink, log) {
   let head = Buffer.alloc(0);
   let remaining = 0; // bytes of the current frame still to come
   let collected = null; // buffered parts when the current frame is rewritten
@@ -187,18 +189,20 @@ function frameStream(src, dst, headerLen, decide, log) {
 
   function emit(bytes) {
     if (collected) collected.push(bytes);
-    else dst.write(bytes);
-    if (collected && remaining === 0) {
+    else sink.write(bytes);
+    if (remaining > 0) return;
+    if (collected) {
       const frame = Buffer.concat(collected);
       collected = null;
       try {
-        dst.write(rewrite(frame));
+        sink.write(rewrite(frame));
       } catch (err) {
         // Better an unmodified frame than a dead broker; the log says why.
         log(`passing a frame through unmodified: ${err.message}`);
-        dst.write(frame);
+        sink.write(frame);
       }
     }
+    sink.frameEnd();
   }
 
   src.on('data', (chunk) => {
@@ -232,13 +236,68 @@ function frameStream(src, dst, headerLen, decide, log) {
   });
 }
 
+/**
+ * Passes requests to the mock one at a time, the next once the previous one is
+ * answered, as a real broker does (it mutes a connection while a request is in
+ * flight). The mock instead reads pipelined requests at once and writes their
+ * responses back to back; the second one then waits for the client's delayed
+ * ACK, ~40 ms per round trip (kafkajs pipelines, e.g. ListOffsets per topic).
+ */
+class RequestGate {
+  #queue = [];
+  #inFlight = false;
+
+  constructor(upstream) {
+    this.upstream = upstream;
+  }
+
+  send(frame) {
+    this.#queue.push(frame);
+    this.#next();
+  }
+
+  /** The response to the request in flight has been passed on. */
+  answered() {
+    this.#inFlight = false;
+    this.#next();
+  }
+
+  #next() {
+    while (!this.#inFlight && this.#queue.length > 0) {
+      const frame = this.#queue.shift();
+      this.upstream.write(frame);
+      this.#inFlight = expectsResponse(frame);
+    }
+  }
+}
+
+const API_PRODUCE = 0;
+
+/** Every request is answered except a Produce with acks=0. */
+export function expectsResponse(frame) {
+  if (frame.readInt16BE(4) !== API_PRODUCE) return true;
+  const version = frame.readInt16BE(6);
+  const clientIdLen = Math.max(frame.readInt16BE(12), 0);
+  const flexible = version >= 9;
+  const r = new Reader(frame, 14 + clientIdLen, flexible);
+  r.skipTaggedFields(); // request header v2
+  if (version >= 3) r.skipString(); // transactional_id
+  return r.i16() !== 0; // acks
+}
+
 /** Starts the proxy; resolves with the listening server. */
 export function startProxy({ listenPort, upstreamPort, advertised, fetchMaxWaitMs, log }) {
   const server = net.createServer((client) => {
     const upstream = net.connect(upstreamPort, '127.0.0.1');
+    // Requests and responses are written in pieces (size, header, body) and clients pipeline
+    // them: with Nagle on, the second piece waits for a delayed ACK, ~40 ms per round trip.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     // correlation_id -> [api_key, api_version] for responses we must rewrite.
     const pending = new Map();
 
+    const gate = new RequestGate(upstream);
+    let request = [];
     frameStream(client, upstream, 12, (h) => {
       const apiKey = h.readInt16BE(4);
       const version = h.readInt16BE(6);
@@ -247,6 +306,14 @@ export function startProxy({ listenPort, upstreamPort, advertised, fetchMaxWaitM
       }
       if (apiKey === API_FETCH) return (frame) => capFetchWait(frame, version, fetchMaxWaitMs);
       return null; // all other requests pass through untouched
+    }, {
+      // Requests are small except Produce; a test broker can buffer each one whole.
+      write: (bytes) => request.push(bytes),
+      frameEnd: () => {
+        const frame = Buffer.concat(request);
+        request = [];
+        gate.send(frame);
+      },
     }, log);
 
     frameStream(upstream, client, 8, (h) => {
@@ -255,7 +322,7 @@ export function startProxy({ listenPort, upstreamPort, advertised, fetchMaxWaitM
       if (!request) return null;
       pending.delete(correlationId);
       return (frame) => rewriteResponse(frame, request[0], request[1], advertised);
-    }, log);
+    }, { write: (bytes) => client.write(bytes), frameEnd: () => gate.answered() }, log);
 
     const close = () => { client.destroy(); upstream.destroy(); };
     for (const socket of [client, upstream]) {
