@@ -7,7 +7,7 @@
 //
 // fixture-overhead: Playwright fixtures only run inside the runner, so this times the same functions
 // the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the
-// correlation id and unique ids, createApiClients + one service context (what `api` costs a test
+// correlation id and unique ids, the redacting attach, createApiClients + one service context (what `api` costs a test
 // that uses it) and its dispose, the consistency checker and the snapshotter.
 import { request } from '@playwright/test';
 import pg from 'pg';
@@ -20,6 +20,7 @@ import { newCorrelationId, uniqueIds } from '../fixtures/correlation.ts';
 import { consistencyChecker } from '../fixtures/consistency.ts';
 import { snapshotter } from '../fixtures/snapshots.ts';
 import { printLatency } from './figures.ts';
+import { redactingAttach, stackRedactor } from '../src/report/redaction.ts';
 import type { StackHandle } from '../fixtures/stack.ts';
 import type { TestInfo } from '@playwright/test';
 
@@ -58,6 +59,7 @@ try {
 
   const playwrightRequest = request;
   const fakeTestInfo = { attach: async () => undefined } as unknown as TestInfo;
+  const redact = stackRedactor(state.environment); // worker-scoped in the fixtures
   const overhead: number[] = [];
   for (let i = 0; i < 220; i++) {
     const started = performance.now();
@@ -65,7 +67,8 @@ try {
     uniqueIds(correlationId);
     const api = createApiClients({ endpoints: stack.endpoints, correlationId, request: playwrightRequest, exchanges: [] });
     api.service('orders');
-    consistencyChecker(db, correlationId, fakeTestInfo);
+    const attach = redactingAttach(fakeTestInfo, redact);
+    consistencyChecker(db, correlationId, attach);
     snapshotter(db, correlationId);
     await api.dispose();
     if (i >= 20) overhead.push(performance.now() - started); // the first 20 warm the driver up

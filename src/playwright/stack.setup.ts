@@ -1,9 +1,10 @@
 import { test as setup } from '@playwright/test';
 import { JourneysError } from '../errors.ts';
 import { lintStack, formatFinding } from '../stack/lint.ts';
-import { defineStack } from '../stack/stack-definition.ts';
+import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
 import { startStack } from '../stack/start-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
+import { attachRedacted, stackRedactor } from '../report/redaction.ts';
 
 /** First image builds can take minutes; the wait for health has its own timeout inside. */
 setup.setTimeout(20 * 60_000);
@@ -15,20 +16,29 @@ setup('start the stack', async ({}, testInfo) => {
     lines.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
     process.stderr.write(`[journeys] ${line}\n`);
   };
+  // Until the compose files are resolved only the runner's own secrets are known.
+  let redact = stackRedactor({});
+  const attach = (name: string, body: string, contentType?: string) => attachRedacted(testInfo, redact, name, body, contentType);
   try {
     const definition = await setup.step('resolve the compose files', () => defineStack({ ...options, log }));
+    redact = stackRedactor(serviceEnvironments(definition));
     for (const finding of lintStack(definition)) log(`warning: ${formatFinding(finding)}`);
     const stack = await setup.step(`bring ${definition.target.projectName} up`, () =>
       startStack(definition, { waitTimeoutSeconds: options.waitTimeoutSeconds, keepOnFailure: process.env.JOURNEYS_KEEP_ON_FAILURE === '1', log }),
     );
-    await testInfo.attach('endpoints.json', { body: JSON.stringify(stack.endpoints.all, null, 2), contentType: 'application/json' });
+    await attach('endpoints.json', JSON.stringify(stack.endpoints.all, null, 2), 'application/json');
   } catch (error) {
     if (error instanceof JourneysError) {
       testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'error-category', description: error.category });
-      await testInfo.attach('stack-diagnosis.txt', { body: error.describe(), contentType: 'text/plain' });
+      await attach('stack-diagnosis.txt', error.describe());
+    }
+    // The diagnosis quotes service logs and Compose output: the report shows this message too.
+    if (error instanceof Error) {
+      error.message = redact(error.message);
+      if (error.stack) error.stack = redact(error.stack);
     }
     throw error;
   } finally {
-    await testInfo.attach('stack-start.log', { body: lines.join('\n'), contentType: 'text/plain' });
+    await attach('stack-start.log', lines.join('\n'));
   }
 });

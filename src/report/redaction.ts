@@ -57,6 +57,11 @@ export function secretValuesFromEnvironment(environment: Record<string, Record<s
   return found;
 }
 
+/** The redactor for one stack: secrets of its resolved environment and of the runner's (CI tokens). */
+export function stackRedactor(environment: Record<string, Record<string, string | null>>): Redactor {
+  return createRedactor(secretValuesFromEnvironment({ ...environment, runner: process.env as Record<string, string> }));
+}
+
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -70,6 +75,15 @@ export async function attachRedacted(
   contentType = 'text/plain',
 ): Promise<void> {
   await testInfo.attach(name, { body: redact(body), contentType });
+}
+
+/** `testInfo.attach` with text bodies passed through the redactor, for fixtures that attach as they go. */
+export function redactingAttach(testInfo: Pick<TestInfo, 'attach'>, redact: (text: string) => string): TestInfo['attach'] {
+  return (name, options = {}) => {
+    const { body, contentType } = options;
+    if (body === undefined || contentType?.startsWith('image/')) return testInfo.attach(name, options);
+    return testInfo.attach(name, { ...options, body: redact(typeof body === 'string' ? body : body.toString('utf8')) });
+  };
 }
 
 /**

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { dockerOk } from './docker-cli.ts';
 import { LABEL, ownerIsDead } from './labels.ts';
-import { projectStateDir, STATE_FILES } from './state-dir.ts';
+import { isKept } from './state-dir.ts';
 import { removeProjectResources } from './teardown.ts';
 
 export interface ManagedProject {
@@ -24,7 +22,7 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
   for (const line of outputs.join('\n').split('\n')) {
     const [projectName, owner] = line.split('\t');
     if (!projectName || projects.has(projectName)) continue;
-    projects.set(projectName, { projectName, owner: owner || undefined, kept: existsSync(path.join(projectStateDir(projectName), STATE_FILES.kept)) });
+    projects.set(projectName, { projectName, owner: owner || undefined, kept: isKept(projectName) });
   }
   return [...projects.values()];
 }

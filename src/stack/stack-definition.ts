@@ -33,6 +33,11 @@ export interface StackDefinition {
   readonly composeWarnings: string[];
 }
 
+/** Each service's environment as Compose resolved it: what fixtures read credentials from, and what redaction hides. */
+export function serviceEnvironments(definition: StackDefinition): Record<string, Record<string, string | null>> {
+  return Object.fromEntries(Object.entries(definition.config.services).map(([name, service]) => [name, service.environment ?? {}]));
+}
+
 export async function defineStack(options: StackOptions): Promise<StackDefinition> {
   const log = options.log ?? (() => {});
   const cwd = options.cwd ?? process.cwd();

@@ -11,8 +11,9 @@ import { journeysLabels, withLabelsOverride } from './labels-override.ts';
 import { runPrepare } from './prepare.ts';
 import { allReady, judgeReadiness } from './readiness.ts';
 import { reap } from './reap.ts';
-import type { StackDefinition } from './stack-definition.ts';
+import { serviceEnvironments, type StackDefinition } from './stack-definition.ts';
 import { writeStackState } from './stack-state.ts';
+import { isKept } from './state-dir.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
 import { removeProjectResources, removeStack } from './teardown.ts';
 
@@ -32,12 +33,10 @@ export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
 export async function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
   const log = options.log ?? (() => {});
   const waitTimeoutSeconds = options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
-  const reaped = await reap();
+  // Side by side: reap never touches a reusable stack, and the reuse path should cost one look.
+  const [reaped, reused] = await Promise.all([reap(), definition.reuse ? reuseRunningStack(definition, log) : undefined]);
   if (reaped.length > 0) log(`removed stacks left by runs that died: ${reaped.join(', ')}`);
-  if (definition.reuse) {
-    const reused = await reuseRunningStack(definition, log);
-    if (reused) return reused;
-  }
+  if (reused) return reused;
   await removeLeftover(definition.target.projectName, log);
   const owner = definition.reuse ? REUSABLE_OWNER : (options.owner ?? currentOwner());
   const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner));
@@ -63,7 +62,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
 }
 
 function started_(definition: StackDefinition, target: ComposeTarget, containers: ContainerState[], reused: boolean, unregister: () => void): StartedStack {
-  const environment = Object.fromEntries(Object.entries(definition.config.services).map(([name, service]) => [name, service.environment ?? {}]));
+  const environment = serviceEnvironments(definition);
   const state = {
     projectName: target.projectName,
     files: [...target.files],
@@ -89,6 +88,12 @@ async function removeLeftover(projectName: string, log: (line: string) => void):
 async function reuseRunningStack(definition: StackDefinition, log: (line: string) => void): Promise<StartedStack | undefined> {
   let containers = await listContainers(definition.target.projectName);
   if (containers.length === 0) return undefined;
+  // Only stacks `reap` leaves alone (reap runs alongside): reusable ones, and kept ones (`journeys up`).
+  const owned = containers.some((container) => container.labels[LABEL.owner] !== REUSABLE_OWNER);
+  if (owned && !isKept(definition.target.projectName)) {
+    log(`${definition.target.projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
+    return undefined;
+  }
   const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
   if (hashes.size !== 1 || !hashes.has(definition.configHash)) {
     log(`config of ${definition.target.projectName} changed since it was started: recreating`);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -11,6 +12,11 @@ export function stateRoot(): string {
 
 export function projectStateDir(projectName: string): string {
   return path.join(stateRoot(), projectName);
+}
+
+/** Whether the stack was handed over to outlive its owner (see STATE_FILES.kept). */
+export function isKept(projectName: string): boolean {
+  return existsSync(path.join(projectStateDir(projectName), STATE_FILES.kept));
 }
 
 export const STATE_FILES = {

@@ -73,6 +73,11 @@ test('a stack that never comes up fails the setup step as INFRA, with its diagno
   expect(run.exitCode, run.output).toBe(1);
   const setup = readJsonReport(path.join(out, 'report.json')).find((t) => t.project === 'stack')!;
   expect(setup.annotations['failure-category']).toBe('INFRA');
-  expect(setup.attachments.get('stack-diagnosis.txt')).toContain('ONE_SHOT_FAILED');
+  const diagnosis = setup.attachments.get('stack-diagnosis.txt')!;
+  expect(diagnosis).toContain('ONE_SHOT_FAILED');
+  // The one-shot logged its password: quoted in the diagnosis, redacted there and in the error.
+  expect(diagnosis).toContain('applying 001_init.sql as postgres://app:[REDACTED]@db/app');
+  for (const [name, text] of setup.attachments) expect(text, name).not.toContain('canary-migrate-pass-93e1');
+  expect(setup.errors.join('\n')).not.toContain('canary-migrate-pass-93e1');
   expect(resourceCount(project)).toBe(0);
 });

@@ -24,10 +24,12 @@ export interface ReportedTest {
   annotations: Record<string, string>;
   /** Attachment name → its text (inline body or file). */
   attachments: Map<string, string>;
+  /** The last attempt's error messages and stacks, as the report shows them. */
+  errors: string[];
 }
 
 interface JsonSuite {
-  specs?: { title: string; tests: { projectName: string; annotations: { type: string; description?: string }[]; results: { status: string; annotations?: { type: string; description?: string }[]; attachments: { name: string; body?: string; path?: string }[] }[] }[] }[];
+  specs?: { title: string; tests: { projectName: string; annotations: { type: string; description?: string }[]; results: { status: string; annotations?: { type: string; description?: string }[]; attachments: { name: string; body?: string; path?: string }[]; errors?: { message?: string; stack?: string }[] }[] }[] }[];
   suites?: JsonSuite[];
 }
 
@@ -44,6 +46,7 @@ export function readJsonReport(file: string): ReportedTest[] {
         status: result.status,
         annotations: Object.fromEntries([...test.annotations, ...(result.annotations ?? [])].map((a) => [a.type, a.description ?? ''])),
         attachments: new Map(result.attachments.map((a) => [a.name, a.body !== undefined ? Buffer.from(a.body, 'base64').toString('utf8') : a.path ? readFileSync(a.path, 'utf8') : ''])),
+        errors: (result.errors ?? []).flatMap((error) => [error.message ?? '', error.stack ?? '']),
       };
     })),
     ...(suite.suites ?? []).flatMap(walk),

@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { JourneysError } from '../../src/errors.ts';
 import { defineStack } from '../../src/stack/stack-definition.ts';
 import { startStack } from '../../src/stack/start-stack.ts';
+import { keepStack } from '../../src/stack/started-stack.ts';
+import { removeProjectResources } from '../../src/stack/teardown.ts';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { stackFile } from '../support/cli.ts';
 
@@ -86,5 +88,29 @@ test('reuse keeps an unchanged running stack and recreates a changed one', async
   } finally {
     delete process.env.REUSE_GREETING;
   }
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+test('reuse takes a kept stack (journeys up) but not one another run owns', async () => {
+  const projectName = unique('reuse-owner');
+  const files = [stackFile('reuse/compose.yml')];
+  // Started by a run without JOURNEYS_REUSE: that run's, reap removes it once the run is gone.
+  const owned = await startStack(await defineStack({ files, projectName, reuse: false }));
+  const ownedIds = (await owned.containers()).map((c) => c.id);
+  const lines: string[] = [];
+  const second = await startStack(await defineStack({ files, projectName, reuse: true }), { log: (line) => lines.push(line) });
+  expect(second.reused).toBe(false);
+  expect(lines.join('\n')).toContain(`${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
+  expect((await second.containers()).map((c) => c.id).some((id) => ownedIds.includes(id))).toBe(false);
+  await second.stop();
+
+  // `journeys up` starts without reuse and keeps the stack: a later run with reuse takes it as it is.
+  const up = await startStack(await defineStack({ files, projectName, reuse: false }));
+  keepStack(up.target, 'started by journeys up');
+  const upIds = (await up.containers()).map((c) => c.id);
+  const reused = await startStack(await defineStack({ files, projectName, reuse: true }));
+  expect(reused.reused).toBe(true);
+  expect((await reused.containers()).map((c) => c.id)).toEqual(upIds);
+  await removeProjectResources(projectName);
   expect(resourceCount(projectName)).toBe(0);
 });
