@@ -53,8 +53,10 @@ test('matchers: received, not received, duplicates and order, with their failure
 
   const missing = await errorOf(expect(rabbitTap).toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, within: 200 }));
   expect(missing).toContain(`expect(rabbitmq tap [${EXCHANGE} #]).toHaveReceived(schema, { where, within: 200 })`);
-  expect(missing).toContain('Received 4 messages in this test (closest first):');
-  // Nothing passes `where`; the ones that parse come first, the one with a zod issue last.
+  // The stack is shared: another worker's orders route shop events through this '#' tap too. They
+  // fail the probe schema on every field, so they rank after ours.
+  expect(Number(/Received (\d+) messages in this test \(closest first\):/.exec(missing)?.[1])).toBeGreaterThanOrEqual(4);
+  // Nothing passes `where`; the ones that parse come first, the one with a zod issue after them.
   expect(missing).toMatch(new RegExp(`  1\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-1 correlation=corr-${id} — where ✗, schema ✓\\n {7}\\{"kind":"probe","id":"${id}","seq":1\\}`));
   expect(missing).toMatch(new RegExp(`  4\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-0 correlation=corr-${id} — where ✗, schema ✗ \\(1 issue\\)\\n {7}zod: seq: Invalid input: expected number, received string`));
 
