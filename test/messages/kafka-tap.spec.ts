@@ -48,7 +48,8 @@ test('offsets windows, for producers on another clock, also start where the test
   const window = await _kafkaTap.window('offsets');
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
   await expect(window).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
-  await expect.poll(() => window.excluded().filter((message) => message.key === id).length).toBe(1);
+  // seq 1 was acknowledged before the window opened; the tap may still have been fetching it then,
+  // in which case the offset rule (not the log position) is what keeps it out.
   expect(window.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
 });
 
