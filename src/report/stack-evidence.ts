@@ -70,10 +70,17 @@ async function containerEvents(projectName: string, window: TimeWindow): Promise
   }));
 }
 
+/**
+ * Docker stamps a log line when the daemon receives it, a few ms after the service wrote it (more on
+ * a busy machine): a line written just before the test ended can carry a later time. The end of the
+ * log window is therefore padded; `--until` in the future returns at once with what there is.
+ */
+const LOG_END_SLACK_MS = 2_000;
+
 async function serviceLog(target: ComposeTarget, service: string, window: TimeWindow): Promise<string> {
   const result = await compose(target, [
     'logs', '--no-color', '--no-log-prefix', '--timestamps',
-    '--since', window.since.toISOString(), '--until', window.until.toISOString(),
+    '--since', window.since.toISOString(), '--until', new Date(window.until.getTime() + LOG_END_SLACK_MS).toISOString(),
     service,
   ], { timeoutMs: 30_000 });
   // Compose prefixes lines with terminal escapes (erase-line) even with --no-color.

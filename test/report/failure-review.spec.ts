@@ -11,7 +11,9 @@ import { readJsonReport, runNested, type ReportedTest } from './nested-run.ts';
  * we check what the report says about each, and that planted secrets reach no attachment.
  */
 const CANARIES = ['canary-header-token-b81d', 'canary-env-token-7f3a9c', 'canary-url-pass-5d21'];
-const OUT = path.join(REPO, 'reports/failure-review');
+// `--repeat-each` runs copies of this file side by side: each gets its own report folder.
+const REPORTS = path.join(REPO, 'reports/failure-review');
+let OUT = REPORTS;
 const PROJECT = `journeys-report-${process.pid}`;
 
 test.describe.configure({ mode: 'serial' });
@@ -20,6 +22,8 @@ const byTitle = (title: string) => tests.find((t) => t.title === title)!;
 
 test.beforeAll(async () => {
   test.setTimeout(6 * 60_000);
+  const repeat = test.info().repeatEachIndex;
+  OUT = repeat > 0 ? `${REPORTS}-${repeat}` : REPORTS;
   rmSync(OUT, { recursive: true, force: true });
   const run = await runNested([], { REPORT_OUT: OUT, JOURNEYS_PROJECT: PROJECT, REPORT_HEADER_CANARY: CANARIES[0]! });
   expect(run.exitCode, run.output).toBe(1); // the journeys are meant to fail
