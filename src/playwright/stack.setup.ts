@@ -4,7 +4,7 @@ import { lintStack, formatFinding } from '../stack/lint.ts';
 import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
 import { startStack } from '../stack/start-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
-import { attachRedacted, stackRedactor } from '../report/redaction.ts';
+import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 
 /** First image builds can take minutes; the wait for health has its own timeout inside. */
 setup.setTimeout(20 * 60_000);
@@ -18,7 +18,7 @@ setup('start the stack', async ({}, testInfo) => {
   };
   // Until the compose files are resolved only the runner's own secrets are known.
   let redact = stackRedactor({});
-  const attach = (name: string, body: string, contentType?: string) => attachRedacted(testInfo, redact, name, body, contentType);
+  const attach = redactingAttach(testInfo, (text) => redact(text));
   try {
     const definition = await setup.step('resolve the compose files', () => defineStack({ ...options, log }));
     redact = stackRedactor(serviceEnvironments(definition));
@@ -26,11 +26,11 @@ setup('start the stack', async ({}, testInfo) => {
     const stack = await setup.step(`bring ${definition.target.projectName} up`, () =>
       startStack(definition, { waitTimeoutSeconds: options.waitTimeoutSeconds, keepOnFailure: process.env.JOURNEYS_KEEP_ON_FAILURE === '1', log }),
     );
-    await attach('endpoints.json', JSON.stringify(stack.endpoints.all, null, 2), 'application/json');
+    await attach('endpoints.json', { body: JSON.stringify(stack.endpoints.all, null, 2), contentType: 'application/json' });
   } catch (error) {
     if (error instanceof JourneysError) {
       testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'error-category', description: error.category });
-      await attach('stack-diagnosis.txt', error.describe());
+      await attach('stack-diagnosis.txt', { body: error.describe(), contentType: 'text/plain' });
     }
     // The diagnosis quotes service logs and Compose output: the report shows this message too.
     if (error instanceof Error) {
@@ -39,6 +39,6 @@ setup('start the stack', async ({}, testInfo) => {
     }
     throw error;
   } finally {
-    await attach('stack-start.log', lines.join('\n'));
+    await attach('stack-start.log', { body: lines.join('\n'), contentType: 'text/plain' });
   }
 });

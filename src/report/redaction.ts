@@ -66,18 +66,7 @@ function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The way report code attaches anything: text passes through the redactor, never around it. */
-export async function attachRedacted(
-  testInfo: Pick<TestInfo, 'attach'>,
-  redact: (text: string) => string,
-  name: string,
-  body: string,
-  contentType = 'text/plain',
-): Promise<void> {
-  await testInfo.attach(name, { body: redact(body), contentType });
-}
-
-/** `testInfo.attach` with text bodies passed through the redactor, for fixtures that attach as they go. */
+/** The way report code attaches anything: `testInfo.attach` with text bodies passed through the redactor, never around it. */
 export function redactingAttach(testInfo: Pick<TestInfo, 'attach'>, redact: (text: string) => string): TestInfo['attach'] {
   return (name, options = {}) => {
     const { body, contentType } = options;

@@ -11,6 +11,7 @@
 // at a time per connection, as a real broker takes them (see RequestGate).
 import net from 'node:net';
 
+const API_PRODUCE = 0;
 const API_METADATA = 3;
 const API_FIND_COORDINATOR = 10;
 const API_VERSIONS = 18;
@@ -271,10 +272,8 @@ class RequestGate {
   }
 }
 
-const API_PRODUCE = 0;
-
 /** Every request is answered except a Produce with acks=0. */
-export function expectsResponse(frame) {
+function expectsResponse(frame) {
   if (frame.readInt16BE(4) !== API_PRODUCE) return true;
   const version = frame.readInt16BE(6);
   const clientIdLen = Math.max(frame.readInt16BE(12), 0);
@@ -297,7 +296,7 @@ export function startProxy({ listenPort, upstreamPort, advertised, fetchMaxWaitM
     const pending = new Map();
 
     const gate = new RequestGate(upstream);
-    let request = [];
+    let requestParts = [];
     frameStream(client, upstream, 12, (h) => {
       const apiKey = h.readInt16BE(4);
       const version = h.readInt16BE(6);
@@ -308,10 +307,10 @@ export function startProxy({ listenPort, upstreamPort, advertised, fetchMaxWaitM
       return null; // all other requests pass through untouched
     }, {
       // Requests are small except Produce; a test broker can buffer each one whole.
-      write: (bytes) => request.push(bytes),
+      write: (bytes) => requestParts.push(bytes),
       frameEnd: () => {
-        const frame = Buffer.concat(request);
-        request = [];
+        const frame = Buffer.concat(requestParts);
+        requestParts = [];
         gate.send(frame);
       },
     }, log);
