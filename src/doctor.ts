@@ -1,8 +1,9 @@
 import { statfsSync } from 'node:fs';
 import { BASE_IMAGE, imageExists, NODE_IMAGE } from './provision/base-images.ts';
-import { composeVersion, MIN_COMPOSE_VERSION, versionAtLeast } from './provision/compose-plugin.ts';
+import { composeVersion, MIN_COMPOSE_VERSION, START_INTERVAL_ENGINE, versionAtLeast } from './provision/compose-plugin.ts';
+import { engineEndpoint } from './provision/engine-endpoint.ts';
+import { realHost, type Host } from './provision/host.ts';
 import { registryReachable } from './stack/registry-probe.ts';
-import { commandExists, runCommand } from './util/run-command.ts';
 
 export interface Check {
   name: string;
@@ -13,44 +14,65 @@ export interface Check {
 
 const MIN_FREE_GIB = 5;
 
+/** How to get a working engine on this kind of machine, for the fix lines. */
+function installHint(host: Host): string {
+  if (host.platform === 'darwin') return 'install and start Docker Desktop, or `colima start`';
+  if (host.platform === 'win32') return 'install and start Docker Desktop';
+  return 'on Debian/Ubuntu as root `npx journeys provision` installs it; elsewhere install Docker Engine';
+}
+
 /** What a run needs from this machine, each problem with its fix. Never changes anything. */
-export async function doctor(): Promise<Check[]> {
+export async function doctor(host: Host = realHost): Promise<Check[]> {
   const checks: Check[] = [];
-  if (!(await commandExists('docker'))) {
-    return [{ name: 'docker CLI', status: 'fail', detail: 'no `docker` on PATH', fix: 'on Debian/Ubuntu as root: `npx journeys provision`; elsewhere install Docker Engine or Docker Desktop' }];
+  if (!(await host.commandExists('docker'))) {
+    return [{ name: 'docker CLI', status: 'fail', detail: 'no `docker` on PATH', fix: installHint(host) }];
   }
-  const info = await runCommand('docker', ['info', '--format', '{{json .}}'], { timeoutMs: 15_000 });
+  const endpoint = engineEndpoint(host);
+  const info = await host.run('docker', ['info', '--format', '{{json .}}'], { timeoutMs: 15_000 });
   if (info.exitCode !== 0) {
-    checks.push({ name: 'Docker engine', status: 'fail', detail: info.stderr.trim().split('\n')[0] ?? 'not reachable', fix: 'start it: `sudo systemctl start docker`, or `npx journeys provision` (starts dockerd where there is no systemd)' });
-    return checks;
+    const fix = !endpoint.local
+      ? `start that engine, or unset it (${endpoint.description} is what the docker CLI uses)`
+      : host.platform === 'linux'
+        ? `start it: \`sudo systemctl start docker\`; ${installHint(host)}`
+        : installHint(host);
+    checks.push({ name: 'Docker engine', status: 'fail', detail: `${endpoint.description}: ${info.stderr.trim().split('\n')[0] || 'not reachable'}`, fix });
+  } else {
+    const engine = JSON.parse(info.stdout) as { ServerVersion: string; DockerRootDir: string; OperatingSystem: string };
+    const old = !versionAtLeast(engine.ServerVersion, START_INTERVAL_ENGINE);
+    checks.push(old
+      ? { name: 'Docker engine', status: 'warn', detail: `${engine.ServerVersion} (${engine.OperatingSystem}) ignores healthcheck start_interval: stacks start slower and probe at \`interval\` forever`, fix: `upgrade to Engine >= ${START_INTERVAL_ENGINE} (Debian 12: docker.io from Debian 13, as \`journeys provision\` installs it)` }
+      : { name: 'Docker engine', status: 'ok', detail: `${engine.ServerVersion} (${engine.OperatingSystem}), ${endpoint.description}` });
+    checks.push(freeDisk(engine.DockerRootDir, endpoint.local));
   }
-  const engine = JSON.parse(info.stdout) as { ServerVersion: string; DockerRootDir: string; OperatingSystem: string };
-  checks.push({ name: 'Docker engine', status: 'ok', detail: `${engine.ServerVersion} (${engine.OperatingSystem})` });
 
-  const compose = await composeVersion();
-  if (!compose) checks.push({ name: 'Compose v2', status: 'fail', detail: '`docker compose` is missing', fix: 'install the Compose v2 plugin: `npx journeys provision` on Debian/Ubuntu' });
+  const compose = await composeVersion(host);
+  if (!compose) checks.push({ name: 'Compose v2', status: 'fail', detail: '`docker compose` is missing', fix: `install the Compose v2 plugin (>= ${MIN_COMPOSE_VERSION}); ${installHint(host)}` });
   else if (!versionAtLeast(compose, MIN_COMPOSE_VERSION)) checks.push({ name: 'Compose v2', status: 'fail', detail: `${compose} lacks what we use (up --wait-timeout, config/ps --format json)`, fix: `upgrade to Compose >= ${MIN_COMPOSE_VERSION}` });
-  else checks.push({ name: 'Compose v2', status: 'ok', detail: `${compose} (up --wait --wait-timeout, config --format json, ps --format json)` });
+  else checks.push({ name: 'Compose v2', status: 'ok', detail: compose });
 
-  try {
-    const stats = statfsSync(engine.DockerRootDir);
-    const freeGib = (stats.bavail * stats.bsize) / 2 ** 30;
-    checks.push(freeGib < MIN_FREE_GIB
-      ? { name: 'Free disk', status: 'warn', detail: `${freeGib.toFixed(1)} GiB free in ${engine.DockerRootDir}`, fix: '`docker system prune` or free space: image builds need a few GiB' }
-      : { name: 'Free disk', status: 'ok', detail: `${freeGib.toFixed(1)} GiB free in ${engine.DockerRootDir}` });
-  } catch {
-    checks.push({ name: 'Free disk', status: 'warn', detail: `cannot read ${engine.DockerRootDir} (remote engine?)` });
-  }
-
+  if (info.exitCode !== 0) return checks;
   if (await registryReachable()) {
     checks.push({ name: 'Image registry', status: 'ok', detail: 'reachable: stacks use their public images' });
   } else {
-    const bases = await Promise.all([imageExists(BASE_IMAGE), imageExists(NODE_IMAGE)]);
+    const bases = await Promise.all([imageExists(host, BASE_IMAGE), imageExists(host, NODE_IMAGE)]);
     checks.push(bases.every(Boolean)
-      ? { name: 'Image registry', status: 'ok', detail: `not reachable: stacks use their offline overrides, base images ${BASE_IMAGE} and ${NODE_IMAGE} are present` }
+      ? { name: 'Image registry', status: 'ok', detail: `not reachable: stacks use their offline overrides; base images ${BASE_IMAGE} and ${NODE_IMAGE} are present` }
       : { name: 'Image registry', status: 'warn', detail: 'not reachable and the offline base images are missing', fix: '`npx journeys provision` builds them' });
   }
   return checks;
+}
+
+function freeDisk(dockerRoot: string, local: boolean): Check {
+  if (!local) return { name: 'Free disk', status: 'ok', detail: 'remote engine: not checked from here' };
+  try {
+    const stats = statfsSync(dockerRoot);
+    const freeGib = (stats.bavail * stats.bsize) / 2 ** 30;
+    return freeGib < MIN_FREE_GIB
+      ? { name: 'Free disk', status: 'warn', detail: `${freeGib.toFixed(1)} GiB free in ${dockerRoot}`, fix: '`docker system prune` or free space: image builds need a few GiB' }
+      : { name: 'Free disk', status: 'ok', detail: `${freeGib.toFixed(1)} GiB free in ${dockerRoot}` };
+  } catch {
+    return { name: 'Free disk', status: 'ok', detail: `${dockerRoot} is inside the engine's VM: not checked from here` };
+  }
 }
 
 export function formatCheck(check: Check): string {

@@ -1,37 +1,60 @@
 import { JourneysError } from '../errors.ts';
+import { doctor, formatCheck } from '../doctor.ts';
 import { registryReachable } from '../stack/registry-probe.ts';
-import { assertAptRoot, readOsRelease } from './apt.ts';
+import { aptInstall, isDebianLike, readOsRelease } from './apt.ts';
 import { ensureBaseImage, ensureNodeImage } from './base-images.ts';
-import { engineReachable, ensureDaemonRunning, ensureEngineInstalled } from './docker-engine.ts';
-import { commandExists } from '../util/run-command.ts';
-import { composeVersion, ensureCompose, MIN_COMPOSE_VERSION, versionAtLeast } from './compose-plugin.ts';
+import { composeUsable } from './compose-plugin.ts';
+import { engineVersion, startDaemon } from './docker-engine.ts';
+import { engineEndpoint } from './engine-endpoint.ts';
+import { addTrixieSource, enginePackages, type MissingParts } from './engine-packages.ts';
+import { realHost, type Host } from './host.ts';
 
 export interface ProvisionOptions {
   /** Build the offline base images even when a registry answers (our own tests use them). */
   baseImages?: boolean;
   log: (line: string) => void;
+  host?: Host;
 }
 
 /**
- * Makes this machine able to run journeys: engine, Compose v2, a running daemon, and the offline
- * base images when no registry is reachable. Each step checks first, so a ready machine takes
- * about a second and nothing is installed twice.
+ * Makes this machine able to run journeys. When `docker info` answers (any DOCKER_HOST, context,
+ * Docker Desktop, Colima, rootless) nothing is installed or started: Compose is checked, and the
+ * offline base images are built when no registry answers. Only when the engine does not answer,
+ * is this machine's default one, and the machine is Debian/Ubuntu as root, is Docker installed
+ * and started; anywhere else the doctor's findings say what is missing and how to fix it.
  */
-export async function provision({ baseImages = false, log }: ProvisionOptions): Promise<void> {
-  const needsInstall = !(await commandExists('dockerd')) || !(await commandExists('docker'));
-  const version = await composeVersion();
-  const needsCompose = !version || !versionAtLeast(version, MIN_COMPOSE_VERSION);
-  if (needsInstall || needsCompose || !(await engineReachable())) {
-    const os = needsInstall || needsCompose ? assertAptRoot('Docker') : readOsRelease();
-    if (os && needsInstall) await ensureEngineInstalled(os, log);
-    await ensureDaemonRunning(log);
-    if (os && needsCompose) await ensureCompose(os, log);
+export async function provision({ baseImages = false, log, host = realHost }: ProvisionOptions): Promise<void> {
+  if (!(await engineVersion(host))) await bringUpLocalEngine(host, log);
+  if (!(await composeUsable(host))) throw await withFindings(host, 'Docker answers, but Compose v2 is missing or too old.', 'Docker here is managed by you, so compose-journeys installs nothing into it.');
+  if (baseImages || !(await registryReachable(undefined, (args) => host.run('docker', args, { timeoutMs: 8_000 })))) {
+    if (!baseImages) log('no image registry reachable: offline stacks build from the local base images');
+    await ensureBaseImage(host, log);
+    await ensureNodeImage(host, log);
   }
-  if (!(await engineReachable())) throw new JourneysError('DOCKER_UNAVAILABLE', 'The Docker engine is still not reachable after provisioning.');
-  const offline = !(await registryReachable());
-  if (offline) log('no image registry reachable: offline stacks build from the local base images');
-  if (offline || baseImages) {
-    await ensureBaseImage(log);
-    await ensureNodeImage(log);
+}
+
+async function bringUpLocalEngine(host: Host, log: (line: string) => void): Promise<void> {
+  const endpoint = engineEndpoint(host);
+  if (!endpoint.local) {
+    throw await withFindings(host, `The Docker engine of ${endpoint.description} does not answer.`, 'compose-journeys never installs or starts anything for an engine that is not this machine\'s default one: start it yourself.');
   }
+  const missing: MissingParts = {
+    engine: !(await host.commandExists('dockerd')),
+    cli: !(await host.commandExists('docker')),
+    compose: !(await composeUsable(host)),
+  };
+  if (missing.engine || missing.cli || missing.compose) {
+    const os = readOsRelease(host);
+    if (!isDebianLike(os)) throw await withFindings(host, 'Docker is not installed.', 'compose-journeys installs Docker only on Debian and Ubuntu: install Docker Engine (or Docker Desktop, Colima) yourself.');
+    if (!host.isRoot()) throw await withFindings(host, 'Docker is not installed.', 'Installing it needs root: run `sudo npx journeys provision`.');
+    const plan = enginePackages(os, missing);
+    if (plan.needsTrixie) addTrixieSource(host);
+    await aptInstall(host, plan.packages, log); // refreshes the lists after the source above was added
+  }
+  await startDaemon(host, log);
+}
+
+async function withFindings(host: Host, headline: string, why: string): Promise<JourneysError> {
+  const checks = await doctor(host);
+  return new JourneysError('DOCKER_UNAVAILABLE', headline, `${why}\n\n${checks.map(formatCheck).join('\n')}`);
 }
