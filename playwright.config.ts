@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { stackProjects } from './src/playwright/stack-projects.ts';
+import { stackProjects } from 'compose-journeys/config';
 
 // The stack from package.json's "journeys.stack" comes up in the "stack" project and goes down in
 // "stack teardown"; journeys depend on it, so `npx playwright test journeys/` does everything.
@@ -13,8 +13,5 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }]],
   outputDir: 'reports/test-results',
-  projects: [
-    ...stack.projects,
-    { name: 'journeys', testDir: './journeys', dependencies: [stack.setup] },
-  ],
+  projects: [...stack.projects, { name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }],
 });

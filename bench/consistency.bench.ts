@@ -7,39 +7,33 @@
 //
 // fixture-overhead: Playwright fixtures only run inside the runner, so this times the same functions
 // the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the
-// correlation id and unique ids, the redacting attach, createApiClients + one service context (what `api` costs a test
+// correlation id and unique ids, the redacting attach, createApi + one service client (what `api` costs a test
 // that uses it) and its dispose, the consistency checker and the snapshotter.
 import { request } from '@playwright/test';
 import pg from 'pg';
 import { z } from 'zod';
+import type { TestInfo } from '@playwright/test';
+import { newCorrelationId, uniqueIds } from '../fixtures/correlation.ts';
+import { consistencyChecker } from '../src/data/consistency.ts';
+import { Databases } from '../src/data/databases.ts';
+import { snapshotter } from '../src/data/snapshots.ts';
+import { createApi } from '../src/http/api.ts';
+import { redactingAttach, stackRedactor } from '../src/report/redaction.ts';
 import { Endpoints } from '../src/stack/endpoints.ts';
 import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
-import { Databases } from '../fixtures/db.ts';
-import { createApiClients } from '../fixtures/api.ts';
-import { newCorrelationId, uniqueIds } from '../fixtures/correlation.ts';
-import { consistencyChecker } from '../fixtures/consistency.ts';
-import { snapshotter } from '../fixtures/snapshots.ts';
 import { printLatency } from './figures.ts';
-import { redactingAttach, stackRedactor } from '../src/report/redaction.ts';
-import type { StackHandle } from '../fixtures/stack.ts';
-import type { TestInfo } from '@playwright/test';
 
 const state = readStackState(stackStateFile(process.env.JOURNEYS_PROJECT ?? 'journeys-shop'));
-const stack: StackHandle = {
-  projectName: state.projectName,
-  endpoints: new Endpoints(state.endpoints),
-  state,
-  environment: (service) => state.environment[service] ?? {},
-};
-const db = await Databases.connect(stack);
+const endpoints = new Endpoints(state.endpoints);
+const db = await Databases.connect(state);
 const scratch = `cj_bench_${process.pid}`;
 await db.database('postgres/postgres').query(`CREATE DATABASE ${scratch}`);
 try {
   await db.refresh();
   const target = db.database(scratch);
   await target.query('CREATE TABLE marks (id text PRIMARY KEY)');
-  const pgEndpoint = stack.endpoints.get('postgres', 5432);
-  const env = stack.environment('postgres');
+  const pgEndpoint = endpoints.get('postgres', 5432);
+  const env = state.environment.postgres ?? {};
   const writer = new pg.Client({ host: pgEndpoint.host, port: pgEndpoint.port, user: env.POSTGRES_USER ?? 'postgres', password: env.POSTGRES_PASSWORD ?? '', database: scratch });
   await writer.connect();
   await target.query('SELECT 1'); // warm the pool
@@ -65,8 +59,8 @@ try {
     const started = performance.now();
     const correlationId = newCorrelationId(`bench test ${i}`);
     uniqueIds(correlationId);
-    const api = createApiClients({ endpoints: stack.endpoints, correlationId, request: playwrightRequest, exchanges: [] });
-    api.service('orders');
+    const api = createApi({ endpoints, correlationId, request: playwrightRequest, exchanges: [] });
+    await api.service('orders').context();
     const attach = redactingAttach(fakeTestInfo, redact);
     consistencyChecker(db, correlationId, attach);
     snapshotter(db, correlationId);

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so the repo needs no build step before `npx journeys`.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The CLI, compiled to plain JavaScript (npm run build); no TypeScript loader at run time.
+import '../dist/src/cli/main.js';

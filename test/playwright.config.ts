@@ -1,10 +1,12 @@
 import { defineConfig } from '@playwright/test';
-import { stackProjects } from '../src/playwright/stack-projects.ts';
+import { stackProjects } from 'compose-journeys/config';
 
 /**
- * The runner's own tests, all against real Docker Compose:
+ * The runner's own tests:
+ * - unit: pure logic, no Docker (runs first in `npm test`, and alone with `--project unit`);
  * - engine: small stacks under test/stacks, each test starts its own;
- * - fixtures, messages, report: the shop stack (compose/shop), started once by the "stack" project.
+ * - on-shop: fixtures, messages, report and the shop's guarantees, on the shop stack (compose/shop),
+ *   started once by the "stack" project.
  */
 const shop = stackProjects({ files: ['compose/shop/compose.yml'], waitTimeoutSeconds: 180 });
 
@@ -15,6 +17,7 @@ export default defineConfig({
   reporter: process.env.CI ? [['list'], ['html', { outputFolder: '../reports/test-html', open: 'never' }]] : 'list',
   outputDir: '../reports/test-results',
   projects: [
+    { name: 'unit', testDir: './unit', testMatch: /.*\.spec\.ts/ },
     { name: 'engine', testDir: './stack', testMatch: /.*\.spec\.ts/ },
     ...shop.projects,
     { name: 'on-shop', testDir: '.', testMatch: /(shop|fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },

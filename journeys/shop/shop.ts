@@ -1,70 +1,67 @@
-// The shop's vocabulary for journeys (stock a product, place an order, wait for the outcome) on top of
-// the fixtures: every call goes through `api` (correlation id, recorded for the report, zod-checked).
+// The shop's vocabulary for journeys: stock a product, place an order, wait for the outcome. Every
+// call goes through `api` (correlation id, recorded for the report, zod-checked).
+import { eventually, expect, type Api, type ServiceClient } from 'compose-journeys';
 import { z } from 'zod';
-import { eventually, expect, type Api } from '../../fixtures/index.ts';
-import { KAFKA_TOPICS, EXCHANGE } from '../../compose/shop/services/src/events.ts';
+import * as contract from './contracts.ts';
 
-export const orderSchema = z.object({
-  id: z.uuid(),
-  status: z.enum(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED']),
-  statusReason: z.string().nullable(),
-  totalCents: z.number().int(),
-  correlationId: z.string(),
-});
-export type Order = z.infer<typeof orderSchema>;
-
-export const productSchema = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
-export const reservationsSchema = z.array(z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }));
-export const paymentsSchema = z.array(z.object({ status: z.enum(['PENDING', 'CAPTURED', 'DECLINED']), amountCents: z.number().int() }));
-export const notificationsSchema = z.array(z.object({ eventType: z.string(), status: z.string() }));
-
-/** What every shop journey taps: all Kafka topics and every event on the exchange. */
-export const shopTaps = { kafkaTopics: [...KAFKA_TOPICS], rabbitBindings: [{ exchange: EXCHANGE, pattern: '#' }] };
-
-type Item = { sku: string; quantity: number; unitPriceCents: number };
+export type Item = { sku: string; quantity: number; unitPriceCents: number };
 
 export class Shop {
-  constructor(private readonly api: Api) {}
+  readonly orders: ServiceClient;
+  readonly inventory: ServiceClient;
+  readonly payments: ServiceClient;
+  readonly notifications: ServiceClient;
+  readonly wiremock: ServiceClient;
+
+  constructor(private readonly api: Api) {
+    this.orders = api.service('orders');
+    this.inventory = api.service('inventory');
+    this.payments = api.service('payments');
+    this.notifications = api.service('notifications');
+    this.wiremock = api.service('wiremock');
+  }
 
   async stockProduct(sku: string, stock: number): Promise<void> {
-    await this.api.parse(await this.api.service('inventory').post('/products', { data: { sku, stock } }), productSchema.partial(), { status: 201 });
+    await this.inventory.post('/products', { sku, stock }).expect(201, contract.product.partial());
   }
 
-  async product(sku: string) {
-    return this.api.parse(await this.api.service('inventory').get(`/products/${sku}`), productSchema, { status: 200 });
+  product(sku: string) {
+    return this.inventory.get(`/products/${sku}`).expect(200, contract.product);
   }
 
-  async placeOrder(customerId: string, items: Item[], cardToken = 'tok_visa'): Promise<Order> {
-    const response = await this.api.service('orders').post('/orders', { data: { customerId, items, cardToken } });
-    const order = await this.api.parse(response, orderSchema, { status: 201 });
-    expect(order).toMatchObject({ status: 'PENDING', correlationId: this.api.correlationId });
-    return order;
+  /** A new order, PENDING and carrying this journey's correlation id. */
+  async placeOrder(customerId: string, items: Item[], cardToken = 'tok_visa'): Promise<contract.Order> {
+    const placed = await this.orders.post('/orders', { customerId, items, cardToken }).expect(201, contract.order);
+    expect(placed).toMatchObject({ status: 'PENDING', correlationId: this.api.correlationId });
+    return placed;
   }
 
-  async order(id: string): Promise<Order> {
-    return this.api.parse(await this.api.service('orders').get(`/orders/${id}`), orderSchema, { status: 200 });
+  order(id: string): Promise<contract.Order> {
+    return this.orders.get(`/orders/${id}`).expect(200, contract.order);
   }
 
   /** The order once it left PENDING: the whole event chain has run by then. */
-  async settledOrder(id: string): Promise<Order> {
+  settledOrder(id: string): Promise<contract.Order> {
     return eventually(() => this.order(id), { until: (order) => order.status !== 'PENDING', timeout: 20_000, description: `order ${id} leaves PENDING` });
   }
 
-  async reservations(orderId: string) {
-    return this.api.parse(await this.api.service('inventory').get(`/reservations?orderId=${orderId}`), reservationsSchema);
+  reservationsOf(orderId: string) {
+    return this.inventory.get('/reservations', { params: { orderId } }).expect(200, contract.reservations);
   }
 
-  async payments(orderId: string) {
-    return this.api.parse(await this.api.service('payments').get(`/payments?orderId=${orderId}`), paymentsSchema);
+  paymentsOf(orderId: string) {
+    return this.payments.get('/payments', { params: { orderId } }).expect(200, contract.payments);
   }
 
-  async notifications(orderId: string) {
-    return this.api.parse(await this.api.service('notifications').get(`/notifications?orderId=${orderId}`), notificationsSchema);
+  notificationsOf(orderId: string) {
+    return this.notifications.get('/notifications', { params: { orderId } }).expect(200, contract.notifications);
   }
 
-  /** What the fake payment provider (WireMock) was asked for this order. */
-  async chargeRequests(orderId: string): Promise<unknown[]> {
-    const response = await this.api.service('wiremock').post('/__admin/requests/find', { data: { method: 'POST', url: '/v1/charges', bodyPatterns: [{ matchesJsonPath: `$[?(@.orderId == '${orderId}')]` }] } });
-    return this.api.parse(response, z.object({ requests: z.array(z.unknown()) })).then((found) => found.requests);
+  /** What the fake payment provider (WireMock) was asked to charge for this order. */
+  async chargeRequestsOf(orderId: string): Promise<unknown[]> {
+    const found = await this.wiremock
+      .post('/__admin/requests/find', { method: 'POST', url: '/v1/charges', bodyPatterns: [{ matchesJsonPath: `$[?(@.orderId == '${orderId}')]` }] })
+      .expect(200, z.object({ requests: z.array(z.unknown()) }));
+    return found.requests;
   }
 }

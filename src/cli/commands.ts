@@ -4,7 +4,7 @@ import { exitCodeFor, JourneysError } from '../errors.ts';
 import { provision } from '../provision/provision.ts';
 import { compose } from '../stack/compose-target.ts';
 import { describeState, listContainers } from '../stack/container-state.ts';
-import { readDefaultStack } from '../stack/default-stack.ts';
+import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import { endpointsOf } from '../stack/endpoints.ts';
 import { formatFinding, lintStack } from '../stack/lint.ts';
 import { listManagedProjects, reap } from '../stack/reap.ts';
@@ -47,6 +47,7 @@ function stackOptions({ values, log }: CommandContext): StackOptions & { waitTim
     profiles: values.profile ?? fromPackage?.profiles,
     envFiles: values['env-file'] ?? fromPackage?.envFiles,
     offline: values.offline ? true : values.online ? false : 'auto',
+    services: fromPackage?.services ?? readPackageSettings().services,
     waitTimeoutSeconds: values['wait-timeout'] ? parseSeconds(values['wait-timeout']) : fromPackage?.waitTimeoutSeconds,
     log,
   };

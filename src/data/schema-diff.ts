@@ -16,6 +16,11 @@ export class SchemaMismatchError extends Error {
   }
 }
 
+/** A zod schema, whichever copy of zod made it (`instanceof` would tie a user's schemas to our zod). */
+export function isSchema(value: unknown): value is z.ZodType {
+  return typeof (value as { safeParse?: unknown } | null)?.safeParse === 'function';
+}
+
 /** Parses, or throws a SchemaMismatchError naming `source` ("GET /orders/1 response", "row 0 of postgres/orders"). */
 export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
   const result = schema.safeParse(value);

@@ -1,6 +1,7 @@
 // Does a message match what a journey expects, and if none does, which came closest and why.
 import type { z } from 'zod';
-import type { MessageSource } from './message-log.ts';
+import type { MessageSource } from './message-tap.ts';
+import { errorText } from '../util/error-text.ts';
 import { describeOrigin, type RecordedMessage } from './recorded-message.ts';
 
 export interface MessageExpectation<S extends z.ZodType = z.ZodType> {
@@ -40,15 +41,11 @@ export function evaluate(message: RecordedMessage, expectation: AnyExpectation):
     try {
       where = expectation.where(value, message) ? 'passed' : 'failed';
     } catch (error) {
-      where = { threw: error instanceof Error ? error.message : String(error) };
+      where = { threw: errorText(error) };
     }
   }
   const matches = topicMatches && issues.length === 0 && (where === 'passed' || where === 'skipped');
   return { message, matches, topicMatches, issues, where };
-}
-
-export function matchesExpectation(message: RecordedMessage, expectation: AnyExpectation): boolean {
-  return evaluate(message, expectation).matches;
 }
 
 /**
@@ -98,7 +95,7 @@ export function formatClosest(messages: readonly RecordedMessage[], expectation:
   if (messages.length === 0) return 'Received no messages in this test.';
   const ranked = rankClosest(messages.map((message) => evaluate(message, expectation)));
   const shown = ranked.slice(0, limit).map((evaluation, index) => `  ${index + 1}. ${formatEvaluation(evaluation, startedAt).replaceAll('\n', '\n   ')}`);
-  const more = ranked.length > limit ? `\n  … and ${ranked.length - limit} more (see the message timeline attachment)` : '';
+  const more = ranked.length > limit ? `\n  … and ${ranked.length - limit} more (see journey-timeline.md)` : '';
   return `Received ${messages.length} message${messages.length > 1 ? 's' : ''} in this test (closest first):\n${shown.join('\n')}${more}`;
 }
 
@@ -117,8 +114,8 @@ export function describeExpectation(expectation: AnyExpectation): string {
 /** The body of a "nothing matched" failure: what was expected, for how long, what came instead, and what the window left out. */
 export function describeNoMatch(source: MessageSource, expectation: AnyExpectation, withinMs: number): string {
   const lines = [`${source.name}: no message matching ${describeExpectation(expectation)} within ${withinMs} ms.`, formatClosest(source.messages(), expectation, source.startedAt)];
-  const excluded = (source.excluded?.() ?? []).filter((message) => evaluate(message, expectation).matches);
-  const why = excluded.length ? source.explainExcluded?.(excluded) : undefined;
+  const excluded = source.excluded().filter((message) => evaluate(message, expectation).matches);
+  const why = source.explainExcluded(excluded);
   if (why) lines.push('', why);
   return lines.join('\n');
 }

@@ -1,9 +1,39 @@
-// What a test holds: its window onto a worker's tap, plus look-ups that hand back parsed messages
-// (the matchers assert; these let a journey use what arrived, e.g. to redeliver it).
+// What a test holds: its tap onto a worker's recorder. The tap is a window (what arrived from the
+// test's start to its end that the window's rule accepts), optionally narrowed to the journey (the
+// messages carrying its correlation id); the matchers read it, and `received`/`next` hand back
+// parsed messages for a journey to use (e.g. to redeliver one).
 import type { z } from 'zod';
-import type { MessageSource, MessageWindow } from './message-log.ts';
-import { describeNoMatch, evaluate, type MessageExpectation } from './match.ts';
+import { describeLocation, inScope, type JourneyScope } from './correlation.ts';
+import { describeNoMatch, evaluate, formatMessageHeadline, type MessageExpectation } from './match.ts';
+import type { MessageLog } from './message-log.ts';
 import type { RecordedMessage } from './recorded-message.ts';
+
+/** What the matchers need from a tap: the messages of this test, and a way to wait for one. */
+export interface MessageSource {
+  /** Names the tap in failure messages, e.g. `kafka tap [orders.placed]`. */
+  readonly name: string;
+  /** When the window opened (ms since the epoch): failure texts show offsets from it. */
+  readonly startedAt: number;
+  /** Messages of this test so far, in arrival order. */
+  messages(): readonly RecordedMessage[];
+  /**
+   * Resolves with the first message of this test (already received or arriving within `timeoutMs`)
+   * for which `predicate` is true, or `undefined` when the time is up. Rejects if the recorder broke.
+   */
+  waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined>;
+  /** Messages that arrived during the test but are not in its tap (produced before it, another journey's). */
+  excluded(): readonly RecordedMessage[];
+  /** Why such messages are left out, and how to let them in; undefined when there is nothing to say. */
+  explainExcluded(excluded: readonly RecordedMessage[]): string | undefined;
+}
+
+/** What decides which of the entries logged after a window opened belong to its test. */
+export interface WindowRule {
+  /** True for messages of this test (e.g. a Kafka timestamp at or after the test's start). */
+  readonly accept: (message: RecordedMessage) => boolean;
+  /** Says why `excluded` messages are not the test's, and what to change if they should be. */
+  readonly explainExcluded?: (excluded: readonly RecordedMessage[], startedAt: number) => string;
+}
 
 export interface Received<T> {
   /** The payload, parsed by the schema when one was given. */
@@ -13,57 +43,104 @@ export interface Received<T> {
 
 export interface NextOptions<S extends z.ZodType> extends MessageExpectation<S> {
   /** Time budget in ms (default 5000). */
-  readonly within?: number;
+  readonly timeout?: number;
 }
 
-function parsedValue(message: RecordedMessage, schema: z.ZodType | undefined): unknown {
-  return schema ? schema.parse(message.value) : message.value;
-}
+const ACCEPT_ALL: WindowRule = { accept: () => true };
 
 export class MessageTap implements MessageSource {
-  constructor(private readonly window: MessageWindow) {}
+  #endIndex: number | undefined;
 
-  get name(): string {
-    return this.window.name;
+  constructor(
+    readonly name: string,
+    private readonly log: MessageLog,
+    /** Everything logged before it is older than the test. */
+    private readonly fromIndex: number,
+    private readonly rule: WindowRule = ACCEPT_ALL,
+    readonly startedAt: number = Date.now(),
+    /** Set when the tap is narrowed to one journey. */
+    readonly scope?: JourneyScope,
+  ) {}
+
+  #belongs(message: RecordedMessage): boolean {
+    return this.rule.accept(message) && (!this.scope || inScope(message, this.scope));
   }
 
-  get startedAt(): number {
-    return this.window.startedAt;
+  #arrived(): RecordedMessage[] {
+    return this.log.slice(this.fromIndex, this.#endIndex);
   }
 
   messages(): readonly RecordedMessage[] {
-    return this.window.messages();
-  }
-
-  waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined> {
-    return this.window.waitFor(predicate, timeoutMs);
+    return this.#arrived().filter((message) => this.#belongs(message));
   }
 
   excluded(): readonly RecordedMessage[] {
-    return this.window.excluded();
+    return this.#arrived().filter((message) => !this.#belongs(message));
   }
 
   explainExcluded(excluded: readonly RecordedMessage[]): string | undefined {
-    return this.window.explainExcluded(excluded);
+    if (excluded.length === 0) return undefined;
+    const byRule = excluded.filter((message) => !this.rule.accept(message));
+    const byScope = excluded.filter((message) => this.rule.accept(message));
+    const parts: string[] = [];
+    if (byRule.length > 0 && this.rule.explainExcluded) parts.push(this.rule.explainExcluded(byRule, this.startedAt));
+    if (byScope.length > 0 && this.scope) parts.push(describeOutOfScope(byScope, this.scope, this.startedAt));
+    return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
-  /** Matching messages of this test so far. */
+  waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined> {
+    const existing = this.messages().find(predicate);
+    if (existing) return Promise.resolve(existing);
+    if (this.log.failure) return Promise.reject(this.log.failure);
+    if (this.#endIndex !== undefined) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        unsubscribe();
+        settle();
+      };
+      const unsubscribe = this.log.subscribe({
+        message: (message) => {
+          if (this.#belongs(message) && predicate(message)) done(() => resolve(message));
+        },
+        failed: (error) => done(() => reject(error)),
+      });
+      const timer = setTimeout(() => done(() => resolve(undefined)), Math.max(0, timeoutMs));
+    });
+  }
+
+  /** Matching messages of this test so far, parsed by the schema when one is given. */
   received<S extends z.ZodType = z.ZodType<unknown>>(expectation: MessageExpectation<S> = {}): Received<z.output<S>>[] {
     return this.messages()
       .filter((message) => evaluate(message, expectation).matches)
       .map((message) => ({ message, value: parsedValue(message, expectation.schema) as z.output<S> }));
   }
 
-  /** The first matching message of this test, waiting up to `within`; throws like `toHaveReceived` when none comes. */
+  /** The first matching message of this test, waiting up to `timeout`; throws like `toHaveReceived` when none comes. */
   async next<S extends z.ZodType = z.ZodType<unknown>>(options: NextOptions<S> = {}): Promise<Received<z.output<S>>> {
-    const within = options.within ?? 5_000;
-    const message = await this.waitFor((candidate) => evaluate(candidate, options).matches, within);
-    if (!message) throw new Error(describeNoMatch(this, options, within));
+    const timeout = options.timeout ?? 5_000;
+    const message = await this.waitFor((candidate) => evaluate(candidate, options).matches, timeout);
+    if (!message) throw new Error(describeNoMatch(this, options, timeout));
     return { message, value: parsedValue(message, options.schema) as z.output<S> };
   }
 
   /** End of test: later messages belong to the next one. */
   close(): void {
-    this.window.close();
+    this.#endIndex ??= this.log.length;
   }
+}
+
+function parsedValue(message: RecordedMessage, schema: z.ZodType | undefined): unknown {
+  return schema ? schema.parse(message.value) : message.value;
+}
+
+function describeOutOfScope(excluded: readonly RecordedMessage[], scope: JourneyScope, startedAt: number): string {
+  const shown = excluded.slice(0, 5).map((message) => `  ${formatMessageHeadline(message, startedAt)}${message.correlationId ? '' : ' (no correlation id)'}`);
+  if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
+  return (
+    `${excluded.length} matching message${excluded.length === 1 ? '' : 's'} arrived during this test but carr${excluded.length === 1 ? 'ies' : 'y'} another journey's correlation id or none, ` +
+    `so the tap (narrowed to this journey, ${scope.correlationId}, read from ${describeLocation(scope.location)}) left ${excluded.length === 1 ? 'it' : 'them'} out:\n${shown.join('\n')}\n` +
+    "If they are this journey's, the service does not pass the correlation id on: fix that, tell the tap where it is (`test.use({ correlation: { headers: ['x-request-id'] } })`), " +
+    "or widen the tap to every message of the test's window (`test.use({ tapScope: 'window' })`)."
+  );
 }

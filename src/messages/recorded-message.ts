@@ -39,16 +39,6 @@ export function decodeBody(raw: string): unknown {
   }
 }
 
-export function correlationIdOf(headers: Readonly<Record<string, string>>, value: unknown): string | undefined {
-  const fromHeaders = headers['correlation-id'] ?? headers['correlationId'] ?? headers['x-correlation-id'];
-  if (fromHeaders) return fromHeaders;
-  if (value && typeof value === 'object' && 'correlationId' in value) {
-    const id = (value as { correlationId: unknown }).correlationId;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
-}
-
 /** Where a message sits, for humans: `orders.placed[2]@41` or `shop.events/orders.paid`. */
 export function describeOrigin(message: RecordedMessage): string {
   if (message.transport === 'kafka') return `${message.topic}[${message.partition}]@${message.offset}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleOverridesSchema } from '../stack/service-roles.ts';
 import { stableProjectName } from '../stack/stack-definition.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
 
@@ -14,6 +15,7 @@ export const stackEnvOptionsSchema = z.object({
   profiles: z.array(z.string()),
   envFiles: z.array(z.string()),
   waitTimeoutSeconds: z.number().optional(),
+  services: roleOverridesSchema.optional(),
 });
 
 /**

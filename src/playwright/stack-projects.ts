@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project } from '@playwright/test';
-import { readDefaultStack } from '../stack/default-stack.ts';
+import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
+import type { RoleOverrides } from '../stack/service-roles.ts';
 import { defineStackName, STACK_ENV } from './stack-env.ts';
 
 export interface StackProjectsOptions {
@@ -10,6 +11,8 @@ export interface StackProjectsOptions {
   profiles?: string[];
   envFiles?: string[];
   waitTimeoutSeconds?: number;
+  /** Services by role where detection is not enough, e.g. `{ rabbitmq: 'broker' }` (default: package.json's "journeys.services"). */
+  services?: RoleOverrides;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -27,6 +30,7 @@ export function stackProjects(options: StackProjectsOptions = {}): { projects: P
     profiles: options.profiles ?? fromPackage?.profiles ?? [],
     envFiles: (options.envFiles ?? fromPackage?.envFiles ?? []).map((file) => path.resolve(file)),
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
+    services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
   process.env[STACK_ENV.options] ??= JSON.stringify(stack);
   process.env[STACK_ENV.ownerPid] ??= String(process.pid);
@@ -34,8 +38,8 @@ export function stackProjects(options: StackProjectsOptions = {}): { projects: P
   return {
     setup: 'stack',
     projects: [
-      { name: 'stack', testDir: HERE, testMatch: 'stack.setup.ts', teardown: 'stack teardown', retries: 0 },
-      { name: 'stack teardown', testDir: HERE, testMatch: 'stack.teardown.ts', retries: 0 },
+      { name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, teardown: 'stack teardown', retries: 0 },
+      { name: 'stack teardown', testDir: HERE, testMatch: /stack\.teardown\.[jt]s$/, retries: 0 },
     ],
   };
 }

@@ -6,6 +6,7 @@ import { JourneysError } from '../errors.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
 import { resolvedConfigSchema, type ResolvedConfig } from './resolved-config.ts';
 import { registryReachable } from './registry-probe.ts';
+import { detectRoles, type RoleOverrides, type ServiceRoles } from './service-roles.ts';
 
 export interface StackOptions {
   /** Compose files, base first; relative to `cwd`. */
@@ -17,6 +18,8 @@ export interface StackOptions {
   offline?: boolean | 'auto';
   /** Reuse a running stack whose resolved config is unchanged (`JOURNEYS_REUSE=1`). */
   reuse?: boolean;
+  /** Services by role where detection is not enough, e.g. `{ rabbitmq: 'broker' }`. */
+  services?: RoleOverrides;
   cwd?: string;
   log?: (line: string) => void;
 }
@@ -29,6 +32,8 @@ export interface StackDefinition {
   readonly configHash: string;
   readonly offline: boolean;
   readonly reuse: boolean;
+  /** Which services are the Postgres, Kafka, RabbitMQ and WireMock of the stack: how fixtures find them. */
+  readonly roles: ServiceRoles;
   /** What `docker compose config` warned about (obsolete `version:`, unset variables...). */
   readonly composeWarnings: string[];
 }
@@ -64,7 +69,13 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     resolved = await resolve(target);
   }
   const configHash = createHash('sha256').update(JSON.stringify(resolved.config)).digest('hex').slice(0, 16);
-  return { target, config: resolved.config, configHash, offline, reuse, composeWarnings: resolved.warnings };
+  let roles: ServiceRoles;
+  try {
+    roles = detectRoles(resolved.config, options.services);
+  } catch (error) {
+    throw new JourneysError('CONFIG_INVALID', (error as Error).message, 'Fix: correct the service names in "journeys.services" (package.json) or stackProjects({ services }).');
+  }
+  return { target, config: resolved.config, configHash, offline, reuse, roles, composeWarnings: resolved.warnings };
 }
 
 async function wantOffline(option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {

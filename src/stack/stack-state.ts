@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ComposeTarget } from './compose-target.ts';
 import { endpointSchema } from './endpoints.ts';
+import { SERVICE_ROLES } from './service-roles.ts';
 import { projectStateDir, STATE_FILES } from './state-dir.ts';
 
 /** What a started stack hands to Playwright workers (workers never start stacks themselves). */
@@ -17,6 +18,8 @@ export const stackStateSchema = z.object({
   endpoints: z.array(endpointSchema),
   /** Resolved environment per service: fixtures read database names and credentials from it. */
   environment: z.record(z.string(), z.record(z.string(), z.string().nullable())),
+  /** Services per role (postgres, kafka, rabbitmq, wiremock), detected or configured. */
+  roles: z.record(z.enum(SERVICE_ROLES), z.array(z.string())),
 });
 export type StackState = z.infer<typeof stackStateSchema>;
 

@@ -73,6 +73,7 @@ function started_(definition: StackDefinition, target: ComposeTarget, containers
     startedAt: new Date().toISOString(),
     endpoints: endpointsOf(containers),
     environment,
+    roles: definition.roles,
   };
   return new StartedStack(target, state, writeStackState(state), reused, unregister);
 }

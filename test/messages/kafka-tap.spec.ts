@@ -1,51 +1,51 @@
 import net from 'node:net';
 import { z } from 'zod';
-import { test, expect } from '../../fixtures/messages.ts';
-import { KafkaTap, kafkaClient } from '../../fixtures/kafka-tap.ts';
-import { ordersPlaced, paymentsCaptured } from '../../compose/shop/services/src/events.ts';
-import { placeOrder } from './shop-flow.ts';
+import { test, expect } from 'compose-journeys';
+import { KafkaRecorder, kafkaClient } from 'compose-journeys/messages';
+import { ordersPlaced, paymentsCaptured } from '../../journeys/shop/contracts.ts';
+import { placeOrder } from '../support/orders.ts';
 import { errorOf, probe, uniqueId } from './probe.ts';
 
 // A topic of our own for injected events (the shop's services would act on events injected into theirs).
 const TEST_TOPIC = 'compose-journeys.test.kafka-tap';
 test.use({ kafkaTopics: ['orders.placed', 'payments.captured', TEST_TOPIC], kafkaCreateMissingTopics: true });
 
-test('sees what the shop emits for an order, alongside the services and a second tap', async ({ kafkaTap, _kafkaConnection, stack, request }) => {
+test('sees what the shop emits for an order, alongside the services and a second tap', async ({ kafkaTap, _kafkaConnection, api, unique, correlationId }) => {
   // Another worker's tap on the same topics (own group): both see every message, neither steals.
-  const other = await KafkaTap.start({ ..._kafkaConnection, topics: ['orders.placed', 'payments.captured'] });
+  const other = await KafkaRecorder.start({ ..._kafkaConnection, topics: ['orders.placed', 'payments.captured'] });
   try {
-    const otherWindow = await other.window();
-    const order = await placeOrder(request, stack);
-    await expect(kafkaTap).toHaveReceived(ordersPlaced, { where: (event) => event.orderId === order.id, within: 10_000 });
+    const otherTap = await other.tap();
+    const { order } = await placeOrder(api, unique);
+    await expect(kafkaTap).toHaveReceived(ordersPlaced, { where: (event) => event.orderId === order.id, timeout: 10_000 });
     // payments.captured means inventory and payments consumed their events: the taps took nothing away.
-    await expect(kafkaTap).toHaveReceived(paymentsCaptured, { where: (event) => event.orderId === order.id, within: 15_000 });
+    await expect(kafkaTap).toHaveReceived(paymentsCaptured, { where: (event) => event.orderId === order.id, timeout: 15_000 });
     const placed = await kafkaTap.next({ schema: ordersPlaced, topic: 'orders.placed', where: (event) => event.orderId === order.id });
     expect(placed.message.key).toBe(order.id);
-    expect(placed.message.correlationId).toBe(order.correlationId);
-    expect(await otherWindow.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000)).toBeDefined();
+    expect(placed.message.correlationId).toBe(correlationId);
+    expect(await otherTap.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000)).toBeDefined();
     // Kafka orders messages per partition, not across topics: compare the set, each exactly once.
-    expect(otherWindow.messages().filter((message) => message.key === order.id).map((message) => message.topic).sort()).toEqual(['orders.placed', 'payments.captured']);
+    expect(otherTap.messages().filter((message) => message.key === order.id).map((message) => message.topic).sort()).toEqual(['orders.placed', 'payments.captured']);
   } finally {
     await other.stop();
   }
 });
 
-test('a test sees only messages produced after it started', async ({ _kafkaTap, kafkaProducer }) => {
+test('a test sees only messages produced after it started', async ({ _kafkaRecorder, kafkaProducer }) => {
   const id = uniqueId();
-  const earlier = await _kafkaTap.window();
+  const earlier = await _kafkaRecorder.tap();
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
   await expect(earlier).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 1 });
   // A window opened after seq 1 was acknowledged: started after messages flowed, it must not see it.
-  const later = await _kafkaTap.window();
+  const later = await _kafkaRecorder.tap();
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
   await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   expect(later.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
 });
 
-test('offsets windows, for producers on another clock, also start where the test started', async ({ _kafkaTap, kafkaProducer }) => {
+test('offsets windows, for producers on another clock, also start where the test started', async ({ _kafkaRecorder, kafkaProducer }) => {
   const id = uniqueId();
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
-  const window = await _kafkaTap.window('offsets');
+  const window = await _kafkaRecorder.tap('offsets');
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
   await expect(window).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   // seq 1 was acknowledged before the window opened; the tap may still have been fetching it then,
@@ -53,15 +53,15 @@ test('offsets windows, for producers on another clock, also start where the test
   expect(window.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
 });
 
-test('a message stamped before the test started is left out, and the failure says why and what to do', async ({ _kafkaTap, kafkaProducer }) => {
+test('a message stamped before the test started is left out, and the failure says why and what to do', async ({ _kafkaRecorder, kafkaProducer }) => {
   const id = uniqueId();
-  const byTimestamp = await _kafkaTap.window();
-  const byOffset = await _kafkaTap.window('offsets');
+  const byTimestamp = await _kafkaRecorder.tap();
+  const byOffset = await _kafkaRecorder.tap('offsets');
   // A producer whose clock is a minute behind (or that stamps event time): sent during the test.
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 }, timestamp: Date.now() - 60_000 });
   await expect(byOffset).toHaveReceived(probe, { where: (value) => value.id === id });
-  const message = await errorOf(expect(byTimestamp).toHaveReceived(probe, { where: (value) => value.id === id, within: 300 }));
-  expect(message).toContain('1 message matching it arrived during this test but was produced before it started (by its Kafka timestamp), so it is not in its window:');
+  const message = await errorOf(expect(byTimestamp).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }));
+  expect(message).toContain('1 message matching it arrived during this test but was produced before it started (by its Kafka timestamp), so it is not in its tap:');
   expect(message).toMatch(new RegExp(`key=${id}, timestamp -(59|60)\\d{3} ms from the start`));
   expect(message).toContain("`test.use({ kafkaWindow: 'offsets' })`");
 });
@@ -89,8 +89,8 @@ test('toHaveReceived fails listing what was received, closest first, with zod is
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 'one' }, headers: { 'correlation-id': `corr-${id}` } });
   await kafkaProducer.send(TEST_TOPIC, { key: 'other', value: { kind: 'probe', id: 'someone-else', seq: 1 } });
   await expect(kafkaTap).toHaveReceived({ where: (value) => (value as { id?: string }).id === 'someone-else' });
-  const message = await errorOf(expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, within: 300 }));
-  expect(message).toContain(`expect(kafka tap [orders.placed, payments.captured, ${TEST_TOPIC}]).toHaveReceived(schema, { where, within: 300 })`);
+  const message = await errorOf(expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }));
+  expect(message).toContain(`expect(kafka tap [orders.placed, payments.captured, ${TEST_TOPIC}]).toHaveReceived(schema, { where, timeout: 300 })`);
   expect(message).toContain('no message matching the schema, where value => value.id === id within 300 ms.');
   // The stack is shared: other tests' orders may be listed too, after these two (where ✗ and schema ✗).
   expect(message).toMatch(/Received \d+ messages in this test \(closest first\):\n {2}1\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=\S+ correlation=corr-\S+ — where ✓, schema ✗ \(1 issue\)\n {7}zod: seq: Invalid input: expected number, received string\n/);
@@ -100,13 +100,13 @@ test('toHaveReceived fails listing what was received, closest first, with zod is
 test('.not.toHaveReceived passes over a quiet window and fails at once when one arrives', async ({ kafkaTap, kafkaProducer }) => {
   const id = uniqueId();
   const started = Date.now();
-  await expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, within: 300 });
+  await expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 });
   expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   setTimeout(() => void kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 7 } }), 100);
   const failedAfter = Date.now();
-  const message = await errorOf(expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, within: 10_000 }));
+  const message = await errorOf(expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, timeout: 10_000 }));
   expect(Date.now() - failedAfter).toBeLessThan(5_000);
-  expect(message).toContain('.not.toHaveReceived(schema, { where, within: 10000 })');
+  expect(message).toContain('.not.toHaveReceived(schema, { where, timeout: 10000 })');
   expect(message).toContain('Expected no message matching the schema, where value => value.id === id within 10000 ms, but one arrived:');
   expect(message).toContain(`key=${id}`);
   expect(message).toContain(`{"kind":"probe","id":"${id}","seq":7}`);
@@ -118,10 +118,10 @@ test('toHaveNoDuplicates by key and by payload, with a redelivered message', asy
   await kafkaProducer.send(TEST_TOPIC, { key: `${id}-b`, value: { kind: 'probe', id, seq: 2 } });
   const mine = { schema: probe, where: (value: z.output<typeof probe>) => value.id === id };
   await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
-  await expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'key', within: 200 });
+  await expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'key', timeout: 200 });
   const first = await kafkaTap.next({ ...mine, where: (value) => value.id === id && value.seq === 1 });
   await kafkaProducer.redeliver(first.message);
-  const byPayload = await errorOf(expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'payload', within: 5_000 }));
+  const byPayload = await errorOf(expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'payload', timeout: 5_000 }));
   expect(byPayload).toContain('1 duplicate group by payload among messages matching the schema, where value => value.id === id:');
   expect(byPayload).toContain(`{"kind":"probe","id":"${id}","seq":1} ×2`);
   const byKey = await errorOf(expect(kafkaTap).toHaveNoDuplicates(mine));
@@ -144,7 +144,7 @@ test('toHaveOrderPerKey passes for in-order keys and names the key that is not',
 
 test('bad input: unknown topic and unreachable broker fail fast, naming them', async ({ _kafkaConnection }) => {
   const missing = `compose-journeys.never-${uniqueId()}`;
-  const unknown = await errorOf(KafkaTap.start({ ..._kafkaConnection, topics: ['orders.placed', missing] }));
+  const unknown = await errorOf(KafkaRecorder.start({ ..._kafkaConnection, topics: ['orders.placed', missing] }));
   expect(unknown).toContain(`Kafka tap: no topic "${missing}" on Kafka broker kafka:9092 (published at ${_kafkaConnection.bootstrap}); it has `);
   expect(unknown).toContain('"orders.placed"');
   expect(unknown).toContain('kafkaCreateMissingTopics: true');
@@ -152,7 +152,7 @@ test('bad input: unknown topic and unreachable broker fail fast, naming them', a
   // A port nothing listens on, and one that accepts but never answers.
   const closed = await freePort();
   let started = Date.now();
-  const refused = await errorOf(KafkaTap.start({ bootstrap: `127.0.0.1:${closed}`, advertised: ['kafka:9092'], topics: ['orders.placed'] }));
+  const refused = await errorOf(KafkaRecorder.start({ bootstrap: `127.0.0.1:${closed}`, advertised: ['kafka:9092'], topics: ['orders.placed'] }));
   expect(refused).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${closed}): `);
   expect(refused).toContain('ECONNREFUSED');
   expect(Date.now() - started).toBeLessThan(6_000);
@@ -162,7 +162,7 @@ test('bad input: unknown topic and unreachable broker fail fast, naming them', a
   try {
     const port = (silent.address() as net.AddressInfo).port;
     started = Date.now();
-    const hung = await errorOf(KafkaTap.start({ bootstrap: `127.0.0.1:${port}`, advertised: ['kafka:9092'], topics: ['orders.placed'], connectTimeoutMs: 2_000 }));
+    const hung = await errorOf(KafkaRecorder.start({ bootstrap: `127.0.0.1:${port}`, advertised: ['kafka:9092'], topics: ['orders.placed'], connectTimeoutMs: 2_000 }));
     expect(hung).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${port}): `);
     expect(Date.now() - started).toBeLessThan(4_000);
   } finally {

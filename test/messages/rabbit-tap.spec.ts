@@ -1,40 +1,41 @@
+import { z } from 'zod';
 import net from 'node:net';
-import { test, expect } from '../../fixtures/messages.ts';
-import { connectRabbit, RabbitTap } from '../../fixtures/rabbit-tap.ts';
-import { EXCHANGE, inventoryReserved, ordersPaid } from '../../compose/shop/services/src/events.ts';
-import { placeOrder } from './shop-flow.ts';
+import { test, expect } from 'compose-journeys';
+import { connectRabbit, RabbitRecorder } from 'compose-journeys/messages';
+import { EXCHANGE, inventoryReserved, ordersPaid } from '../../journeys/shop/contracts.ts';
+import { placeOrder } from '../support/orders.ts';
 import { errorOf, probe, uniqueId } from './probe.ts';
 
 // Test events go to the shop's exchange under a routing key no service binds, so nobody acts on them.
 const TEST_KEY = 'compose-journeys.test.rabbit-tap';
 test.use({ rabbitBindings: [{ exchange: EXCHANGE, pattern: '#' }] });
 
-test('sees what the shop routes for an order, and the services still get it', async ({ rabbitTap, _rabbitConnection, stack, request }) => {
+test('sees what the shop routes for an order, and the services still get it', async ({ rabbitTap, _rabbitConnection, api, unique, correlationId }) => {
   // A second tap (as another worker would have) on the same exchange: both get copies.
-  const other = await RabbitTap.start({ connection: _rabbitConnection, bindings: [{ exchange: EXCHANGE, pattern: 'orders.*' }], describeServer: 'test' });
+  const other = await RabbitRecorder.start({ connection: _rabbitConnection, bindings: [{ exchange: EXCHANGE, pattern: 'orders.*' }], describeServer: 'test' });
   try {
-    const otherWindow = await other.window();
-    const order = await placeOrder(request, stack);
-    await expect(rabbitTap).toHaveReceived(inventoryReserved, { where: (event) => event.orderId === order.id, within: 10_000 });
-    const paid = await rabbitTap.next({ schema: ordersPaid, topic: 'orders.paid', where: (event) => event.orderId === order.id, within: 15_000 });
-    expect(paid.message.correlationId).toBe(order.correlationId);
+    const otherTap = await other.tap();
+    const { order } = await placeOrder(api, unique);
+    await expect(rabbitTap).toHaveReceived(inventoryReserved, { where: (event) => event.orderId === order.id, timeout: 10_000 });
+    const paid = await rabbitTap.next({ schema: ordersPaid, topic: 'orders.paid', where: (event) => event.orderId === order.id, timeout: 15_000 });
+    expect(paid.message.correlationId).toBe(correlationId);
     expect(paid.message.exchange).toBe(EXCHANGE);
-    expect(await otherWindow.waitFor((message) => message.topic === 'orders.paid' && message.correlationId === order.correlationId, 5_000)).toBeDefined();
+    expect(await otherTap.waitFor((message) => message.topic === 'orders.paid' && message.correlationId === correlationId, 5_000)).toBeDefined();
     // notifications consumed orders.paid from its own queue: the taps stole nothing.
     await expect
-      .poll(async () => (await (await request.get(`${stack.endpoints.url('notifications', 8080)}/notifications?orderId=${order.id}`)).json()).length, { timeout: 10_000 })
+      .poll(async () => (await api.service('notifications').get('/notifications', { params: { orderId: order.id } }).json(z.array(z.unknown()))).length, { timeout: 10_000 })
       .toBe(1);
   } finally {
     await other.stop();
   }
 });
 
-test('a test sees only messages routed after it started', async ({ _rabbitTap, rabbitPublisher }) => {
+test('a test sees only messages routed after it started', async ({ _rabbitRecorder, rabbitPublisher }) => {
   const id = uniqueId();
-  const earlier = await _rabbitTap.window();
+  const earlier = await _rabbitRecorder.tap();
   await rabbitPublisher.publish(EXCHANGE, TEST_KEY, { value: { kind: 'probe', id, seq: 1 } });
   await expect(earlier).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 1 });
-  const later = await _rabbitTap.window();
+  const later = await _rabbitRecorder.tap();
   await rabbitPublisher.publish(EXCHANGE, TEST_KEY, { value: { kind: 'probe', id, seq: 2 } });
   await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   expect(later.messages().map((message) => (message.value as { id?: string; seq?: number })).filter((value) => value.id === id)).toEqual([{ kind: 'probe', id, seq: 2 }]);
@@ -51,8 +52,8 @@ test('matchers: received, not received, duplicates and order, with their failure
   const mine = (value: unknown) => (value as { id?: string }).id === id;
   await expect.poll(() => rabbitTap.received({ where: mine }).length).toBe(4);
 
-  const missing = await errorOf(expect(rabbitTap).toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, within: 200 }));
-  expect(missing).toContain(`expect(rabbitmq tap [${EXCHANGE} #]).toHaveReceived(schema, { where, within: 200 })`);
+  const missing = await errorOf(expect(rabbitTap).toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, timeout: 200 }));
+  expect(missing).toContain(`expect(rabbitmq tap [${EXCHANGE} #]).toHaveReceived(schema, { where, timeout: 200 })`);
   // The stack is shared: another worker's orders route shop events through this '#' tap too. They
   // fail the probe schema on every field, so they rank after ours.
   expect(Number(/Received (\d+) messages in this test \(closest first\):/.exec(missing)?.[1])).toBeGreaterThanOrEqual(4);
@@ -60,14 +61,14 @@ test('matchers: received, not received, duplicates and order, with their failure
   expect(missing).toMatch(new RegExp(`  1\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-1 correlation=corr-${id} — where ✗, schema ✓\\n {7}\\{"kind":"probe","id":"${id}","seq":1\\}`));
   expect(missing).toMatch(new RegExp(`  4\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-0 correlation=corr-${id} — where ✗, schema ✗ \\(1 issue\\)\\n {7}zod: seq: Invalid input: expected number, received string`));
 
-  await expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, within: 200 });
+  await expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, timeout: 200 });
   const present = await errorOf(expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 3 }));
   expect(present).toContain('but one arrived:');
   expect(present).toContain(`key=${id}-3 correlation=corr-${id}`);
 
   await expect(rabbitTap).toHaveNoDuplicates({ schema: probe, where: mine });
   await rabbitPublisher.redeliver((await rabbitTap.next({ schema: probe, where: (value) => mine(value) && value.seq === 1 })).message);
-  const duplicate = await errorOf(expect(rabbitTap).toHaveNoDuplicates({ schema: probe, where: mine, within: 5_000 }));
+  const duplicate = await errorOf(expect(rabbitTap).toHaveNoDuplicates({ schema: probe, where: mine, timeout: 5_000 }));
   expect(duplicate).toMatch(new RegExp(`1 duplicate group by key among messages matching the schema, where .*:\\n  ${id}-1 ×2\\n`));
 
   const order = await errorOf(expect(rabbitTap).toHaveOrderPerKey({ schema: probe, where: mine, key: (value) => value.id, by: (value) => value.seq }));
@@ -95,7 +96,7 @@ test('management API: inspect and purge a queue, and name a missing one', async 
 });
 
 test('bad input: unknown exchange and unreachable broker fail fast, naming them', async ({ _rabbitConnection, rabbitManagement }) => {
-  const unknown = await errorOf(RabbitTap.start({ connection: _rabbitConnection, bindings: [{ exchange: 'shop.nope', pattern: '#' }], describeServer: 'RabbitMQ at test', listExchanges: () => rabbitManagement.exchanges() }));
+  const unknown = await errorOf(RabbitRecorder.start({ connection: _rabbitConnection, bindings: [{ exchange: 'shop.nope', pattern: '#' }], describeServer: 'RabbitMQ at test', listExchanges: () => rabbitManagement.exchanges() }));
   expect(unknown).toContain(`RabbitMQ tap: no exchange "shop.nope" on RabbitMQ at test; it has "${EXCHANGE}" (besides amq.*).`);
   expect(unknown).toContain("NOT_FOUND - no exchange 'shop.nope' in vhost '/'");
   // The worker connection survives the failed check (it happened on a throwaway channel).
@@ -108,7 +109,7 @@ test('bad input: unknown exchange and unreachable broker fail fast, naming them'
   await new Promise((resolve) => server.close(resolve));
   let started = Date.now();
   const refused = await errorOf(connectRabbit(`amqp://shop:secret@127.0.0.1:${port}`));
-  expect(refused).toContain(`Cannot connect to RabbitMQ at amqp://shop:***@127.0.0.1:${port}: `);
+  expect(refused).toContain(`Cannot connect to RabbitMQ at amqp://shop:[REDACTED]@127.0.0.1:${port}: `);
   expect(refused).toContain('ECONNREFUSED');
   expect(Date.now() - started).toBeLessThan(3_000);
 
@@ -118,7 +119,7 @@ test('bad input: unknown exchange and unreachable broker fail fast, naming them'
     const silentPort = (silent.address() as net.AddressInfo).port;
     started = Date.now();
     const hung = await errorOf(connectRabbit(`amqp://shop:secret@127.0.0.1:${silentPort}`, 1_000));
-    expect(hung).toContain(`Cannot connect to RabbitMQ at amqp://shop:***@127.0.0.1:${silentPort}: `);
+    expect(hung).toContain(`Cannot connect to RabbitMQ at amqp://shop:[REDACTED]@127.0.0.1:${silentPort}: `);
     expect(Date.now() - started).toBeLessThan(3_000);
   } finally {
     silent.close();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { stackProjects } from '../../src/playwright/stack-projects.ts';
+import { stackProjects } from 'compose-journeys/config';
 
 /**
  * A run inside a run: test/report/*.spec.ts start it as a child process on journeys that fail on

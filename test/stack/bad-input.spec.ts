@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { exitCodeFor } from '../../src/errors.ts';
+import { exitCodeFor } from 'compose-journeys/stack';
 import { journeys, stackFile } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
 

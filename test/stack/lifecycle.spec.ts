@@ -1,9 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { JourneysError } from '../../src/errors.ts';
-import { defineStack } from '../../src/stack/stack-definition.ts';
-import { startStack } from '../../src/stack/start-stack.ts';
-import { keepStack } from '../../src/stack/started-stack.ts';
-import { removeProjectResources } from '../../src/stack/teardown.ts';
+import { defineStack, JourneysError, keepStack, removeProjectResources, startStack } from 'compose-journeys/stack';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { stackFile } from '../support/cli.ts';
 

@@ -1,7 +1,6 @@
 // A run that owns a stack and then hangs, as a Playwright run would mid-journey: the signal tests
 // kill it and check what is left.
-import { defineStack } from '../../src/stack/stack-definition.ts';
-import { startStack } from '../../src/stack/start-stack.ts';
+import { defineStack, startStack } from 'compose-journeys/stack';
 
 const [file, projectName] = process.argv.slice(2);
 const stack = await startStack(await defineStack({ files: [file!], projectName }));

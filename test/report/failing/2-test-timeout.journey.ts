@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { test } from '../../../fixtures/evidence.ts';
+import { test } from 'compose-journeys';
 import { quote } from './pricing.ts';
 
 // TEST: the journey waits for something nothing will ever do.

@@ -1,12 +1,14 @@
-import { test, expect } from '../../../fixtures/evidence.ts';
-import { compose } from '../../../src/stack/compose-target.ts';
+import { execFileSync } from 'node:child_process';
+import { test, expect } from 'compose-journeys';
 import { quote } from './pricing.ts';
 
-// INFRA: the api is killed mid-journey; the next call fails, and the report must blame the stack.
+// INFRA: the api is killed mid-journey (as an OOM killer or a crash would, not through the faults
+// fixture); the next call fails, and the report must blame the stack.
 test('the api dies mid-journey', async ({ stack, request }, testInfo) => {
   const api = stack.endpoints.url('api');
   await quote(request, api, 'sku-first', 'corr-infra', testInfo);
-  await compose({ projectName: stack.projectName, files: stack.state.files, profiles: [], envFiles: [] }, ['kill', 'api']);
+  const container = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${stack.projectName}`, '--filter', 'label=com.docker.compose.service=api'], { encoding: 'utf8' }).trim();
+  execFileSync('docker', ['kill', container]);
   const body = await quote(request, api, 'sku-second', 'corr-infra', testInfo);
   expect(body.priceCents).toBe(1299);
 });

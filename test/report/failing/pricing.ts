@@ -1,5 +1,5 @@
 import type { APIRequestContext, TestInfo } from '@playwright/test';
-import { recordEvidence } from '../../../src/report/observations.ts';
+import { recordEvidence } from 'compose-journeys';
 
 // A canary from the environment (set by failure-review.spec.ts), never a literal: Playwright's
 // error context quotes source code, and a secret in source is not ours to redact.

@@ -3,7 +3,7 @@
 // failed expectation. Usage (see compose.yml):
 //   KAFKA_ADDR=127.0.0.1:49153 npx tsx test/stacks/offline-kafka/host-check.ts
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
-import { brokerAddressSocketFactory } from '../../../src/clients/kafka-broker-address.ts';
+import { brokerAddressSocketFactory } from 'compose-journeys/messages';
 
 const published = process.env.KAFKA_ADDR;
 if (!published?.startsWith('127.0.0.1:')) throw new Error('set KAFKA_ADDR=127.0.0.1:PORT (docker compose port kafka 9092)');

@@ -1,11 +1,11 @@
 // The pure parts: matching and ranking, delivery checks, the timeline, advertised Kafka addresses.
 import { test, expect } from '@playwright/test';
 import { z } from 'zod';
-import { advertisedKafkaAddresses } from '../../src/clients/kafka-advertised-address.ts';
 import { findDuplicates, findOrderViolations } from '../../src/messages/delivery-checks.ts';
-import { MessageLog, MessageWindow } from '../../src/messages/message-log.ts';
+import { advertisedKafkaAddresses } from '../../src/messages/kafka/advertised-address.ts';
 import { evaluate, formatClosest, rankClosest } from '../../src/messages/match.ts';
-import { formatTimelineMarkdown, mergeTimeline } from '../../src/messages/timeline.ts';
+import { MessageLog } from '../../src/messages/message-log.ts';
+import { MessageTap } from '../../src/messages/message-tap.ts';
 import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -25,7 +25,7 @@ test('ranking: right topic, then where passed, then fewest zod issues', () => {
   expect(evaluate(badField, expectation).issues).toEqual(['n: Invalid input: expected number, received string']);
   const text = formatClosest([wrongTopic, otherEntity, badField], expectation, T0, 2);
   expect(text).toContain('Received 3 messages in this test (closest first):\n  1. +0 ms t[0]@0 — where ✓, schema ✗ (1 issue)');
-  expect(text).toContain('  … and 1 more (see the message timeline attachment)');
+  expect(text).toContain('  … and 1 more (see journey-timeline.md)');
 });
 
 test('a where that throws is reported, not thrown', () => {
@@ -51,10 +51,10 @@ test('order per key: one late message is one violation, other keys unaffected', 
   expect(violations.map((v) => [v.key, v.earlierRank, v.laterRank])).toEqual([['a', 3, 2]]);
 });
 
-test('a window waits push-style, ignores what it does not accept, and freezes when closed', async () => {
+test('a tap waits push-style, ignores what it does not accept, and freezes when closed', async () => {
   const log = new MessageLog();
   log.append(message({ n: 0 }));
-  const window = new MessageWindow('tap', log, log.length, { accept: (m) => (m.value as { n: number }).n !== 99, explainExcluded: (excluded) => `left out: ${excluded.length}` }, T0);
+  const window = new MessageTap('tap', log, log.length, { accept: (m) => (m.value as { n: number }).n !== 99, explainExcluded: (excluded) => `left out: ${excluded.length}` }, T0);
   const waiting = window.waitFor((m) => (m.value as { n: number }).n >= 1, 1_000);
   log.append(message({ n: 99 }));
   log.append(message({ n: 1 }));
@@ -68,26 +68,7 @@ test('a window waits push-style, ignores what it does not accept, and freezes wh
   expect(window.messages()).toHaveLength(1);
   expect(await window.waitFor(() => true, 10)).toEqual(message({ n: 1 }));
   log.fail(new Error('consumer crashed'));
-  await expect(new MessageWindow('tap', log, log.length).waitFor(() => true, 1_000)).rejects.toThrow('consumer crashed');
-});
-
-test('timeline: time-ordered across taps, with correlation ids', () => {
-  const kafka = { name: 'kafka tap', startedAt: T0, messages: () => [message({ n: 2 }, { receivedAt: T0 + 20, key: 'k', correlationId: 'c-1' })] };
-  const rabbit = { name: 'rabbitmq tap', startedAt: T0, messages: () => [message({ n: 1 }, { transport: 'amqp', exchange: 'x', topic: 'r.k', receivedAt: T0 + 5, correlationId: 'c-1' })] };
-  const markdown = formatTimelineMarkdown('journey', mergeTimeline([kafka, rabbit]), T0);
-  expect(markdown).toBe(
-    [
-      '# journey',
-      '',
-      'Test started 2026-01-01T00:00:00.000Z; 2 messages.',
-      '',
-      '| +ms | tap | where | key | correlation id | payload |',
-      '| ---: | --- | --- | --- | --- | --- |',
-      '| 5 | rabbitmq tap | x/r.k |  | c-1 | `{"n":1}` |',
-      '| 20 | kafka tap | t[0]@0 | k | c-1 | `{"n":2}` |',
-      '',
-    ].join('\n'),
-  );
+  await expect(new MessageTap('tap', log, log.length).waitFor(() => true, 1_000)).rejects.toThrow('consumer crashed');
 });
 
 test('advertised Kafka addresses from the resolved environment', () => {

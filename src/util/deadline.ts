@@ -10,5 +10,3 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout
     clearTimeout(timer);
   }
 }
-
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,54 @@
+import type { APIRequest, APIResponse, TestInfo } from '@playwright/test';
+import type { z } from 'zod';
+import type { Endpoints } from '../stack/endpoints.ts';
+import { CORRELATION_HEADER, parseResponse, ServiceClient, type ApiExchange, type ExchangeLog } from './service-client.ts';
+
+/** What a journey calls the stack's HTTP services with (the `api` fixture). */
+export interface Api {
+  /** The client for a service's published HTTP port (`containerPort` when it publishes several). */
+  service(name: string, containerPort?: number): ServiceClient;
+  /** A raw response's JSON parsed by `schema` (and its status checked); on mismatch a readable diff, with request and response attached. */
+  parse<S extends z.ZodType>(response: APIResponse, schema: S, options?: { status?: number }): Promise<z.output<S>>;
+  readonly correlationId: string;
+}
+
+export interface ApiClients extends Api {
+  dispose(): Promise<void>;
+}
+
+/** What the `api` fixture builds for a test; callable outside the runner (the bench measures it). */
+export function createApi(options: {
+  endpoints: Endpoints;
+  correlationId: string;
+  request: Pick<APIRequest, 'newContext'>;
+  exchanges: ApiExchange[];
+  attach?: TestInfo['attach'];
+}): ApiClients {
+  const responses = new WeakMap<APIResponse, ApiExchange>();
+  const log: ExchangeLog = {
+    exchanges: options.exchanges,
+    correlationId: options.correlationId,
+    attach: options.attach,
+    exchangeOf: (response) => responses.get(response),
+    remember: (response, exchange) => responses.set(response, exchange),
+  };
+  const clients = new Map<string, ServiceClient>();
+  return {
+    correlationId: options.correlationId,
+    service(name, containerPort) {
+      const key = `${name}:${containerPort ?? ''}`;
+      let client = clients.get(key);
+      if (!client) {
+        const baseURL = options.endpoints.url(name, containerPort); // throws, listing the services, for an unknown name
+        client = new ServiceClient(name, baseURL, () => options.request.newContext({ baseURL, extraHTTPHeaders: { [CORRELATION_HEADER]: options.correlationId } }), log);
+        clients.set(key, client);
+      }
+      return client;
+    },
+    parse: (response, schema, parseOptions = {}) => parseResponse(log, response, schema, parseOptions),
+    async dispose() {
+      await Promise.all([...clients.values()].map((client) => client.dispose()));
+      clients.clear();
+    },
+  };
+}
