@@ -1,3 +1,5 @@
+// What `journeys --help` and `journeys <command> --help` print: plain text, no imports, so help costs
+// a Node start and nothing more.
 const STACK = `Stack selection (as in docker compose; default: "journeys.stack" in package.json):
   -f, --file FILE          compose file, repeatable (base first, then overrides)
   -p, --project-name NAME  project name (default: journeys-<directory of the first file>)
@@ -5,27 +7,42 @@ const STACK = `Stack selection (as in docker compose; default: "journeys.stack" 
       --env-file FILE      env file for interpolation, repeatable
       --offline/--online   force the offline override on or off (default: offline when no registry answers)`;
 
-const COMMAND_HELP: Record<string, string> = {
+const COMMAND_HELP = {
+  init: `journeys init [-f FILE]
+  Sets up journeys in a repo that has a compose file (compose.yaml, compose.yml, docker-compose.yml,
+  docker-compose.yaml, or -f): writes playwright.config.ts (the stack's setup and teardown projects,
+  a journeys project, the HTML report in reports/html), journeys/stack.spec.ts (one journey that
+  checks every published HTTP port answers), tsconfig.json when there is none, "journeys.stack" in
+  package.json, and reports/ in .gitignore; then lints the stack and prints each finding with its fix.
+  Never overwrites a file: what exists is skipped and said so. Stops, writing nothing, when there is
+  no compose file, when Compose rejects it, or when a Playwright config exists already (the message
+  says what to add to it). Then: npx playwright test`,
   doctor: 'journeys doctor\n  Checks the Docker engine, Compose v2, free disk and image registry; prints each problem with its fix.',
-  provision: 'journeys provision [--base-images]\n  Debian/Ubuntu as root: installs the Docker engine and Compose v2, starts the daemon, and builds the\n  offline base images when no registry is reachable (always with --base-images). Idempotent.',
+  provision:
+    'journeys provision [--base-images]\n  When the Docker engine does not answer and this is Debian/Ubuntu as root: installs Docker Engine and\n  Compose v2 and starts the daemon; anywhere else says what is missing. Installs nothing when `docker info`\n  answers. Builds the offline base images when no registry is reachable (always with --base-images). Idempotent.',
   up: `journeys up [options]\n  Starts the stack, waits until every service is healthy (one-shots: exited 0), prints the endpoints.\n  The stack stays up until \`journeys down\`.\n      --wait-timeout SECONDS   default 120\n      --keep-on-failure        keep a stack that failed to start\n\n${STACK}`,
   down: `journeys down [options]\n  Removes the stack's containers, networks and volumes (no graceful stop: test data is throwaway).\n\n${STACK}`,
-  status: 'journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service\'s state and endpoints.',
+  status: "journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service's state and endpoints.",
   logs: `journeys logs [SERVICE...] [--tail N] [--follow]\n  Shows the stack's logs with timestamps.\n\n${STACK}`,
   lint: `journeys lint\n  Checks the resolved config for what makes journeys flaky: missing healthchecks, depends_on without\n  condition, unawaited one-shots, ports not on 127.0.0.1 or fixed, unpinned images, the version: key.\n\n${STACK}`,
   reap: 'journeys reap [--all]\n  Removes stacks left by runs that died (their owner process is gone). --all removes every stack we started.',
-};
+} as const;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
 
 export function HELP(command?: string): string {
-  if (command && COMMAND_HELP[command]) return `${COMMAND_HELP[command]}\n`;
+  if (command && command in COMMAND_HELP) return `${COMMAND_HELP[command as CommandName]}\n`;
   return `journeys: end-to-end journeys across a Docker Compose stack
 
 Usage: journeys <command> [options]
 
 Commands:
-${Object.values(COMMAND_HELP).map((text) => `  ${text.split('\n')[0]}`).join('\n')}
+${Object.values(COMMAND_HELP)
+  .map((text) => `  ${text.split('\n')[0]}`)
+  .join('\n')}
 
-Run journeys with Playwright: npx playwright test journeys/
+Start in your repo: npx journeys init, then npx playwright test
 Environment: JOURNEYS_REUSE=1 reuse an unchanged running stack; JOURNEYS_KEEP=1 keep the stack after the run;
 JOURNEYS_OFFLINE=1/0 force the offline override on/off.
 

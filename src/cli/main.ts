@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exitCodeFor, JourneysError } from '../errors.ts';
-import { COMMANDS, type CommandContext } from './commands.ts';
-import { HELP } from './help.ts';
+import type { Command, CommandContext } from './context.ts';
+import { COMMAND_NAMES, HELP, type CommandName } from './help.ts';
 
 /** Options shared by every command; stack selection mirrors `docker compose`. */
 const OPTIONS = {
@@ -21,6 +21,21 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Each command is loaded only when run: `journeys --help` or `down` never load what `up` needs. */
+const COMMANDS: Record<CommandName, () => Promise<{ run: Command }>> = {
+  init: () => import('./commands/init.ts'),
+  doctor: () => import('./commands/doctor.ts'),
+  provision: () => import('./commands/provision.ts'),
+  up: () => import('./commands/up.ts'),
+  down: () => import('./commands/down.ts'),
+  status: () => import('./commands/status.ts'),
+  logs: () => import('./commands/logs.ts'),
+  lint: () => import('./commands/lint.ts'),
+  reap: () => import('./commands/reap.ts'),
+};
+
+const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -32,11 +47,10 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = parsed.positionals;
   if (!name || parsed.values.help) {
     process.stdout.write(HELP(name));
-    return name && !(name in COMMANDS) ? exitCodeFor('USAGE') : 0;
+    return name && !isCommand(name) ? exitCodeFor('USAGE') : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`journeys: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+  if (!isCommand(name)) {
+    process.stderr.write(`journeys: unknown command "${name}". Commands: ${COMMAND_NAMES.join(', ')}.\n`);
     return exitCodeFor('USAGE');
   }
   const context: CommandContext = {
@@ -46,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
     out: (line) => process.stdout.write(`${line}\n`),
   };
   try {
-    return await command(context);
+    const { run } = await COMMANDS[name]();
+    return await run(context);
   } catch (error) {
     if (error instanceof JourneysError) {
       process.stderr.write(`\n${error.describe()}\n`);
