@@ -5,6 +5,7 @@ import { stackProjects } from 'compose-journeys/config';
  * The runner's own tests:
  * - unit: pure logic, no Docker (runs first in `npm test`, and alone with `--project unit`);
  * - engine: small stacks under test/stacks, each test starts its own;
+ * - package: the packed package in another team's repo, outside this tree;
  * - on-shop: fixtures, messages, report and the shop's guarantees, on the shop stack (compose/shop),
  *   started once by the "stack" project.
  */
@@ -19,6 +20,7 @@ export default defineConfig({
   projects: [
     { name: 'unit', testDir: './unit', testMatch: /.*\.spec\.ts/ },
     { name: 'engine', testDir: './stack', testMatch: /.*\.spec\.ts/ },
+    { name: 'package', testDir: './package', testMatch: /.*\.spec\.ts/ },
     ...shop.projects,
     { name: 'on-shop', testDir: '.', testMatch: /(shop|fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },
   ],
