@@ -1,0 +1,95 @@
+// The engine's judgements on recorded inputs (a resolved config, container states): no Docker.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { ContainerState } from '../../src/stack/container-state.ts';
+import { endpointsOf, Endpoints } from '../../src/stack/endpoints.ts';
+import { lintStack } from '../../src/stack/lint.ts';
+import { judgeReadiness } from '../../src/stack/readiness.ts';
+import { resolvedConfigSchema, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
+import { detectRoles, serviceForRole } from '../../src/stack/service-roles.ts';
+import type { StackDefinition } from '../../src/stack/stack-definition.ts';
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const config = (services: Record<string, unknown>): ResolvedConfig => resolvedConfigSchema.parse({ name: 'p', services });
+
+function container(service: string, state: Partial<ContainerState>): ContainerState {
+  return { id: service, name: `p-${service}-1`, service, status: 'running', exitCode: 0, startedAt: '', finishedAt: '', restartCount: 0, oomKilled: false, labels: {}, healthLog: [], published: [], ...state };
+}
+
+test('readiness: healthy, started without a healthcheck, one-shots done at exit 0 (awaited or not), failures named', () => {
+  const stack = config({
+    db: { image: 'postgres:15', healthcheck: { test: ['CMD', 'pg_isready'] } },
+    cache: { image: 'redis:7' },
+    migrate: { image: 'app', restart: 'no' },
+    seed: { image: 'app', depends_on: {} },
+    api: { image: 'app', depends_on: { migrate: { condition: 'service_completed_successfully' } }, healthcheck: { test: ['CMD', 'true'] } },
+  });
+  const verdicts = (states: ContainerState[]) => Object.fromEntries(judgeReadiness(stack, states).map((v) => [v.service, v.kind === 'failed' ? `failed:${v.reason}` : v.kind]));
+  expect(verdicts([
+    container('db', { health: 'healthy' }),
+    container('cache', {}),
+    container('migrate', { status: 'exited', exitCode: 0 }),
+    container('api', { health: 'starting' }),
+  ])).toEqual({ db: 'ready', cache: 'ready', migrate: 'completed', seed: 'waiting', api: 'waiting' });
+  expect(verdicts([
+    container('db', { health: 'unhealthy' }),
+    container('cache', { status: 'exited', exitCode: 0 }),
+    container('migrate', { status: 'exited', exitCode: 1 }),
+    container('seed', { oomKilled: true, status: 'exited', exitCode: 137 }),
+    container('api', { status: 'restarting', health: 'starting' }),
+  ])).toEqual({ db: 'failed:unhealthy', cache: 'completed', migrate: 'failed:exited', seed: 'failed:oom-killed', api: 'waiting' });
+});
+
+test('endpoints: loopback for 0.0.0.0, one per port (not per address family), schemes by port, look-ups that list what exists', () => {
+  const endpoints = endpointsOf([
+    container('api', { published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }, { containerPort: 8080, protocol: 'tcp', hostIp: '::', hostPort: 49153 }] }),
+    container('db', { published: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49154 }] }),
+  ]);
+  expect(endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:49153', 'postgresql://127.0.0.1:49154']);
+  const lookup = new Endpoints(endpoints);
+  expect(lookup.url('api')).toBe('http://127.0.0.1:49153');
+  expect(() => lookup.get('web')).toThrow('No published port for service "web". Services with published ports: api, db. Publish one in the compose file, e.g. ports: ["127.0.0.1::8080"].');
+  expect(() => lookup.get('api', 9090)).toThrow('Service "api" does not publish container port 9090; it publishes 8080.');
+});
+
+test('lint rules on a recorded resolved config: file, line, service, field and fix for each', () => {
+  const file = path.join(HERE, '../stacks/lint/compose.yml');
+  const resolved = resolvedConfigSchema.parse(JSON.parse(readFileSync(path.join(HERE, 'recorded/lint-resolved.json'), 'utf8')));
+  const definition = { target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] }, config: resolved } as unknown as StackDefinition;
+  const findings = lintStack(definition).map((f) => `${f.line}:${f.service ?? '-'}:${f.field}:${f.rule}`);
+  expect(findings.sort()).toEqual(
+    [
+      '1:-:version:version-obsolete',
+      '4:web:healthcheck:healthcheck-missing',
+      '6:web:depends_on.db:depends-on-without-condition',
+      '5:web:ports[0]:port-not-loopback',
+      '5:web:ports[0]:port-fixed-host',
+      '4:web:image:image-unpinned',
+      '12:seed:image:image-unpinned',
+      '12:seed:depends_on:one-shot-not-awaited',
+    ].sort(),
+  );
+});
+
+test('roles by image, by environment on the usual port, or by label; overrides win and must exist', () => {
+  const stack = config({
+    'catalog-db': { image: 'docker.io/library/postgres:16.4', ports: [{ target: 5432 }] },
+    'company-pg': { image: 'registry.example/platform/db:3', environment: { POSTGRES_PASSWORD: 'x' }, ports: [{ target: 5432 }] },
+    app: { image: 'app:1', environment: { POSTGRES_PASSWORD: 'x', KAFKA_ADVERTISED_LISTENERS: 'x' }, ports: [{ target: 8080 }] },
+    events: { image: 'compose-journeys/rabbitmq:offline' },
+    stream: { image: 'bitnami/kafka:3.7' },
+    stubs: { image: 'acme/http-stubs:1', labels: { 'dev.compose-journeys.role': 'wiremock' } },
+  });
+  expect(detectRoles(stack)).toEqual({ postgres: ['catalog-db', 'company-pg'], kafka: ['stream'], rabbitmq: ['events'], wiremock: ['stubs'] });
+  expect(detectRoles(stack, { postgres: 'company-pg' }).postgres).toEqual(['company-pg']);
+  expect(() => detectRoles(stack, { rabbitmq: 'broker' })).toThrow('journeys.services.rabbitmq names "broker", which the stack does not have. Services: catalog-db, company-pg, app, events, stream, stubs.');
+
+  const roles = detectRoles(stack);
+  const services = Object.keys(stack.services);
+  expect(serviceForRole(roles, services, 'kafka', 'The Kafka tap')).toBe('stream');
+  expect(() => serviceForRole(roles, services, 'postgres', 'db')).toThrow('db needs one postgres service, and the stack has 2: catalog-db, company-pg. Name it in package.json');
+  expect(() => serviceForRole({ ...roles, kafka: [] }, services, 'kafka', 'The Kafka tap')).toThrow(
+    'The Kafka tap needs a kafka service, and the stack has none that looks like one (by image, environment or port). Services: catalog-db, company-pg, app, events, stream, stubs.',
+  );
+});
