@@ -59,6 +59,7 @@ export class ApiCall implements PromiseLike<APIResponse> {
     return this.#sent;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: awaited without `expect`, a call gives its raw response, like Playwright's request.get().
   then<A = APIResponse, B = never>(onFulfilled?: ((response: APIResponse) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.#response().then(onFulfilled, onRejected);
   }

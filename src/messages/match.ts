@@ -14,6 +14,7 @@ export interface MessageExpectation<S extends z.ZodType = z.ZodType> {
 }
 
 /** Any expectation, whatever its schema: the checks below only call `where` with what the schema produced. */
+// biome-ignore lint/suspicious/noExplicitAny: `where` is contravariant in the schema's output; any schema's expectation must fit here.
 export type AnyExpectation = MessageExpectation<z.ZodType<any>>;
 
 export interface Evaluation {

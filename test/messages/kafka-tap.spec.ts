@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { test, expect } from 'compose-journeys';
 import { KafkaRecorder, kafkaClient } from 'compose-journeys/messages';
 import { ordersPlaced, paymentsCaptured } from '../../journeys/shop/contracts.ts';
