@@ -37,7 +37,7 @@ export const historyReportSchema = z.object({
   quarantined: z.array(z.object({ journeyId: z.string(), reason: z.string(), since: z.object({ runId: z.string(), startedAt: z.string() }).optional() })),
   /** Journeys whose newest run reported drift. */
   drift: z.array(z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) })),
-  failuresByCategory: z.record(failureCategorySchema.or(z.literal('UNKNOWN')), z.number()),
+  failuresByCategory: z.partialRecord(failureCategorySchema.or(z.literal('UNKNOWN')), z.number()),
   failuresByService: z.record(z.string(), z.number()),
 });
 export type HistoryReport = z.infer<typeof historyReportSchema>;
