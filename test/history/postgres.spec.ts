@@ -72,3 +72,21 @@ test('stack info from a Compose project\'s containers: image id per service and 
   expect(info).toEqual({ images: { postgres: image }, configHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   expect(await readRunStackInfo({ projectName: `${stack.projectName}-nothing` })).toBeUndefined();
 });
+
+test('a PostgreSQL history of a newer schema version: the run completes, warns, and its rows stay', async ({}, testInfo) => {
+  const url = await createDatabase('newer');
+  const first = await runNested({ HISTORY_JOURNEYS: 'three-runs', HISTORY_RUN: '1', HISTORY_OUT: testInfo.outputPath('first'), JOURNEYS_HISTORY_URL: url });
+  expect(first.exitCode, first.output).toBe(0);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("INSERT INTO schema_version (version, description, applied_at) VALUES (7, 'from the future', '2030-01-01')");
+    const run = await runNested({ HISTORY_JOURNEYS: 'three-runs', HISTORY_RUN: '2', HISTORY_OUT: testInfo.outputPath('newer'), JOURNEYS_HISTORY_URL: url });
+    expect(run.exitCode, run.output).toBe(1);
+    expect(run.output).toMatch(/warning: history database PostgreSQL postgres:\/\/history:\*\*\*@127\.0\.0\.1:\d+\/newer: its schema is version 7, written by a newer compose-journeys \(this one knows up to version 1\); nothing was read or written\. Fix: upgrade compose-journeys/);
+    const { rows } = await client.query('SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM journey_results)::int AS results');
+    expect(rows).toEqual([{ runs: 1, results: 3 }]);
+  } finally {
+    await client.end();
+  }
+});

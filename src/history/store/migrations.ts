@@ -112,9 +112,9 @@ export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 /** The `schema_version` table itself exists before any step: it is how we know which steps ran. */
 export const SCHEMA_VERSION_TABLE = 'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)';
 
-export function newerSchemaFix(database: string, found: number): { what: string; fix: string } {
+export function newerSchemaFix(found: number): { what: string; fix: string } {
   return {
     what: `its schema is version ${found}, written by a newer compose-journeys (this one knows up to version ${CURRENT_SCHEMA_VERSION}); nothing was read or written`,
-    fix: `upgrade compose-journeys to the version that wrote ${database}, or point JOURNEYS_HISTORY_URL at another database`,
+    fix: `upgrade compose-journeys to the version that wrote this database (or newer), or point JOURNEYS_HISTORY_URL at another database`,
   };
 }

@@ -82,7 +82,7 @@ async function migrate(pool: pg.Pool, description: string): Promise<void> {
     const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_version');
     const version = rows[0]?.version ?? 0;
     if (version > CURRENT_SCHEMA_VERSION) {
-      const { what, fix } = newerSchemaFix(description, version);
+      const { what, fix } = newerSchemaFix(version);
       throw new HistoryDatabaseError('newer-schema', description, what, fix);
     }
     for (const migration of MIGRATIONS.filter((m) => m.version > version)) {

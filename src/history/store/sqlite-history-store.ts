@@ -163,7 +163,7 @@ function migrate(db: BetterSqlite3.Database, description: string): void {
 }
 
 function newerSchema(description: string, found: number): HistoryDatabaseError {
-  const { what, fix } = newerSchemaFix(description, found);
+  const { what, fix } = newerSchemaFix(found);
   return new HistoryDatabaseError('newer-schema', description, what, fix);
 }
 
