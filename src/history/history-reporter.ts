@@ -19,6 +19,8 @@ const STACK_SETUP_PROJECT = 'stack';
 const STACK_PROJECTS: ReadonlySet<string> = new Set([STACK_SETUP_PROJECT, 'stack teardown']);
 /** `JOURNEYS_HISTORY_RECORD=0`: read the history (quarantine) but write nothing, e.g. CI shards whose copy nobody saves. */
 const RECORD_ENV = 'JOURNEYS_HISTORY_RECORD';
+/** JSON `{ window, flakeRate, releaseAfter }`: the policy for a reporter given on the command line (`--reporter=…`), which takes no options. */
+const QUARANTINE_ENV = 'JOURNEYS_HISTORY_QUARANTINE';
 const PREFIX = '[journeys history]';
 
 export const historyReporterOptionsSchema = z.object({
@@ -61,12 +63,19 @@ export default class HistoryReporter implements Reporter {
 
   constructor(options: Record<string, unknown> = {}) {
     // Playwright adds configDir and _-prefixed keys of its own; anything else unknown is a typo.
-    const own = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
+    const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
+    if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
+      try {
+        own.quarantine = JSON.parse(process.env[QUARANTINE_ENV]);
+      } catch (error) {
+        own.quarantine = `${QUARANTINE_ENV} is not JSON: ${(error as Error).message}`; // reported as invalid below
+      }
+    }
     const unknown = Object.keys(own).filter((key) => !(key in historyReporterOptionsSchema.shape));
     if (unknown.length) this.warn(`unknown history reporter option(s) ${unknown.join(', ')}: ignored. Known: ${Object.keys(historyReporterOptionsSchema.shape).join(', ')}`);
     const parsed = historyReporterOptionsSchema.safeParse(own);
     if (!parsed.success) {
-      this.warn(`history reporter options in playwright.config.ts are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`);
+      this.warn(`history reporter options (playwright.config.ts, or ${QUARANTINE_ENV}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`);
       this.disabled = true;
       this.options = historyReporterOptionsSchema.parse({});
     } else {
@@ -122,7 +131,12 @@ export default class HistoryReporter implements Reporter {
         throw error;
       }
     } catch (error) {
-      this.warn(describeProblem(error));
+      // Reading a history that does not exist yet (a CI shard on the first night) is no problem.
+      if (error instanceof HistoryDatabaseError && error.problem === 'not-found' && !this.recording()) {
+        process.stdout.write(`${PREFIX} ${error.database}: no history yet, so no quarantine from it\n`);
+      } else {
+        this.warn(describeProblem(error));
+      }
       return undefined;
     }
   }
@@ -217,6 +231,7 @@ export default class HistoryReporter implements Reporter {
       runId: run.runId,
       ...(opened ? { database: opened.store.description } : {}),
       recorded,
+      readOnly: !this.recording(),
       status: run.status,
       playwrightStatus,
       passedByQuarantine: run.passedByQuarantine,

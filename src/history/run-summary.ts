@@ -10,6 +10,8 @@ export const runSummarySchema = z.object({
   /** The database, or undefined when none could be used (see warnings). */
   database: z.string().optional(),
   recorded: z.boolean(),
+  /** JOURNEYS_HISTORY_RECORD=0 or `record: false`: read for quarantine, not recorded on purpose. */
+  readOnly: z.boolean(),
   /** How the run ends: Playwright's status, or `passed` when every failure was a quarantined journey. */
   status: runStatusSchema,
   playwrightStatus: runStatusSchema,
@@ -31,7 +33,7 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 export function formatRunSummary(summary: RunSummary): string[] {
   const { counts } = summary;
   const lines = [
-    `${summary.recorded ? `run ${summary.runId} recorded in ${summary.database}` : `run ${summary.runId} NOT recorded`}: ${counts.passed} passed, ${counts.flaky} flaky, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.notRun} not run`,
+    `${summary.recorded ? `run ${summary.runId} recorded in ${summary.database}` : summary.readOnly ? `run ${summary.runId} not recorded (read-only: JOURNEYS_HISTORY_RECORD=0)` : `run ${summary.runId} NOT recorded`}: ${counts.passed} passed, ${counts.flaky} flaky, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.notRun} not run`,
   ];
   for (const q of summary.quarantined) {
     lines.push(`quarantined: ${q.journeyId} [${q.project}] ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`);
