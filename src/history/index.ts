@@ -21,4 +21,5 @@ export { shapeOf, mergeShapes } from './drift/shape-of.ts';
 export { diffShapes, describeDrift, hasDrift, type ShapeDiff } from './drift/diff-shapes.ts';
 export { driftOf, type ChannelDrift } from './drift/drift-annotations.ts';
 export { baselineShapes } from './drift/baseline-shapes.ts';
+export { openWorkerHistory, type WorkerHistory, type JourneyHistory } from './worker-history.ts';
 export type { JsonType, Shape, ShapeType } from './drift/shape.ts';

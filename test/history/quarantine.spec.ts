@@ -18,7 +18,7 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   let n = 0;
   const run = (vars: Record<string, string>) => {
     n += 1;
-    return runNested({ HISTORY_JOURNEYS: 'quarantine', HISTORY_QUARANTINE: JSON.stringify(POLICY), HISTORY_OUT: testInfo.outputPath(`run${n}`), JOURNEYS_HISTORY_URL: db, ...vars });
+    return runNested({ HISTORY_JOURNEYS: 'quarantine', JOURNEYS_HISTORY_QUARANTINE: JSON.stringify(POLICY), HISTORY_OUT: testInfo.outputPath(`run${n}`), JOURNEYS_HISTORY_URL: db, ...vars });
   };
   const verdict = async () => {
     const store = await openHistoryStore({ url: db, access: 'read' });
@@ -47,6 +47,9 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   expect(third.exitCode, third.output).toBe(0);
   expect(third.output).toMatch(/2 failed/); // the list reporter still reports both failures
   expect(third.report().get('wobbly checkout')?.status).toBe('failed');
+  // The worker side (openWorkerHistory) annotated it for the HTML report, with the same verdict.
+  expect(third.report().get('wobbly checkout')?.annotations.quarantine).toEqual([expect.stringMatching(/^flaky in 2 of its last 2 runs .*: its failure does not fail the run$/)]);
+  expect(first.report().get('wobbly checkout')?.annotations.quarantine).toBeUndefined();
   expect(third.report().get('known broken refund')?.status).toBe('failed');
   const summary = third.summary();
   expect(summary).toMatchObject({ status: 'passed', playwrightStatus: 'failed', passedByQuarantine: true, recorded: true });

@@ -24,7 +24,6 @@ export default defineConfig({
     ['json', { outputFile: path.join(out, 'report.json') }],
     [path.join(import.meta.dirname, '../../../src/history/history-reporter.ts'), {
       summaryFile: path.join(out, 'history-summary.json'),
-      ...(process.env.HISTORY_QUARANTINE ? { quarantine: JSON.parse(process.env.HISTORY_QUARANTINE) as object } : {}),
     }],
   ],
   projects: [

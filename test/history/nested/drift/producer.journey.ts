@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { shapeOf } from '../../../../src/history/drift/shape-of.ts';
-import { baselineFor, reportShapes } from './drift-fixture.ts';
+import { aroundJourney } from './drift-fixture.ts';
 
 /** PRODUCER=v2: the producer adds items[].discount and sends total as a string. */
 const EVENTS = {
@@ -10,11 +10,10 @@ const EVENTS = {
 };
 
 test('order placed', async ({}, testInfo) => {
-  const baseline = await baselineFor(testInfo);
   const event = EVENTS[(process.env.PRODUCER ?? 'v1') as keyof typeof EVENTS];
-  await reportShapes(testInfo, baseline, {
+  await aroundJourney(testInfo, () => ({
     'kafka orders.placed': shapeOf(event),
     'http POST /orders 201': shapeOf({ id: 'o-1', status: 'PLACED' }),
-  });
+  }));
   expect(process.env.PRODUCER_FAILS, 'the journey fails on purpose').toBeUndefined();
 });
