@@ -60,9 +60,12 @@ export default class HistoryReporter implements Reporter {
   private stackFailure?: string;
   private globalErrors = 0;
   private disabled = false;
+  private readonly mode: unknown;
 
   constructor(options: Record<string, unknown> = {}) {
     // Playwright adds configDir and _-prefixed keys of its own; anything else unknown is a typo.
+    // `playwright test --list` runs reporters too: nothing ran, nothing to record.
+    this.mode = options._mode;
     const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
     if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
       try {
@@ -90,7 +93,7 @@ export default class HistoryReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.config = config;
     this.suite = suite;
-    if (!this.disabled) this.opening = this.open();
+    if (!this.disabled && !this.listing()) this.opening = this.open();
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -117,6 +120,8 @@ export default class HistoryReporter implements Reporter {
     } catch (error) {
       this.warn(`the history reporter failed, the run's status is Playwright's: ${(error as Error).stack ?? String(error)}`);
       return undefined;
+    } finally {
+      await (await this.opening)?.store.close().catch(() => undefined); // closing twice is harmless
     }
   }
 
@@ -141,12 +146,16 @@ export default class HistoryReporter implements Reporter {
     }
   }
 
+  private listing(): boolean {
+    return this.mode === 'list';
+  }
+
   private recording(): boolean {
     return this.options.record ?? process.env[RECORD_ENV] !== '0';
   }
 
   private async finish(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
-    if (!this.config || !this.suite) return undefined;
+    if (!this.config || !this.suite || this.listing()) return undefined;
     const config = this.config;
     const opened = await this.opening;
     const rootDir = config.rootDir;
@@ -239,9 +248,9 @@ export default class HistoryReporter implements Reporter {
       counts: {
         passed: count((r) => r.status === 'passed' && !r.flaky),
         flaky: count((r) => r.flaky),
-        failed: count((r) => r.status === 'failed' || r.status === 'timedOut' || r.status === 'interrupted'),
+        failed: count((r) => r.status === 'failed' || r.status === 'timedOut'),
         skipped: count((r) => r.status === 'skipped'),
-        notRun: count((r) => r.status === 'notRun'),
+        notRun: count((r) => r.status === 'notRun' || r.status === 'interrupted'),
       },
       quarantined: journeys.filter((j) => j.record.quarantined).map(({ record, tagged }) => ({
         journeyId: record.journeyId,

@@ -17,6 +17,7 @@ export const runSummarySchema = z.object({
   playwrightStatus: runStatusSchema,
   passedByQuarantine: z.boolean(),
   shard: shardSchema.optional(),
+  /** failed: failed or timed out on every attempt; notRun: never started, or interrupted. */
   counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), skipped: z.number(), notRun: z.number() }),
   /** Journeys quarantined in this run and why; `failed` ones did not fail the run. */
   quarantined: z.array(z.object({ journeyId: z.string(), project: z.string(), reason: z.string(), tagged: z.boolean(), status: journeyStatusSchema, failed: z.boolean() })),

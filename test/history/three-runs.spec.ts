@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { runHistoryCommand } from '../../src/history/history-command.ts';
 import { historyReportSchema, type HistoryReport } from '../../src/history/history-report.ts';
@@ -101,4 +101,13 @@ test('a stack that did not come up: its journeys are "not run" and its failure i
   expect(history.runs[0]!.infraFailure).toBe('HEALTHCHECK_TIMEOUT: Error: service orders did not become healthy within 5 s');
   expect(history.journeys.map((j) => j.lastStatus)).toEqual(['notRun', 'notRun', 'notRun']);
   expect(history.journeys.every((j) => j.runs === 1 && j.notRun === 1 && j.flakeRate === 0)).toBe(true);
+});
+
+test('--list runs no journey: nothing is recorded and no database is created', async ({}, testInfo) => {
+  const db = testInfo.outputPath('history.sqlite');
+  const run = await runNested({ HISTORY_JOURNEYS: 'three-runs', HISTORY_OUT: testInfo.outputPath('list'), JOURNEYS_HISTORY_URL: db }, ['--list']);
+  expect(run.exitCode, run.output).toBe(0);
+  expect(run.output).toContain('Total: 4 tests in 4 files');
+  expect(run.output).not.toContain('[journeys history]');
+  expect(existsSync(db)).toBe(false);
 });
