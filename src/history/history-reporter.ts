@@ -22,6 +22,7 @@ const RECORD_ENV = 'JOURNEYS_HISTORY_RECORD';
 /** JSON `{ window, flakeRate, releaseAfter }`: the policy for a reporter given on the command line (`--reporter=…`), which takes no options. */
 const QUARANTINE_ENV = 'JOURNEYS_HISTORY_QUARANTINE';
 const PREFIX = '[journeys history]';
+const PLAYWRIGHT_OPTION_KEYS: ReadonlySet<string> = new Set(['configDir', 'onlyFailures']);
 
 export const historyReporterOptionsSchema = z.object({
   /** `postgres://…` or a SQLite file; default JOURNEYS_HISTORY_URL, then reports/history.sqlite. */
@@ -63,10 +64,14 @@ export default class HistoryReporter implements Reporter {
   private readonly mode: unknown;
 
   constructor(options: Record<string, unknown> = {}) {
-    // Playwright adds configDir and _-prefixed keys of its own; anything else unknown is a typo.
-    // `playwright test --list` runs reporters too: nothing ran, nothing to record.
+    // `playwright test --list` runs reporters too: nothing ran, nothing to record or say.
     this.mode = options._mode;
-    const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'configDir' && !key.startsWith('_')));
+    if (this.listing()) {
+      this.options = historyReporterOptionsSchema.parse({});
+      return;
+    }
+    // Playwright adds keys of its own (configDir, onlyFailures, _mode…); anything else unknown is a typo.
+    const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => !PLAYWRIGHT_OPTION_KEYS.has(key) && !key.startsWith('_')));
     if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
       try {
         own.quarantine = JSON.parse(process.env[QUARANTINE_ENV]);
