@@ -104,6 +104,7 @@ export default class HistoryReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     if (projectOf(test) !== STACK_SETUP_PROJECT) return;
     if (result.status === 'passed') {
+      this.stackFailure = undefined; // a retry brought it up
       // Now the stack is up: its containers say which images ran (the teardown removes them).
       this.stackInfo = readRunStackInfo({ projectName: process.env.JOURNEYS_PROJECT }).catch((error: unknown) => {
         this.warn(`stack info not recorded: ${(error as Error).message}`);
