@@ -196,6 +196,8 @@ function sqliteProblem(error: unknown, description: string, file: string, busyTi
       'let the other process finish (another run, or a tool holding it open: sqlite3 shell, DB browser), or give writers longer with JOURNEYS_HISTORY_BUSY_TIMEOUT_MS', { cause: error });
   }
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return corrupt(description, file, `SQLite says the file is damaged (${causeText(error)})`, error);
+  // better-sqlite3 loads its native binding on first use: a missing or mismatched build shows here.
+  if (/bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js|invalid ELF|cannot open shared object/i.test(String((error as Error).message))) return driverMissing(description, error);
   return new HistoryDatabaseError('unwritable', description, `SQLite failed: ${causeText(error)}`,
     `check that ${path.dirname(file)} exists and is writable by this user, and that the disk is not full`, { cause: error });
 }
@@ -205,7 +207,11 @@ function loadDriver(description: string): typeof BetterSqlite3 {
   try {
     return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   } catch (error) {
-    throw new HistoryDatabaseError('driver-missing', description, `the SQLite driver better-sqlite3 could not be loaded (${causeText(error)})`,
-      'allow its install script (npm install-scripts approve better-sqlite3) and run npm rebuild better-sqlite3, or use PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…', { cause: error });
+    throw driverMissing(description, error);
   }
+}
+
+function driverMissing(description: string, error: unknown): HistoryDatabaseError {
+  return new HistoryDatabaseError('driver-missing', description, `the SQLite driver better-sqlite3 could not be loaded (${causeText(error)}); nothing was recorded`,
+    'allow its install script and build it (npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3), or use PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…', { cause: error });
 }
