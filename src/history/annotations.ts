@@ -1,0 +1,18 @@
+/**
+ * Annotation and attachment names the fixtures write and the history reads. The first four are
+ * the failure review's (fixtures/evidence.ts, fixtures/correlation.ts); `drift` and the shapes
+ * attachment are the drift fixtures'.
+ */
+export const HISTORY_ANNOTATIONS = {
+  category: 'failure-category',
+  reason: 'failure-reason',
+  /** Comma-separated Compose service names. */
+  services: 'failure-service',
+  correlationId: 'correlation-id',
+  drift: 'drift',
+  /** Set by a worker fixture from quarantineVerdict(): shows in the HTML report. */
+  quarantine: 'quarantine',
+} as const;
+
+/** Body `{ [channelKey]: { [path]: type } }`: the shapes one attempt of a journey saw. */
+export const SHAPES_ATTACHMENT = 'journeys-shapes.json';

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { journeyStats, journeyStatsSchema } from './journey-stats.ts';
+import { DEFAULT_QUARANTINE_POLICY, QUARANTINE_REPLAY_RUNS, quarantinePolicySchema, type QuarantinePolicy } from './quarantine.ts';
+import { failureCategorySchema, runStatusSchema, shardSchema, type StoredJourneyResult } from './run-record.ts';
+import type { HistoryStore } from './store/history-store.ts';
+
+/**
+ * `journeys history --json`: the history of the newest `window` runs, per run and per journey.
+ * This schema is the contract for machines reading it; `schemaVersion` changes when it breaks.
+ */
+export const historyReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  database: z.string(),
+  generatedAt: z.string(),
+  window: z.number(),
+  quarantinePolicy: quarantinePolicySchema,
+  /** Oldest first. */
+  runs: z.array(z.object({
+    runId: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string(),
+    status: runStatusSchema,
+    passedByQuarantine: z.boolean(),
+    gitSha: z.string().optional(),
+    shard: shardSchema.optional(),
+    configHash: z.string().optional(),
+    images: z.record(z.string(), z.string()),
+    infraFailure: z.string().optional(),
+    counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
+    /** Failures (flaky attempts included) by category and by failing service. */
+    failuresByCategory: z.record(z.string(), z.number()),
+    failuresByService: z.record(z.string(), z.number()),
+    /** journeyId → duration (ms) of its passing attempt in this run. */
+    durations: z.record(z.string(), z.number()),
+  })),
+  journeys: z.array(journeyStatsSchema),
+  quarantined: z.array(z.object({ journeyId: z.string(), reason: z.string(), since: z.object({ runId: z.string(), startedAt: z.string() }).optional() })),
+  /** Journeys whose newest run reported drift. */
+  drift: z.array(z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) })),
+  failuresByCategory: z.partialRecord(failureCategorySchema.or(z.literal('UNKNOWN')), z.number()),
+  failuresByService: z.record(z.string(), z.number()),
+});
+export type HistoryReport = z.infer<typeof historyReportSchema>;
+
+export async function buildHistoryReport(store: HistoryStore, options: { window: number; quarantine?: Partial<QuarantinePolicy> }): Promise<HistoryReport> {
+  const policy = quarantinePolicySchema.parse(options.quarantine ?? DEFAULT_QUARANTINE_POLICY);
+  const runs = await store.recentRuns(options.window);
+  const results = await store.journeyResults({ perJourney: Math.max(options.window, QUARANTINE_REPLAY_RUNS) });
+  const inWindow = new Set(runs.map((r) => r.runId));
+  const byRun = groupBy(results.filter((r) => inWindow.has(r.runId)), (r) => r.runId);
+  const byJourney = groupBy(results, (r) => r.journeyId);
+  // A journey no run in the window ran (renamed, deleted) is history, not news.
+  const journeys = [...byJourney.values()]
+    .filter((own) => inWindow.has(own.at(-1)!.runId))
+    .map((own) => journeyStats(own, options.window, policy))
+    .sort((a, b) => a.journeyId.localeCompare(b.journeyId));
+
+  const windowResults = [...byRun.values()].flat();
+  return {
+    schemaVersion: 1,
+    database: store.description,
+    generatedAt: new Date().toISOString(),
+    window: options.window,
+    quarantinePolicy: policy,
+    runs: runs.map((run) => {
+      const own = byRun.get(run.runId) ?? [];
+      return {
+        ...run,
+        counts: {
+          passed: own.filter((r) => r.status === 'passed' && !r.flaky).length,
+          flaky: own.filter((r) => r.flaky).length,
+          failed: own.filter(isFailure).length,
+          notRun: own.filter((r) => !isFailure(r) && r.status !== 'passed').length,
+        },
+        failuresByCategory: countBy(own.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
+        failuresByService: countBy(own.filter(failedAtAll), (r) => r.failureServices),
+        durations: Object.fromEntries(own.filter((r) => r.status === 'passed').map((r) => [r.journeyId, r.durationMs])),
+      };
+    }),
+    journeys,
+    quarantined: journeys.filter((j) => j.quarantine.quarantined).map((j) => ({ journeyId: j.journeyId, reason: j.quarantine.reason, ...(j.quarantine.since ? { since: j.quarantine.since } : {}) })),
+    drift: journeys.filter((j) => j.drift.length > 0).map((j) => {
+      const newest = byJourney.get(j.journeyId)!.at(-1)!;
+      return { journeyId: j.journeyId, runId: newest.runId, startedAt: newest.runStartedAt, drift: j.drift };
+    }),
+    failuresByCategory: countBy(windowResults.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
+    failuresByService: countBy(windowResults.filter(failedAtAll), (r) => r.failureServices),
+  };
+}
+
+function isFailure(r: StoredJourneyResult): boolean {
+  return r.status === 'failed' || r.status === 'timedOut';
+}
+
+/** Failed, or flaky (it failed an attempt): both are failures worth counting by cause. */
+function failedAtAll(r: StoredJourneyResult): boolean {
+  return isFailure(r) || r.flaky;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function countBy<T>(items: readonly T[], keys: (item: T) => string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) for (const key of keys(item)) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import { z } from 'zod';
+import { gitSha } from './git-sha.ts';
+import { journeyIdOfTestCase } from './journey-id.ts';
+import { journeyResultOf, shapesOf } from './journey-result-of.ts';
+import { QUARANTINE_REPLAY_RUNS, QUARANTINE_TAG, quarantinePolicySchema, quarantineVerdicts, type QuarantineVerdict } from './quarantine.ts';
+import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
+import { readRunStackInfo, type RunStackInfo } from './run-stack-info.ts';
+import { formatRunSummary, type RunSummary } from './run-summary.ts';
+import { HistoryDatabaseError } from './store/history-database-error.ts';
+import type { HistoryStore } from './store/history-store.ts';
+import { openHistoryStore } from './store/open-history-store.ts';
+
+/** The stack lifecycle projects of stackProjects(): part of the run, not journeys. */
+const STACK_SETUP_PROJECT = 'stack';
+const STACK_PROJECTS: ReadonlySet<string> = new Set([STACK_SETUP_PROJECT, 'stack teardown']);
+/** `JOURNEYS_HISTORY_RECORD=0`: read the history (quarantine) but write nothing, e.g. CI shards whose copy nobody saves. */
+const RECORD_ENV = 'JOURNEYS_HISTORY_RECORD';
+/** JSON `{ window, flakeRate, releaseAfter }`: the policy for a reporter given on the command line (`--reporter=…`), which takes no options. */
+const QUARANTINE_ENV = 'JOURNEYS_HISTORY_QUARANTINE';
+const PREFIX = '[journeys history]';
+const PLAYWRIGHT_OPTION_KEYS: ReadonlySet<string> = new Set(['configDir', 'onlyFailures']);
+
+export const historyReporterOptionsSchema = z.object({
+  /** `postgres://…` or a SQLite file; default JOURNEYS_HISTORY_URL, then reports/history.sqlite. */
+  url: z.string().optional(),
+  /** false: only read (quarantine decisions); default: JOURNEYS_HISTORY_RECORD !== '0'. */
+  record: z.boolean().optional(),
+  quarantine: quarantinePolicySchema.prefault({}),
+  /** Where the run summary JSON goes; default beside the HTML report folder, else reports/. */
+  summaryFile: z.string().optional(),
+  /** SQLite: how long a write waits for a concurrent writer. */
+  busyTimeoutMs: z.number().int().positive().optional(),
+});
+export type HistoryReporterOptions = z.input<typeof historyReporterOptionsSchema>;
+
+interface OpenedHistory {
+  store: HistoryStore;
+  past: StoredJourneyResult[];
+  verdicts: Map<string, QuarantineVerdict>;
+}
+
+/**
+ * Records every run in the history database at its end, and applies quarantine: a journey
+ * quarantined by its flake rate (or tagged @quarantine) still runs and is reported, but when every
+ * failure of the run is such a journey, the run passes (onEnd returns `{ status: 'passed' }`).
+ * A database that cannot be used costs a warning, never the run: this reporter never throws.
+ *
+ * playwright.config.ts: `reporter: [['list'], ['compose-journeys/history-reporter', { quarantine: { window: 10 } }]]`
+ */
+export default class HistoryReporter implements Reporter {
+  private readonly options: z.infer<typeof historyReporterOptionsSchema>;
+  private readonly warnings: string[] = [];
+  private config?: FullConfig;
+  private suite?: Suite;
+  private opening: Promise<OpenedHistory | undefined> = Promise.resolve(undefined);
+  private stackInfo?: Promise<RunStackInfo | undefined>;
+  private stackFailure?: string;
+  private globalErrors = 0;
+  private disabled = false;
+  private readonly mode: unknown;
+
+  constructor(options: Record<string, unknown> = {}) {
+    // `playwright test --list` runs reporters too: nothing ran, nothing to record or say.
+    this.mode = options._mode;
+    if (this.listing()) {
+      this.options = historyReporterOptionsSchema.parse({});
+      return;
+    }
+    // Playwright adds keys of its own (configDir, onlyFailures, _mode…); anything else unknown is a typo.
+    const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => !PLAYWRIGHT_OPTION_KEYS.has(key) && !key.startsWith('_')));
+    if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
+      try {
+        own.quarantine = JSON.parse(process.env[QUARANTINE_ENV]);
+      } catch (error) {
+        own.quarantine = `${QUARANTINE_ENV} is not JSON: ${(error as Error).message}`; // reported as invalid below
+      }
+    }
+    const unknown = Object.keys(own).filter((key) => !(key in historyReporterOptionsSchema.shape));
+    if (unknown.length) this.warn(`unknown history reporter option(s) ${unknown.join(', ')}: ignored. Known: ${Object.keys(historyReporterOptionsSchema.shape).join(', ')}`);
+    const parsed = historyReporterOptionsSchema.safeParse(own);
+    if (!parsed.success) {
+      this.warn(`history reporter options (playwright.config.ts, or ${QUARANTINE_ENV}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`);
+      this.disabled = true;
+      this.options = historyReporterOptionsSchema.parse({});
+    } else {
+      this.options = parsed.data;
+    }
+  }
+
+  printsToStdio(): boolean {
+    return false; // a line or two at the end; the run's own reporter stays in charge of the console
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.config = config;
+    this.suite = suite;
+    if (!this.disabled && !this.listing()) this.opening = this.open();
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    if (projectOf(test) !== STACK_SETUP_PROJECT) return;
+    if (result.status === 'passed') {
+      this.stackFailure = undefined; // a retry brought it up
+      // Now the stack is up: its containers say which images ran (the teardown removes them).
+      this.stackInfo = readRunStackInfo({ projectName: process.env.JOURNEYS_PROJECT }).catch((error: unknown) => {
+        this.warn(`stack info not recorded: ${(error as Error).message}`);
+        return undefined;
+      });
+    } else if (result.status !== 'skipped') {
+      const category = result.annotations.find((a) => a.type === 'error-category')?.description;
+      this.stackFailure = `${category ? `${category}: ` : ''}${firstLine(result.error) ?? `the stack setup ${result.status}`}`;
+    }
+  }
+
+  onError(_error: TestError): void {
+    this.globalErrors += 1; // a global error fails the run for reasons no quarantine covers
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    try {
+      return await this.finish(result);
+    } catch (error) {
+      this.warn(`the history reporter failed, the run's status is Playwright's: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
+    } finally {
+      await (await this.opening)?.store.close().catch(() => undefined); // closing twice is harmless
+    }
+  }
+
+  private async open(): Promise<OpenedHistory | undefined> {
+    try {
+      const store = await openHistoryStore({ url: this.options.url, access: this.recording() ? 'write' : 'read', busyTimeoutMs: this.options.busyTimeoutMs });
+      try {
+        const past = await store.journeyResults({ perJourney: QUARANTINE_REPLAY_RUNS });
+        return { store, past, verdicts: quarantineVerdicts(past, this.options.quarantine) };
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    } catch (error) {
+      // Reading a history that does not exist yet (a CI shard on the first night) is no problem.
+      if (error instanceof HistoryDatabaseError && error.problem === 'not-found' && !this.recording()) {
+        process.stdout.write(`${PREFIX} ${error.database}: no history yet, so no quarantine from it\n`);
+      } else {
+        this.warn(describeProblem(error));
+      }
+      return undefined;
+    }
+  }
+
+  private listing(): boolean {
+    return this.mode === 'list';
+  }
+
+  private recording(): boolean {
+    return this.options.record ?? process.env[RECORD_ENV] !== '0';
+  }
+
+  private async finish(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    if (!this.config || !this.suite || this.listing()) return undefined;
+    const config = this.config;
+    const opened = await this.opening;
+    const rootDir = config.rootDir;
+    const stackFailed = this.stackFailure !== undefined;
+
+    const all = this.suite.allTests();
+    const seen = new Set<string>();
+    const journeys: { test: TestCase; record: JourneyResult; tagged: boolean }[] = [];
+    for (const test of all) {
+      const project = projectOf(test);
+      if (STACK_PROJECTS.has(project)) continue;
+      const id = journeyIdOfTestCase(test, rootDir);
+      if (seen.has(`${project}\0${id}`)) continue; // --repeat-each: the first copy stands for the journey
+      seen.add(`${project}\0${id}`);
+      const tagged = test.tags.includes(QUARANTINE_TAG);
+      const verdict = opened?.verdicts.get(id);
+      const quarantine = tagged ? { reason: `tagged ${QUARANTINE_TAG}` } : verdict?.quarantined ? { reason: verdict.reason } : undefined;
+      journeys.push({ test, tagged, record: journeyResultOf(test, { rootDir, project, stackFailed, ...(quarantine ? { quarantine } : {}) }) });
+    }
+    if (seen.size < all.filter((t) => !STACK_PROJECTS.has(projectOf(t))).length) this.warn('--repeat-each: only the first copy of each journey is recorded');
+
+    const unexpected = all.filter((test) => test.outcome() === 'unexpected');
+    const quarantinedIds = new Set(journeys.filter((j) => j.record.quarantined).map((j) => j.test.id));
+    const passedByQuarantine = result.status === 'failed' && this.globalErrors === 0 && unexpected.length > 0 && unexpected.every((test) => quarantinedIds.has(test.id));
+
+    const shapes: JourneyShapes[] = [];
+    for (const { test, record } of journeys) {
+      if (record.status !== 'passed') continue;
+      try {
+        const seenShapes = shapesOf(test.results.at(-1), record.journeyId);
+        if (seenShapes) shapes.push({ journeyId: record.journeyId, shapes: seenShapes });
+      } catch (error) {
+        this.warn((error as Error).message);
+      }
+    }
+
+    const stackInfo = await (this.stackInfo ?? readRunStackInfo().catch((error: unknown) => {
+      this.warn(`stack info not recorded: ${(error as Error).message}`);
+      return undefined;
+    }));
+    const startedAt = result.startTime;
+    const run: RunRecord = {
+      runId: randomUUID(),
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date(startedAt.getTime() + result.duration).toISOString(),
+      status: passedByQuarantine ? 'passed' : result.status,
+      passedByQuarantine,
+      ...optional('gitSha', gitSha(rootDir)),
+      ...(config.shard ? { shard: { current: config.shard.current, total: config.shard.total } } : {}),
+      ...optional('configHash', stackInfo?.configHash),
+      images: stackInfo?.images ?? {},
+      ...optional('infraFailure', this.stackFailure),
+      journeys: journeys.map((j) => j.record),
+      shapes,
+    };
+
+    let recorded = false;
+    if (opened && this.recording()) {
+      try {
+        await opened.store.recordRun(run);
+        recorded = true;
+      } catch (error) {
+        this.warn(describeProblem(error));
+      }
+    }
+    await opened?.store.close();
+
+    const summary = this.summarise(run, result.status, opened, recorded, journeys);
+    for (const line of formatRunSummary(summary)) process.stdout.write(`${PREFIX} ${line}\n`);
+    this.writeSummary(summary, config);
+    return passedByQuarantine ? { status: 'passed' } : undefined;
+  }
+
+  private summarise(run: RunRecord, playwrightStatus: FullResult['status'], opened: OpenedHistory | undefined, recorded: boolean, journeys: { record: JourneyResult; tagged: boolean }[]): RunSummary {
+    const records = journeys.map((j) => j.record);
+    const count = (predicate: (r: JourneyResult) => boolean) => records.filter(predicate).length;
+    // The same replay with this run appended: who enters or leaves quarantine for the next run.
+    const now = opened ? quarantineVerdicts([...opened.past, ...records.map((r) => ({ ...r, runId: run.runId, runStartedAt: run.startedAt }))], this.options.quarantine) : new Map<string, QuarantineVerdict>();
+    const entering = [...now].filter(([id, v]) => v.quarantined && !opened?.verdicts.get(id)?.quarantined).map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
+    const leaving = [...now].filter(([id, v]) => !v.quarantined && opened?.verdicts.get(id)?.quarantined).map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
+    return {
+      runId: run.runId,
+      ...(opened ? { database: opened.store.description } : {}),
+      recorded,
+      readOnly: !this.recording(),
+      status: run.status,
+      playwrightStatus,
+      passedByQuarantine: run.passedByQuarantine,
+      ...(run.shard ? { shard: run.shard } : {}),
+      counts: {
+        passed: count((r) => r.status === 'passed' && !r.flaky),
+        flaky: count((r) => r.flaky),
+        failed: count((r) => r.status === 'failed' || r.status === 'timedOut'),
+        skipped: count((r) => r.status === 'skipped'),
+        notRun: count((r) => r.status === 'notRun' || r.status === 'interrupted'),
+      },
+      quarantined: journeys.filter((j) => j.record.quarantined).map(({ record, tagged }) => ({
+        journeyId: record.journeyId,
+        project: record.project,
+        reason: record.quarantineReason ?? '',
+        tagged,
+        status: record.status,
+        failed: record.status === 'failed' || record.status === 'timedOut',
+      })),
+      nextRun: { entering, leaving },
+      drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
+      warnings: [...this.warnings],
+    };
+  }
+
+  private writeSummary(summary: RunSummary, config: FullConfig): void {
+    const file = this.options.summaryFile ? path.resolve(this.options.summaryFile) : defaultSummaryFile(config);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+    } catch (error) {
+      this.warn(`cannot write the run summary ${file}: ${(error as Error).message}. Fix: make its folder writable, or set the reporter's summaryFile option`);
+    }
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    process.stderr.write(`${PREFIX} warning: ${message}\n`);
+  }
+}
+
+function projectOf(test: TestCase): string {
+  return test.parent.project()?.name ?? '';
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+function firstLine(error: TestError | undefined): string | undefined {
+  return error?.message?.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((line) => line.trim())?.trim();
+}
+
+function describeProblem(error: unknown): string {
+  if (error instanceof HistoryDatabaseError) return `${error.message}. The run goes on without history.`;
+  return `history database: unexpected error, the run goes on without history: ${(error as Error).stack ?? String(error)}`;
+}
+
+/** Next to the HTML report (`reports/html` → `reports/history-summary.json`); one per shard. */
+function defaultSummaryFile(config: FullConfig): string {
+  const html = config.reporter.find(([name]) => name === 'html');
+  const folder = (html?.[1] as { outputFolder?: unknown } | undefined)?.outputFolder;
+  const configDir = config.configFile ? path.dirname(config.configFile) : config.rootDir;
+  const dir = typeof folder === 'string' ? path.dirname(path.resolve(configDir, folder)) : path.resolve('reports');
+  const shard = config.shard ? `-${config.shard.current}of${config.shard.total}` : '';
+  return path.join(dir, `history-summary${shard}.json`);
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { shapeSchema } from './drift/shape.ts';
+
+/**
+ * What one run leaves in the history: the run, and one row per journey (test) that belonged to it.
+ * Times are ISO strings so both backends and the JSON output agree on one form.
+ */
+
+/** Playwright's test statuses, plus `notRun`: the journey never started (its stack did not come up, or the run stopped first). */
+export const journeyStatusSchema = z.enum(['passed', 'failed', 'timedOut', 'skipped', 'interrupted', 'notRun']);
+export type JourneyStatus = z.infer<typeof journeyStatusSchema>;
+
+export const failureCategorySchema = z.enum(['INFRA', 'PRODUCT', 'TEST']);
+export type FailureCategory = z.infer<typeof failureCategorySchema>;
+
+/** Playwright's FullResult statuses: how the run ended (after a quarantine override, see `passedByQuarantine`). */
+export const runStatusSchema = z.enum(['passed', 'failed', 'timedout', 'interrupted']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const journeyResultSchema = z.object({
+  /** `file › describe › title`, file relative to the config's rootDir: the same on every machine. */
+  journeyId: z.string().min(1),
+  project: z.string(),
+  file: z.string(),
+  title: z.string(),
+  /** Status of the last attempt. */
+  status: journeyStatusSchema,
+  /** Failed, then passed on a retry. */
+  flaky: z.boolean(),
+  retries: z.number().int().min(0),
+  /** Duration of the last attempt. */
+  durationMs: z.number().int().min(0),
+  /** From the last failed attempt: for a flaky journey, why it failed before it passed. */
+  failureCategory: failureCategorySchema.optional(),
+  failureReason: z.string().optional(),
+  failureServices: z.array(z.string()),
+  correlationId: z.string().optional(),
+  /** Quarantine applied in this run: its failure did not fail the run. */
+  quarantined: z.boolean(),
+  quarantineReason: z.string().optional(),
+  /** The `drift` annotations the fixtures put on the journey in this run. */
+  drift: z.array(z.string()),
+});
+export type JourneyResult = z.infer<typeof journeyResultSchema>;
+
+/** Shapes a passing journey saw, per channel key (`kafka orders.placed`, `http POST /orders 201`): the next run's drift baseline. */
+export const journeyShapesSchema = z.object({
+  journeyId: z.string().min(1),
+  shapes: z.record(z.string(), shapeSchema),
+});
+export type JourneyShapes = z.infer<typeof journeyShapesSchema>;
+
+export const shardSchema = z.object({ current: z.number().int().min(1), total: z.number().int().min(1) });
+
+export const runRecordSchema = z.object({
+  runId: z.string().min(1),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  status: runStatusSchema,
+  /** Playwright said failed, and every failure was a quarantined journey. */
+  passedByQuarantine: z.boolean(),
+  gitSha: z.string().optional(),
+  shard: shardSchema.optional(),
+  configHash: z.string().optional(),
+  /** Compose service → image id it ran. */
+  images: z.record(z.string(), z.string()),
+  /** The stack never came up: the setup's failure, and the run's journeys were not run. */
+  infraFailure: z.string().optional(),
+  journeys: z.array(journeyResultSchema),
+  shapes: z.array(journeyShapesSchema),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** A journey's row as read back, with the run it belongs to. */
+export interface StoredJourneyResult extends JourneyResult {
+  runId: string;
+  runStartedAt: string;
+  gitSha?: string;
+}
+
+/** A run as read back, without its journeys. */
+export type StoredRun = Omit<RunRecord, 'journeys' | 'shapes'>;

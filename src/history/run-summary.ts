@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { journeyStatusSchema, runStatusSchema, shardSchema } from './run-record.ts';
+
+/**
+ * What the history reporter says about a run, printed at its end and written as JSON next to the
+ * report (`history-summary.json`, per shard `history-summary-2of4.json`) for CI and chat messages.
+ */
+export const runSummarySchema = z.object({
+  runId: z.string(),
+  /** The database, or undefined when none could be used (see warnings). */
+  database: z.string().optional(),
+  recorded: z.boolean(),
+  /** JOURNEYS_HISTORY_RECORD=0 or `record: false`: read for quarantine, not recorded on purpose. */
+  readOnly: z.boolean(),
+  /** How the run ends: Playwright's status, or `passed` when every failure was a quarantined journey. */
+  status: runStatusSchema,
+  playwrightStatus: runStatusSchema,
+  passedByQuarantine: z.boolean(),
+  shard: shardSchema.optional(),
+  /** failed: failed or timed out on every attempt; notRun: never started, or interrupted. */
+  counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), skipped: z.number(), notRun: z.number() }),
+  /** Journeys quarantined in this run and why; `failed` ones did not fail the run. */
+  quarantined: z.array(z.object({ journeyId: z.string(), project: z.string(), reason: z.string(), tagged: z.boolean(), status: journeyStatusSchema, failed: z.boolean() })),
+  /** What this run changes for the next one. */
+  nextRun: z.object({
+    entering: z.array(z.object({ journeyId: z.string(), reason: z.string() })),
+    leaving: z.array(z.object({ journeyId: z.string(), reason: z.string() })),
+  }),
+  drift: z.array(z.object({ journeyId: z.string(), drift: z.array(z.string()) })),
+  warnings: z.array(z.string()),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export function formatRunSummary(summary: RunSummary): string[] {
+  const { counts } = summary;
+  const lines = [
+    `${summary.recorded ? `run ${summary.runId} recorded in ${summary.database}` : summary.readOnly ? `run ${summary.runId} not recorded (read-only: JOURNEYS_HISTORY_RECORD=0)` : `run ${summary.runId} NOT recorded`}: ${counts.passed} passed, ${counts.flaky} flaky, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.notRun} not run`,
+  ];
+  for (const q of summary.quarantined) {
+    lines.push(`quarantined: ${q.journeyId} [${q.project}] ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`);
+  }
+  if (summary.passedByQuarantine) lines.push(`run status: ${summary.playwrightStatus} → passed: every failure is a quarantined journey`);
+  for (const e of summary.nextRun.entering) lines.push(`enters quarantine from the next run: ${e.journeyId} — ${e.reason}`);
+  for (const l of summary.nextRun.leaving) lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
+  for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
+  return lines;
+}

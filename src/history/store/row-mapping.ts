@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { shapeSchema, type Shape } from '../drift/shape.ts';
+import { failureCategorySchema, journeyStatusSchema, runStatusSchema, type StoredJourneyResult, type StoredRun } from '../run-record.ts';
+
+/**
+ * Rows as either backend returns them, validated on the way out: SQLite gives text and 0/1,
+ * PostgreSQL gives Date, boolean and parsed jsonb. A row that does not fit is a database someone
+ * edited by hand, and the error says which column.
+ */
+const timestamp = z.union([z.string(), z.date()]).transform((value) => new Date(value).toISOString());
+const flag = z.union([z.boolean(), z.number()]).transform(Boolean);
+const optionalText = z.string().nullable().transform((value) => value ?? undefined);
+const json = <T extends z.ZodType>(schema: T) => z.union([z.string().transform((text) => JSON.parse(text) as unknown), z.unknown()]).pipe(schema);
+
+const runRow = z.object({
+  run_id: z.string(),
+  started_at: timestamp,
+  ended_at: timestamp,
+  status: runStatusSchema,
+  passed_by_quarantine: flag,
+  git_sha: optionalText,
+  shard_current: z.number().nullable(),
+  shard_total: z.number().nullable(),
+  config_hash: optionalText,
+  images: json(z.record(z.string(), z.string())),
+  infra_failure: optionalText,
+});
+
+const journeyRow = z.object({
+  run_id: z.string(),
+  journey_id: z.string(),
+  project: z.string(),
+  file: z.string(),
+  title: z.string(),
+  status: journeyStatusSchema,
+  flaky: flag,
+  retries: z.number(),
+  duration_ms: z.coerce.number(),
+  failure_category: failureCategorySchema.nullable(),
+  failure_reason: optionalText,
+  failure_services: json(z.array(z.string())),
+  correlation_id: optionalText,
+  quarantined: flag,
+  quarantine_reason: optionalText,
+  drift: json(z.array(z.string())),
+  run_started_at: timestamp,
+  run_git_sha: optionalText,
+});
+
+export function runFromRow(row: unknown): StoredRun {
+  const r = runRow.parse(row);
+  return {
+    runId: r.run_id,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    status: r.status,
+    passedByQuarantine: r.passed_by_quarantine,
+    ...(r.git_sha ? { gitSha: r.git_sha } : {}),
+    ...(r.shard_current && r.shard_total ? { shard: { current: r.shard_current, total: r.shard_total } } : {}),
+    ...(r.config_hash ? { configHash: r.config_hash } : {}),
+    images: r.images,
+    ...(r.infra_failure ? { infraFailure: r.infra_failure } : {}),
+  };
+}
+
+export function journeyResultFromRow(row: unknown): StoredJourneyResult {
+  const r = journeyRow.parse(row);
+  return {
+    runId: r.run_id,
+    runStartedAt: r.run_started_at,
+    ...(r.run_git_sha ? { gitSha: r.run_git_sha } : {}),
+    journeyId: r.journey_id,
+    project: r.project,
+    file: r.file,
+    title: r.title,
+    status: r.status,
+    flaky: r.flaky,
+    retries: r.retries,
+    durationMs: r.duration_ms,
+    ...(r.failure_category ? { failureCategory: r.failure_category } : {}),
+    ...(r.failure_reason ? { failureReason: r.failure_reason } : {}),
+    failureServices: r.failure_services,
+    ...(r.correlation_id ? { correlationId: r.correlation_id } : {}),
+    quarantined: r.quarantined,
+    ...(r.quarantine_reason ? { quarantineReason: r.quarantine_reason } : {}),
+    drift: r.drift,
+  };
+}
+
+export function shapesFromRows(rows: unknown[]): Record<string, Shape> {
+  const parsed = z.array(z.object({ channel: z.string(), shape: json(shapeSchema) })).parse(rows);
+  return Object.fromEntries(parsed.map((row) => [row.channel, row.shape]));
+}
+
+/** The newest N results per journey, oldest first: one query for both dialects (window functions), given each one's parameter syntax. */
+export function journeyResultsQuery(journey: string, limit: string): string {
+  return `
+    SELECT * FROM (
+      SELECT jr.*, r.started_at AS run_started_at, r.git_sha AS run_git_sha,
+             ROW_NUMBER() OVER (PARTITION BY jr.journey_id ORDER BY r.started_at DESC, jr.run_id DESC) AS newest
+      FROM journey_results jr JOIN runs r ON r.run_id = jr.run_id
+      WHERE ${journey} = '' OR jr.journey_id = ${journey}
+    ) AS ranked
+    WHERE newest <= ${limit}
+    ORDER BY run_started_at ASC, run_id ASC, journey_id ASC`;
+}

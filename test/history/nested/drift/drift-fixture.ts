@@ -1,0 +1,17 @@
+import type { TestInfo } from '@playwright/test';
+import type { Shape } from '../../../../src/history/drift/shape.ts';
+import { openWorkerHistory } from '../../../../src/history/worker-history.ts';
+
+/**
+ * What the worker fixtures will do around a journey (the taps and `api` record shapes): the
+ * baseline at test start, drift annotations and the shapes attachment at the end.
+ */
+export async function aroundJourney(testInfo: TestInfo, seen: () => Record<string, Shape>): Promise<void> {
+  const history = await openWorkerHistory();
+  try {
+    const { baseline } = await history.beginJourney(testInfo);
+    await history.endJourney(testInfo, baseline, seen());
+  } finally {
+    await history.close();
+  }
+}
