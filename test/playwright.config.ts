@@ -6,6 +6,7 @@ import { stackProjects } from 'compose-journeys/config';
  * - unit: pure logic, no Docker (runs first in `npm test`, and alone with `--project unit`);
  * - engine: small stacks under test/stacks, each test starts its own;
  * - package: the packed package in another team's repo, outside this tree;
+ * - history: the run history, from nested runs (SQLite, a Postgres stack, quarantine, drift, the trends page);
  * - on-shop: fixtures, messages, report and the shop's guarantees, on the shop stack (compose/shop),
  *   started once by the "stack" project.
  */
@@ -21,6 +22,7 @@ export default defineConfig({
     { name: 'unit', testDir: './unit', testMatch: /.*\.spec\.ts/ },
     { name: 'engine', testDir: './stack', testMatch: /.*\.spec\.ts/ },
     { name: 'package', testDir: './package', testMatch: /.*\.spec\.ts/ },
+    { name: 'history', testDir: './history', testMatch: /.*\.spec\.ts/, timeout: 180_000 },
     ...shop.projects,
     { name: 'on-shop', testDir: '.', testMatch: /(shop|fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },
   ],

@@ -19,6 +19,9 @@ export interface CommandContext {
     tail?: string;
     follow?: boolean;
     json?: boolean;
+    last?: string;
+    html?: string;
+    url?: string;
   };
   args: string[];
   /** Progress and diagnostics (stderr, `[journeys] ` prefixed). */

@@ -26,6 +26,14 @@ const COMMAND_HELP = {
   logs: `journeys logs [SERVICE...] [--tail N] [--follow]\n  Shows the stack's logs with timestamps.\n\n${STACK}`,
   lint: `journeys lint\n  Checks the resolved config for what makes journeys flaky: missing healthchecks, depends_on without\n  condition, unawaited one-shots, ports not on 127.0.0.1 or fixed, unpinned images, the version: key.\n\n${STACK}`,
   reap: 'journeys reap [--all]\n  Removes stacks left by runs that died (their owner process is gone). --all removes every stack we started.',
+  history: `journeys history [--last N] [--json] [--html DIR] [--url URL]
+  Per journey over the last N runs (default 20) of the run history: passed / flaky / failed, flake rate,
+  last failure category, the run its current failure streak began, median and p95 duration and their
+  trend; quarantined journeys and why; message and response shapes that drifted.
+      --json        the same for machines
+      --html DIR    also write the trends page (charts, opens offline) to DIR/index.html
+      --url URL     the database: a SQLite file or postgres:// URL (default JOURNEYS_HISTORY_URL,
+                    then reports/history.sqlite)`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_HELP;

@@ -6,7 +6,8 @@ export const PLAYWRIGHT_CONFIG = `import { defineConfig } from '@playwright/test
 import { stackProjects } from 'compose-journeys/config';
 
 // The stack ("journeys.stack" in package.json) comes up in the "stack" project and goes down in
-// "stack teardown"; the journeys depend on it, so \`npx playwright test\` does everything.
+// "stack teardown"; the journeys depend on it, so \`npx playwright test\` does everything. The
+// run history (\`npx journeys history\`) records every run in reports/history.sqlite.
 const stack = stackProjects();
 
 export default defineConfig({
@@ -14,7 +15,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   retries: process.env.CI ? 1 : 0,
-  reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }]],
+  reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
   projects: [...stack.projects, { name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }],
 });

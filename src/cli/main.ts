@@ -18,6 +18,9 @@ const OPTIONS = {
   tail: { type: 'string' },
   follow: { type: 'boolean' },
   json: { type: 'boolean' },
+  last: { type: 'string' },
+  html: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -32,6 +35,7 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: Command }>> = {
   logs: () => import('./commands/logs.ts'),
   lint: () => import('./commands/lint.ts'),
   reap: () => import('./commands/reap.ts'),
+  history: () => import('./commands/history.ts'),
 };
 
 const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);

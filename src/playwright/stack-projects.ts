@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Project } from '@playwright/test';
+import type { Project, ReporterDescription } from '@playwright/test';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
 import { defineStackName, STACK_ENV } from './stack-env.ts';
@@ -17,13 +17,22 @@ export interface StackProjectsOptions {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
+export interface StackProjects {
+  /** The `stack` setup project and its `stack teardown`: put them in `projects`. */
+  projects: Project[];
+  /** The name of the setup project: what the journeys' project lists in `dependencies`. */
+  setup: string;
+  /** The recommended reporters: the run history (flaky journeys, quarantine, trends, drift). Add them to `reporter`. */
+  reporters: ReporterDescription[];
+}
+
 /**
  * The two Playwright projects that bring the stack up before the journeys and down after them, so
  * the start (with its diagnosis when it fails) and the teardown show in the report like any test.
  * Runs in the runner process: the decisions made here (project name, owner) reach every worker
  * through the environment, so workers agree on one stack and never start one themselves.
  */
-export function stackProjects(options: StackProjectsOptions = {}): { projects: Project[]; setup: string } {
+export function stackProjects(options: StackProjectsOptions = {}): StackProjects {
   const fromPackage = options.files ? undefined : readDefaultStack();
   const stack = {
     files: (options.files ?? fromPackage!.files).map((file) => path.resolve(file)),
@@ -37,6 +46,8 @@ export function stackProjects(options: StackProjectsOptions = {}): { projects: P
   defineStackName(stack.files[0]!);
   return {
     setup: 'stack',
+    // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
+    reporters: [[path.join(HERE, '../history/reporter.js')]],
     projects: [
       { name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, teardown: 'stack teardown', retries: 0 },
       { name: 'stack teardown', testDir: HERE, testMatch: /stack\.teardown\.[jt]s$/, retries: 0 },

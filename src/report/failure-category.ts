@@ -14,6 +14,8 @@ export type FailureCategory = 'INFRA' | 'PRODUCT' | 'TEST';
 
 export const CATEGORY_ANNOTATION = 'failure-category';
 export const REASON_ANNOTATION = 'failure-reason';
+/** The services a failure points at (comma-separated): the run history counts failures by service. */
+export const SERVICE_ANNOTATION = 'failure-service';
 
 export interface Categorised {
   category: FailureCategory;
@@ -22,6 +24,18 @@ export interface Categorised {
 
 /** Actions that mean the stack itself misbehaved (a graceful `stop` by us happens after the test). */
 const INFRA_ACTIONS = /^(die|oom|kill|restart|health_status: unhealthy)$/;
+
+/** A service whose log lines of the window say error, fatal or panic. */
+const ERROR_LINE = /\b(error|fatal|panic)\b|"level":\s*"(error|fatal)"|\blevel=(error|fatal)\b/i;
+
+/**
+ * Which services a failure points at: those the stack problems name (INFRA), else those that
+ * logged an error during the test; empty when nothing stands out.
+ */
+export function failingServices(problems: readonly string[], logs: ReadonlyMap<string, string>): string[] {
+  if (problems.length > 0) return [...new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))))];
+  return [...logs].filter(([, log]) => log.split('\n').some((line) => ERROR_LINE.test(line))).map(([service]) => service);
+}
 
 export function infraProblems(containers: readonly ContainerState[], events: readonly ContainerEvent[]): string[] {
   const fromEvents = events.filter((event) => INFRA_ACTIONS.test(event.action)).map((event) => `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''} at ${event.at.toISOString()}`);

@@ -15,6 +15,13 @@ export interface Observation {
   summary: string;
   /** Anything JSON-serialisable: headers, bodies, rows. Redacted before it is attached. */
   detail?: unknown;
+  /**
+   * Where a payload travelled, for contract drift: `kafka orders.placed`, `amqp shop.events/orders.paid`,
+   * `http POST /orders/:id 201`. With `payload`, the run history keeps the payload's shape per channel.
+   */
+  channel?: string;
+  /** The message or response body whose shape (field paths and JSON types) the history compares. */
+  payload?: unknown;
 }
 
 export interface RecordedObservation extends Omit<Observation, 'at'> {

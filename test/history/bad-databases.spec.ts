@@ -123,7 +123,7 @@ test('a URL of another database kind is refused by name, not taken for a file pa
 });
 
 test('journeys history on a missing or corrupt database: exit 1 and a message naming the file and the fix', async ({}, testInfo) => {
-  const { runHistoryCommand } = await import('../../src/history/history-command.ts');
+  const { runHistoryCommand } = await import('compose-journeys/history');
   const missing = testInfo.outputPath('none.sqlite');
   const logs: string[] = [];
   expect(await runHistoryCommand({ url: missing, out: () => undefined, log: (l) => logs.push(l) })).toBe(1);

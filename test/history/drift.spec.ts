@@ -1,9 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { runHistoryCommand } from '../../src/history/history-command.ts';
-import { historyReportSchema } from '../../src/history/history-report.ts';
-import { baselineShapes } from '../../src/history/drift/baseline-shapes.ts';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
-import { runNested } from './support/nested-history-run.ts';
+import { runHistoryCommand, historyReportSchema, baselineShapes, openHistoryStore } from 'compose-journeys/history';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { REPO, runNested } from './support/nested-history-run.ts';
 
 const JOURNEY = 'producer.journey.ts › order placed';
 
@@ -48,4 +47,35 @@ test('drift: a producer adds a field and retypes another between runs; the next 
   expect(third.report().get('order placed')?.annotations.drift).toEqual(['kafka orders.placed: removed customer, customer.id, customer.tier, items[], items[].discount, items[].qty, items[].sku, total']);
   expect((await baseline())['kafka orders.placed']).toMatchObject({ 'items[].discount': 'number', 'total': 'string' });
   expect(Object.keys(await baseline()).sort()).toEqual(['http POST /orders 201', 'kafka orders.placed']);
+});
+
+test('drift through the fixtures on a real stack: a tap and the api record shapes; driftStrict fails the journey as a product change', async ({}, testInfo) => {
+  test.setTimeout(6 * 60_000);
+  const db = testInfo.outputPath('history.sqlite');
+  // One stack for the three runs (reused), removed at the end.
+  const project = `journeys-drift-${process.pid}`;
+  const run = (name: string, vars: Record<string, string>) =>
+    runNested({ HISTORY_OUT: testInfo.outputPath(name), JOURNEYS_HISTORY_URL: db, JOURNEYS_REUSE: '1', JOURNEYS_PROJECT: project, ...vars }, [], 'test/history/nested/fixtures.config.ts');
+  const TITLE = 'an order is announced and served';
+  try {
+    const first = await run('v1', { PRODUCER: 'v1' });
+    expect(first.exitCode, first.output).toBe(0);
+    expect(first.report().get(TITLE)?.annotations.drift).toBeUndefined();
+
+    const second = await run('v2', { PRODUCER: 'v2' });
+    expect(second.exitCode, second.output).toBe(0);
+    expect(second.report().get(TITLE)?.annotations.drift?.sort()).toEqual([
+      'amqp amq.topic/orders.placed: added items[].discount; retyped total number → string',
+      'http wiremock GET /orders/:id 200: added items[].discount; retyped total number → string',
+    ]);
+
+    const strict = await run('strict', { PRODUCER: 'v1', DRIFT_STRICT: '1' });
+    expect(strict.exitCode, strict.output).toBe(1);
+    const failed = strict.report().get(TITLE)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.annotations['failure-category']).toEqual(['PRODUCT']);
+    expect(failed.annotations.drift).toContain('amqp amq.topic/orders.placed: removed items[].discount; retyped total string → number');
+  } finally {
+    execFileSync('node', [path.join(REPO, 'bin/journeys.js'), 'down', '-p', project], { cwd: REPO });
+  }
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { openHistoryStore } from 'compose-journeys/history';
 import { REPO, runNested } from './support/nested-history-run.ts';
 
 /**
@@ -25,7 +25,7 @@ test('CI flow: read-only shards apply quarantine, merge-reports records the merg
   mkdirSync(blobs, { recursive: true });
   const shards = await Promise.all([1, 2].map((shard) => runNested(
     { ...base, WOBBLY: 'fail', JOURNEYS_HISTORY_RECORD: '0', HISTORY_OUT: testInfo.outputPath(`shard${shard}`), PLAYWRIGHT_BLOB_OUTPUT_DIR: testInfo.outputPath(`blob${shard}`) },
-    [`--shard=${shard}/2`, '--reporter=blob,list,./src/history/history-reporter.ts'],
+    [`--shard=${shard}/2`, '--reporter=blob,list,./dist/src/history/reporter.js'],
   )));
   for (const [i, shard] of shards.entries()) {
     expect(shard.exitCode, shard.output).toBe(0);
@@ -44,7 +44,7 @@ test('CI flow: read-only shards apply quarantine, merge-reports records the merg
   };
   expect(await readCount()).toBe(2); // the shards wrote nothing
 
-  const merged = spawnSync('npx', ['--no-install', 'playwright', 'merge-reports', '--reporter', 'json,./src/history/history-reporter.ts', blobs], {
+  const merged = spawnSync('npx', ['--no-install', 'playwright', 'merge-reports', '--reporter', 'json,./dist/src/history/reporter.js', blobs], {
     cwd: REPO,
     encoding: 'utf8',
     env: { ...process.env, ...base, JOURNEYS_HISTORY_RECORD: '1', PLAYWRIGHT_JSON_OUTPUT_FILE: testInfo.outputPath('merged.json') },

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { test, expect } from '@playwright/test';
-import { readRunStackInfo } from '../../src/history/run-stack-info.ts';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { readRunStackInfo, openHistoryStore } from 'compose-journeys/history';
 import { writeConcurrently } from './support/concurrent-writers.ts';
 import { runNested } from './support/nested-history-run.ts';
 import { startPostgres, type PostgresStack } from './support/postgres-stack.ts';

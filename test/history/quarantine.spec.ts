@@ -1,8 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { runHistoryCommand } from '../../src/history/history-command.ts';
-import { historyReportSchema } from '../../src/history/history-report.ts';
-import { quarantineVerdict } from '../../src/history/quarantine.ts';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { runHistoryCommand, historyReportSchema, quarantineVerdict, openHistoryStore } from 'compose-journeys/history';
 import { runNested } from './support/nested-history-run.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { openHistoryStore } from 'compose-journeys/history';
 import { writeConcurrently } from './support/concurrent-writers.ts';
 import { runNested } from './support/nested-history-run.ts';
 

@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { runHistoryCommand } from '../../src/history/history-command.ts';
-import { historyReportSchema, type HistoryReport } from '../../src/history/history-report.ts';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { runHistoryCommand, historyReportSchema, type HistoryReport, openHistoryStore } from 'compose-journeys/history';
 import { REPO, runNested } from './support/nested-history-run.ts';
 
 /**

@@ -2,8 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, test, expect } from '@playwright/test';
-import { runHistoryCommand } from '../../src/history/history-command.ts';
-import { openHistoryStore } from '../../src/history/store/open-history-store.ts';
+import { openHistoryStore, runHistoryCommand } from 'compose-journeys/history';
 import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nightly-history.ts';
 
 /**

@@ -1,7 +1,7 @@
 // How a failure is explained: its category and the redactor every attachment passes through.
 import { expect, test } from '@playwright/test';
 import type { ContainerState } from '../../src/stack/container-state.ts';
-import { categorise, infraProblems } from '../../src/report/failure-category.ts';
+import { categorise, failingServices, infraProblems } from '../../src/report/failure-category.ts';
 import { createRedactor, REDACTED, secretValuesFromEnvironment } from '../../src/report/redaction.ts';
 import type { ContainerEvent } from '../../src/report/stack-evidence.ts';
 
@@ -38,4 +38,14 @@ test('redaction: declared secrets anywhere, secret-shaped text in context, short
   // "shop" is also the project's name: too short to replace as a bare word, still caught in a URL.
   expect(redact('the shop stack, amqp://shop:shop@rabbitmq:5672')).toBe(`the shop stack, amqp://shop:${REDACTED}@rabbitmq:5672`);
   expect(redact('hello there')).toBe('hello there');
+});
+
+test('failing services: the ones the stack problems name, else the ones that logged an error', () => {
+  expect(failingServices(['api: die (exit 137) at 2026-01-01T00:00:00.000Z', 'db: running (unhealthy)', 'api: restarting'], new Map())).toEqual(['api', 'db']);
+  const logs = new Map([
+    ['orders', '2026-01-01T00:00:00Z {"level":"info","msg":"order placed"}'],
+    ['payments', '2026-01-01T00:00:01Z {"level":"error","msg":"provider answered 503"}'],
+    ['inventory', '2026-01-01T00:00:02Z WARN slow query'],
+  ]);
+  expect(failingServices([], logs)).toEqual(['payments']);
 });

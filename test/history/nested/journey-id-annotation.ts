@@ -1,5 +1,5 @@
 import type { TestInfo } from '@playwright/test';
-import { journeyIdOf } from '../../../src/history/journey-id.ts';
+import { journeyIdOf } from 'compose-journeys/history';
 
 /** What a worker fixture computes: the tests check the reporter stored the same id. */
 export function annotateJourneyId(testInfo: TestInfo): void {

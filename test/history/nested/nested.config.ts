@@ -22,7 +22,7 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['json', { outputFile: path.join(out, 'report.json') }],
-    [path.join(import.meta.dirname, '../../../src/history/history-reporter.ts'), {
+    [path.join(import.meta.dirname, '../../../dist/src/history/reporter.js'), {
       summaryFile: path.join(out, 'history-summary.json'),
     }],
   ],

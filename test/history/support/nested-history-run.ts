@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runSummarySchema, type RunSummary } from '../../../src/history/run-summary.ts';
+import { runSummarySchema, type RunSummary } from 'compose-journeys/history';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 const CONFIG = 'test/history/nested/nested.config.ts';
@@ -19,9 +19,9 @@ export interface NestedRun {
  * `npx playwright test` on the nested config in a child process, as CI runs it. The outer run's
  * variables do not leak in (the nested run names its own stack, database and output).
  */
-export function runNested(env: Record<string, string>, args: string[] = []): Promise<NestedRun> {
+export function runNested(env: Record<string, string>, args: string[] = [], config = CONFIG): Promise<NestedRun> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_|HISTORY_|CI$)/.test(name)));
-  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', CONFIG, ...args], { cwd: REPO, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], { cwd: REPO, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

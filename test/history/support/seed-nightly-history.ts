@@ -1,5 +1,4 @@
-import type { JourneyResult, RunRecord } from '../../../src/history/run-record.ts';
-import type { HistoryStore } from '../../../src/history/store/history-store.ts';
+import { type JourneyResult, type RunRecord, type HistoryStore } from 'compose-journeys/history';
 
 /**
  * Two weeks of nightly runs of the shop's journeys, made up but shaped like the real thing: a

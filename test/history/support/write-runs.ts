@@ -1,7 +1,7 @@
 // Usage: tsx test/history/support/write-runs.ts <url> <writer> <runs> <journeys> <startAtEpochMs>
 // One writer of many runs, started with others at the same instant (shards that finish together).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openHistoryStore } from '../../../src/history/store/open-history-store.ts';
+import { openHistoryStore } from 'compose-journeys/history';
 
 const [url, writer, runs, journeys, startAt] = process.argv.slice(2);
 const store = await openHistoryStore({ url: url! });

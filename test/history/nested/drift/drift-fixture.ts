@@ -1,6 +1,5 @@
 import type { TestInfo } from '@playwright/test';
-import type { Shape } from '../../../../src/history/drift/shape.ts';
-import { openWorkerHistory } from '../../../../src/history/worker-history.ts';
+import { type Shape, openWorkerHistory } from 'compose-journeys/history';
 
 /**
  * What the worker fixtures will do around a journey (the taps and `api` record shapes): the

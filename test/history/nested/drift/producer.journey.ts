@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { shapeOf } from '../../../../src/history/drift/shape-of.ts';
+import { shapeOf } from 'compose-journeys/history';
 import { aroundJourney } from './drift-fixture.ts';
 
 /** PRODUCER=v2: the producer adds items[].discount and sends total as a string. */

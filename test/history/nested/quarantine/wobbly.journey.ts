@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { openWorkerHistory } from '../../../../src/history/worker-history.ts';
+import { openWorkerHistory } from 'compose-journeys/history';
 
 /** WOBBLY=flaky: fails its first attempt; fail: every attempt; pass: passes. */
 test('wobbly checkout', async ({}, testInfo) => {
