@@ -9,6 +9,7 @@
 #   compose/shop/idle-cpu.sh [project]          (default project: shop-idle-<pid>)
 #   IDLE_SETTLE_S=30 IDLE_WINDOW_S=20 compose/shop/idle-cpu.sh
 #   IDLE_ONLINE=1 ...   use only compose.yml (needs an image registry)
+#   IDLE_COMPOSE_EXTRA=a.yml:b.yml ...   more -f files (e.g. private image tags on a shared engine)
 # Measure on a quiet machine: `uptime` is printed first; other stacks' load shows up here too.
 set -euo pipefail
 
@@ -18,6 +19,8 @@ settle=${IDLE_SETTLE_S:-30}
 window=${IDLE_WINDOW_S:-20}
 files=(-f "$here/compose.yml")
 [[ -n ${IDLE_ONLINE:-} ]] || files+=(-f "$here/compose.offline.yml")
+IFS=: read -ra extra <<<"${IDLE_COMPOSE_EXTRA:-}"
+for f in "${extra[@]}"; do [[ -n $f ]] && files+=(-f "$f"); done
 dc() { docker compose -p "$project" "${files[@]}" "$@"; }
 
 teardown() { dc down -v -t 0 >/dev/null 2>&1 || true; }
