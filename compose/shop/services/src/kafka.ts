@@ -90,11 +90,13 @@ export interface KafkaSubscribeOptions {
 
 // Consumer timings. The offline broker answers a waiting fetch as soon as a message
 // arrives (compose/offline/kafka/README.md), like a real one, so a long wait costs no
-// latency; it only bounds how often an idle consumer polls. kafkajs heartbeats between
-// fetches only, so the wait stays well below the session timeout, and a short session
-// keeps rejoins fast: a restarted service's new member waits for the old one to time out.
+// latency; it only bounds how often an idle consumer polls. Two things keep it short:
+// kafkajs heartbeats between fetches only (the wait must stay well below the session
+// timeout), and a stopping consumer waits for its fetch to come back, which must fit in
+// the shutdown deadline (runtime.ts). A short session keeps rejoins fast: a restarted
+// service's new member waits for the old one to time out.
 export const CONSUMER_TIMINGS = {
-  maxWaitTimeInMs: 2000,
+  maxWaitTimeInMs: 1000,
   heartbeatInterval: 1000,
   sessionTimeout: 6000,
   rebalanceTimeout: 6000,
