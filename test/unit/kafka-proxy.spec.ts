@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import {
+  API_END_TXN,
   API_FETCH,
   API_FIND_COORDINATOR,
   API_METADATA,
@@ -547,6 +548,8 @@ test('ProduceSignal: wakes the fetches of a produced topic-partition, and any-pa
  */
 async function fakeBroker() {
   const log = new Map<string, Buffer[]>();
+  /** Records of an open transaction: visible once an EndTxn comes. */
+  const pendingTxn = new Map<string, Buffer[]>();
   const requests: { apiKey: number; maxWaitMs?: number; at: number }[] = [];
   const server = net.createServer((socket) => {
     const splitter = new FrameSplitter();
@@ -563,6 +566,11 @@ async function fakeBroker() {
           const parsed = parseProduceRequest(frame, header);
           for (const [topic, ps] of parsed.topics) for (const p of ps) log.set(`${topic}/${p}`, [...(log.get(`${topic}/${p}`) ?? []), Buffer.from('record')]);
           if (parsed.acks !== 0) socket.write(response(header.correlationId).arr([], () => {}).i32(0).frame());
+        } else if (header.apiKey === API_END_TXN) {
+          requests.push({ apiKey: header.apiKey, at: performance.now() });
+          for (const [key, records] of pendingTxn) log.set(key, [...(log.get(key) ?? []), ...records]);
+          pendingTxn.clear();
+          socket.write(response(header.correlationId).i32(0).i16(0).frame());
         } else if (header.apiKey === API_METADATA) {
           requests.push({ apiKey: header.apiKey, at: performance.now() });
           const port = (server.address() as net.AddressInfo).port;
@@ -572,7 +580,7 @@ async function fakeBroker() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as net.AddressInfo).port, requests, log };
+  return { server, port: (server.address() as net.AddressInfo).port, requests, log, pendingTxn };
 }
 
 /** A client connection to the proxy that returns each response frame by correlation id. */
@@ -662,6 +670,21 @@ test.describe('the proxy in front of a fake broker', () => {
     expect(summarizeFetchResponse(immediate.frame, 11).recordBytes).toBe(0);
     expect(immediate.ms).toBeLessThan(250);
     consumer.socket.destroy();
+  });
+
+  test('a parked fetch is asked again when a transaction ends (read_committed sees records only then)', async () => {
+    const consumer = await connect(proxyPort());
+    const producer = await connect(proxyPort());
+    const fetched = consumer.send(fetchV11(1, 5000, [['tx', [0]]]));
+    await expect.poll(() => proxy.signal.listeners).toBe(1);
+    broker.pendingTxn.set('tx/0', [Buffer.from('committed')]);
+    // EndTxn v1: transactional_id, producer_id, producer_epoch, committed
+    await producer.send(request(API_END_TXN, 1, 9).str('tx-1').i64(1).i16(0).i8(1).frame());
+    const { frame, ms } = await fetched;
+    expect(summarizeFetchResponse(frame, 11).recordBytes).toBe('committed'.length);
+    expect(ms).toBeLessThan(1000);
+    consumer.socket.destroy();
+    producer.socket.destroy();
   });
 
   test('a client that goes away while its fetch is parked leaves nothing behind', async () => {

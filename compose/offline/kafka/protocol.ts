@@ -15,6 +15,7 @@ export const API_FETCH = 1;
 export const API_METADATA = 3;
 export const API_FIND_COORDINATOR = 10;
 export const API_VERSIONS = 18;
+export const API_END_TXN = 26;
 
 /** Highest versions parsed here (upstream has Metadata v13, FindCoordinator v5, Fetch v17). */
 export const MAX_VERSION: Readonly<Record<number, number>> = {

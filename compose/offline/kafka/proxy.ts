@@ -11,10 +11,11 @@
 // - Fetch long-polls are answered like a real broker does (FetchParking): the
 //   mock never answers a waiting Fetch early when data arrives, so the proxy asks
 //   it with max_wait 0 and, when nothing is there, parks the fetch until a Produce
-//   to one of its topic-partitions has been acknowledged through the proxy (every
-//   produce passes here) or the client's own max_wait_ms is up.
+//   to one of its topic-partitions (or an EndTxn) has been acknowledged through the
+//   proxy (every produce passes here) or the client's own max_wait_ms is up.
 import net from "node:net";
 import {
+  API_END_TXN,
   API_FETCH,
   API_FIND_COORDINATOR,
   API_METADATA,
@@ -88,6 +89,13 @@ export class ProduceSignal {
     for (const wake of woken) wake();
   }
 
+  /** A transaction ended: its records become visible to read_committed fetches, whatever their partitions. */
+  transactionEnded(): void {
+    const woken = new Set(this.#any);
+    for (const set of this.#byKey.values()) for (const wake of set) woken.add(wake);
+    for (const wake of woken) wake();
+  }
+
   /** Parked fetches listening (for tests and logs). */
   get listeners(): number {
     const all = new Set(this.#any);
@@ -155,6 +163,7 @@ interface ParkedFetch {
 class ProxiedConnection {
   readonly #pending = new Map<number, { apiKey: number; version: number }>();
   readonly #produces = new Map<number, string[]>();
+  readonly #endTxns = new Set<number>();
   readonly #gate: RequestGate;
   #parked: ParkedFetch | undefined;
 
@@ -189,6 +198,10 @@ class ProxiedConnection {
       } else if (apiKey === API_FETCH && version <= MAX_VERSION[API_FETCH]!) {
         this.#fetch(frame, header);
         return;
+      } else if (apiKey === API_END_TXN) {
+        // read_committed consumers (kafkajs's default) see a transaction's records only once it
+        // is committed: wake every parked fetch when the EndTxn is answered.
+        this.#endTxns.add(correlationId);
       } else if (apiKey === API_PRODUCE) {
         const produce = parseProduceRequest(frame, header);
         const keys = partitionKeys(produce.topics);
@@ -279,6 +292,8 @@ class ProxiedConnection {
     if (produced) {
       this.#produces.delete(correlationId);
       this.signal.produced(produced);
+    } else if (this.#endTxns.delete(correlationId)) {
+      this.signal.transactionEnded();
     }
   }
 
