@@ -2,8 +2,8 @@
 # Idle CPU of the offline shop stack: bundles the services, builds the images, brings the
 # stack up (timing `up --wait`, i.e. cold start with images built), waits 30 s, then prints
 #   idle-cpu stack=<sum of `docker stats --no-stream` CPU %> % of one core
-# plus a steadier figure from the containers' cgroup CPU time over a longer window and the
-# CPU that dockerd, containerd and the containerd-shims burnt in that window. Always tears
+# plus a steadier figure from the containers' cgroup CPU time over a longer window, the CPU of
+# this stack's containerd-shims, and that of dockerd + containerd (shared with other stacks). Always tears
 # the stack down (down -v -t 0), also on failure or Ctrl-C.
 #
 #   compose/shop/idle-cpu.sh [project]          (default project: shop-idle-<pid>)
@@ -69,21 +69,28 @@ cgroup_ns() { # sum of cpuacct.usage (v1) or cpu.stat usage_usec*1000 (v2) of th
   done
   echo "$total"
 }
-engine_ticks() { # utime+stime (clock ticks) of dockerd, containerd and every containerd-shim
+proc_ticks() { # utime+stime (clock ticks) of the given pids
   local total=0 pid
-  for pid in $(pgrep -x dockerd) $(pgrep -x containerd) $(pgrep -f '^/usr/bin/containerd-shim|containerd-shim-runc'); do
+  for pid in "$@"; do
     [[ -r /proc/$pid/stat ]] || continue
     total=$((total + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
   done
   echo "$total"
 }
 full_ids=$(docker inspect -f '{{.Id}}' $ids)
-c0=$(cgroup_ns $full_ids); e0=$(engine_ticks); w0=$(now)
+# This stack's containerd-shims (one per container, `-id <container id>`), and the engine itself,
+# which also serves every other stack on this machine (their healthchecks, logs, ...).
+shims=()
+for id in $full_ids; do shims+=($(pgrep -f "containerd-shim.*-id $id" || true)); done
+engine=($(pgrep -x dockerd) $(pgrep -x containerd))
+c0=$(cgroup_ns $full_ids); s0=$(proc_ticks "${shims[@]}"); e0=$(proc_ticks "${engine[@]}"); w0=$(now)
 sleep "$window"
-c1=$(cgroup_ns $full_ids); e1=$(engine_ticks); w1=$(now)
+c1=$(cgroup_ns $full_ids); s1=$(proc_ticks "${shims[@]}"); e1=$(proc_ticks "${engine[@]}"); w1=$(now)
 hz=$(getconf CLK_TCK)
-awk -v c="$((c1 - c0))" -v e="$((e1 - e0))" -v hz="$hz" -v t0="$w0" -v t1="$w1" 'BEGIN {
+others=$(( $(docker ps -q | wc -l) - $(dc ps -q | wc -l) ))
+awk -v c="$((c1 - c0))" -v s="$((s1 - s0))" -v e="$((e1 - e0))" -v hz="$hz" -v t0="$w0" -v t1="$w1" -v n="${#shims[@]}" -v others="$others" 'BEGIN {
   secs = t1 - t0
   printf "idle-cpu cgroups=%.2f %% of one core (all containers, %.0f s window)\n", c / 1e9 / secs * 100, secs
-  printf "idle-cpu engine=%.2f %% of one core (dockerd + containerd + shims, same window)\n", e / hz / secs * 100
+  printf "idle-cpu shims=%.2f %% of one core (this stack'"'"'s %d containerd-shims, same window)\n", s / hz / secs * 100, n
+  printf "idle-cpu engine=%.2f %% of one core (dockerd + containerd, shared with %d other running containers)\n", e / hz / secs * 100, others
 }'
