@@ -83,10 +83,30 @@ console.log(
   `produce->consume latency (acked send to eachMessage): p50 ${ms(sorted[COUNT / 2]!)}, p95 ${ms(sorted[Math.floor(COUNT * 0.95)]!)}, max ${ms(sorted[COUNT - 1]!)}`,
 );
 
+// 1b. Idle latency: one message at a time into an idle consumer (its fetch is waiting), as in the
+// shop, where an event arrives now and then. A broker that answers a waiting fetch only at the end of
+// max_wait_ms shows up here, not in the burst above.
+const IDLE = 20;
+const idleLatencies: number[] = [];
+for (let i = 0; i < IDLE; i++) {
+  await sleep(150);
+  const id = `idle/${i}`;
+  const before = latencies.length;
+  sentAt.set(id, performance.now());
+  await producer.send({ topic, messages: [{ key: 'idle', value: id }] });
+  await waitFor(() => latencies.length > before, 10_000);
+  idleLatencies.push(latencies[latencies.length - 1]!);
+}
+check(idleLatencies.length === IDLE, `idle: consumed ${idleLatencies.length}/${IDLE} one at a time`);
+const idleSorted = [...idleLatencies].sort((x, y) => x - y);
+console.log(
+  `idle produce->consume latency (one message at a time, 150 ms apart): p50 ${ms(idleSorted[IDLE / 2]!)}, p95 ${ms(idleSorted[Math.floor(IDLE * 0.95)]!)}, max ${ms(idleSorted[IDLE - 1]!)}`,
+);
+
 // 2. A second group on the same topic gets its own full copy.
 let countB = 0;
 const b = await startConsumer(`${topic}-b`, topic, true, () => countB++);
-check(await waitFor(() => countB >= COUNT, 15_000), `second group consumed ${countB}/${COUNT} (join ${ms(b.joinMs)})`);
+check(await waitFor(() => countB >= COUNT + IDLE, 15_000), `second group consumed ${countB}/${COUNT + IDLE} (join ${ms(b.joinMs)})`);
 
 // 3. Late consumers: fromBeginning false sees only new messages, true sees all.
 let lateNew = 0;
@@ -97,7 +117,7 @@ await sleep(1000);
 check(lateNew === 0, `late consumer fromBeginning=false saw ${lateNew} old messages`);
 await producer.send({ topic, messages: [{ key: 'late', value: 'late/0' }] });
 sentAt.set('late/0', performance.now());
-check(await waitFor(() => lateNew === 1 && lateAll === COUNT + 1, 10_000), `late consumers: fromBeginning=false got ${lateNew} (new only), true got ${lateAll}/${COUNT + 1}`);
+check(await waitFor(() => lateNew === 1 && lateAll === COUNT + IDLE + 1, 10_000), `late consumers: fromBeginning=false got ${lateNew} (new only), true got ${lateAll}/${COUNT + IDLE + 1}`);
 
 // 4. Rebalance: a second member joins a non-empty group. The mock waits
 // sessionTimeout - 1 s for all members to rejoin, so use a short one here.

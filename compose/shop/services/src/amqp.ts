@@ -1,5 +1,9 @@
 // RabbitMQ through amqplib's built-in recovery: every (re)connect re-declares
-// the topology and restarts the consumers, so reconnecting needs no more code.
+// the topology (durable exchange and queues) and restarts the consumers, so
+// messages published while a service was away wait in its queue and are
+// consumed once it is back. Anything that leaves a channel dead without closing
+// the connection (a channel error, a consumer cancelled by the broker) closes
+// the connection on purpose, which hands it to recovery too.
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
 import { EXCHANGE, shopEvent, type EventType, type ShopEvent } from "./events.ts";
 import type { Logger } from "./logger.ts";
@@ -53,7 +57,17 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
   }
 
   async function setup(conn: ChannelModel): Promise<void> {
+    let recovering = false;
+    const recover = (why: string) => {
+      // Once per connection: when the connection itself drops, every channel closes too.
+      if (stopping || recovering) return;
+      recovering = true;
+      log.info("amqp channel gone, reconnecting", { why });
+      conn.close().catch(() => undefined);
+    };
     const pub = await conn.createConfirmChannel();
+    pub.on("error", (err) => log.warn("amqp publisher channel error", { err }));
+    pub.on("close", () => recover("publisher channel closed"));
     await pub.assertExchange(EXCHANGE, "topic", { durable: true });
     const started: typeof consumerChannels = [];
     for (const spec of consumers) {
@@ -63,11 +77,15 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
       for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, EXCHANGE, key);
       // A channel closed by the broker (not by us) would silently stop
       // consuming; closing the connection hands it to recovery instead.
-      channel.on("close", () => {
-        if (!stopping) conn.close().catch(() => undefined);
-      });
+      channel.on("error", (err) => log.warn("amqp consumer channel error", { queue: spec.queue, err }));
+      channel.on("close", () => recover(`consumer channel of ${spec.queue} closed`));
       const { consumerTag } = await channel.consume(spec.queue, (msg) => {
-        if (!msg) return; // cancelled by the broker; the close handler recovers
+        if (!msg) {
+          // Cancelled by the broker (queue deleted, node stopping): the channel stays open
+          // but nothing arrives any more. Reconnecting re-declares the queue and consumes again.
+          recover(`consumer of ${spec.queue} cancelled by the broker`);
+          return;
+        }
         const work = handleMessage(channel, spec, msg).catch((err) => log.error("amqp ack failed", { err }));
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));

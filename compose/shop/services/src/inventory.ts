@@ -5,7 +5,7 @@ import { connectAmqp } from "./amqp.ts";
 import { enqueueEvent, inTransaction, type Db, type Tx } from "./db.ts";
 import { newEvent, type EventOf } from "./events.ts";
 import { HttpError, type Route } from "./http.ts";
-import { createKafka, subscribe } from "./kafka.ts";
+import { createKafka, createKafkaProbe, subscribe } from "./kafka.ts";
 import type { Logger } from "./logger.ts";
 import { routeEvents, startOutboxRelay } from "./outbox.ts";
 import { assert, type ServiceContext, type ServiceParts } from "./runtime.ts";
@@ -24,6 +24,8 @@ export async function startInventory({ config, log, db, onStop }: ServiceContext
   const relay = await startOutboxRelay(db, config.DATABASE_URL, routeEvents({ amqp: amqp.publish }), log);
   onStop("outbox relay", relay.stop);
   const kafka = createKafka("inventory", config.KAFKA_BROKERS, log);
+  const probe = await createKafkaProbe(kafka);
+  onStop("kafka probe", probe.stop);
   const consumer = await subscribe({
     kafka,
     groupId: "inventory",
@@ -40,7 +42,8 @@ export async function startInventory({ config, log, db, onStop }: ServiceContext
   return {
     routes: routes(db),
     checks: {
-      // Joining the group needs a live broker (coordinator, heartbeats), so it doubles as the Kafka check.
+      // The consumer may still count as joined for a while after the broker went away.
+      kafka: probe.check,
       kafkaConsumer: () => assert(consumer.ready(), "consumer has not joined its group"),
       rabbitmq: () => assert(amqp.ready(), "not connected"),
       outbox: () => assert(relay.listening(), "relay is not listening"),

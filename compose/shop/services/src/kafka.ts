@@ -1,6 +1,6 @@
 // Kafka through kafkajs: a publisher for the outbox relay and a consumer
 // helper that validates events before handing them to a service.
-import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry } from "kafkajs";
+import { Kafka, Partitioners, logLevel, type Consumer, type EachMessagePayload, type LogEntry } from "kafkajs";
 import { shopEvent, type EventType, type ShopEvent } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import { parseJson, sleep, withTimeout } from "./util.ts";
@@ -88,51 +88,97 @@ export interface KafkaSubscribeOptions {
   handle(event: ShopEvent, log: Logger): Promise<void>;
 }
 
-export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSubscribeOptions): Promise<KafkaSubscription> {
-  const consumer = kafka.consumer({
-    groupId,
-    // Short timings so a restarted service rejoins quickly and tests do not wait on rebalances.
-    sessionTimeout: 6000,
-    rebalanceTimeout: 6000,
-    heartbeatInterval: 500,
-    maxWaitTimeInMs: 100,
-    allowAutoTopicCreation: true,
-    // A failing handler (database down, ...) crashes the run loop; always
-    // restart it, the message is redelivered from the last committed offset.
-    retry: { initialRetryTime: 200, retries: 5, restartOnFailure: async () => true },
-  });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-    log.info("kafka consumer joined group", { groupId, topics });
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    joined = false;
-    log.error("kafka consumer crashed", { groupId, err: payload.error, restart: payload.restart });
-  });
-  consumer.on(consumer.events.STOP, () => (joined = false));
+// Consumer timings. The offline broker answers a waiting fetch as soon as a message
+// arrives (compose/offline/kafka/README.md), like a real one, so a long wait costs no
+// latency; it only bounds how often an idle consumer polls. Two things keep it short:
+// kafkajs heartbeats between fetches only (the wait must stay well below the session
+// timeout), and a stopping consumer waits for its fetch to come back, which must fit in
+// the shutdown deadline (runtime.ts). A short session keeps rejoins fast: a restarted
+// service's new member waits for the old one to time out.
+export const CONSUMER_TIMINGS = {
+  maxWaitTimeInMs: 1000,
+  heartbeatInterval: 1000,
+  sessionTimeout: 6000,
+  rebalanceTimeout: 6000,
+} as const;
+// After a crash kafkajs does not restart by itself (a non-retriable error), try again this often.
+const RESUBSCRIBE_DELAY_MS = 500;
 
-  await consumer.connect();
-  await subscribeWithRetry(consumer, topics, log);
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const parsed = shopEvent.safeParse(parseJson(message.value?.toString()));
-      if (!parsed.success) {
-        // Poison message: redelivering it cannot help, so log and move on.
-        log.error("invalid kafka event skipped", { topic, partition, offset: message.offset, issues: parsed.error.issues });
-        return;
+export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSubscribeOptions): Promise<KafkaSubscription> {
+  let joined = false;
+  let stopped = false;
+  let consumer: Consumer | undefined;
+  let resubscribe: NodeJS.Timeout | undefined;
+
+  const eachMessage = async ({ topic, partition, message }: EachMessagePayload) => {
+    const parsed = shopEvent.safeParse(parseJson(message.value?.toString()));
+    if (!parsed.success) {
+      // Poison message: redelivering it cannot help, so log and move on.
+      log.error("invalid kafka event skipped", { topic, partition, offset: message.offset, issues: parsed.error.issues });
+      return;
+    }
+    const event = parsed.data;
+    const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
+    eventLog.info("event received", { type: event.type, eventId: event.eventId, topic, partition, offset: message.offset });
+    const started = performance.now();
+    await handle(event, eventLog);
+    eventLog.debug("event handled", { type: event.type, durationMs: Math.round(performance.now() - started) });
+  };
+
+  // Offsets are committed after each batch is handled: a consumer that dies (SIGKILL,
+  // broker gone) resumes from the last committed offset and sees the rest again, which
+  // the idempotent handlers absorb.
+  const start = async (): Promise<void> => {
+    const next = kafka.consumer({
+      groupId,
+      ...CONSUMER_TIMINGS,
+      allowAutoTopicCreation: true,
+      // A failing handler (database down, ...) crashes the run loop; always
+      // restart it, the message is redelivered from the last committed offset.
+      retry: { initialRetryTime: 200, retries: 5, restartOnFailure: async () => true },
+    });
+    consumer = next;
+    next.on(next.events.GROUP_JOIN, () => {
+      joined = true;
+      log.info("kafka consumer joined group", { groupId, topics });
+    });
+    next.on(next.events.REBALANCING, () => (joined = false));
+    next.on(next.events.CRASH, ({ payload }) => {
+      joined = false;
+      log.error("kafka consumer crashed", { groupId, err: payload.error, restart: payload.restart });
+      // kafkajs restarts by itself after retriable errors only; start a new consumer after the others.
+      if (!payload.restart) retryLater(next);
+    });
+    next.on(next.events.STOP, () => (joined = false));
+    await next.connect();
+    await subscribeWithRetry(next, topics, log);
+    await next.run({ eachMessage });
+  };
+
+  const retryLater = (crashed: Consumer): void => {
+    if (stopped || resubscribe || consumer !== crashed) return;
+    resubscribe = setTimeout(async () => {
+      resubscribe = undefined;
+      if (stopped) return;
+      await crashed.disconnect().catch(() => undefined);
+      try {
+        await start();
+        log.info("kafka consumer started again", { groupId });
+      } catch (err) {
+        log.warn("kafka consumer restart failed, retrying", { groupId, err });
+        retryLater(consumer!);
       }
-      const event = parsed.data;
-      const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
-      eventLog.info("event received", { type: event.type, eventId: event.eventId, topic, partition, offset: message.offset });
-      const started = performance.now();
-      await handle(event, eventLog);
-      eventLog.debug("event handled", { type: event.type, durationMs: Math.round(performance.now() - started) });
-    },
-  });
+    }, RESUBSCRIBE_DELAY_MS);
+  };
+
+  await start();
   return {
     ready: () => joined,
-    stop: () => consumer.disconnect(),
+    async stop() {
+      stopped = true;
+      clearTimeout(resubscribe);
+      await consumer?.disconnect();
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import type { Route } from "./http.ts";
 import { createKafka, createKafkaProbe, createKafkaPublisher } from "./kafka.ts";
 import type { Logger } from "./logger.ts";
 import { routeEvents, startOutboxRelay } from "./outbox.ts";
-import { charge } from "./providers.ts";
+import { charge, ProviderRejectedError, ProviderUnavailableError, type ChargeResult } from "./providers.ts";
 import { assert, type ServiceContext, type ServiceParts } from "./runtime.ts";
 
 export async function startPayments({ config, log, db, onStop }: ServiceContext<"payments">): Promise<ServiceParts> {
@@ -50,7 +50,7 @@ async function chargeOrder(db: Db, providerUrl: string, event: EventOf<"inventor
     );
     // The row lock is held across the provider call on purpose: a duplicate
     // delivery waits here and then sees the final status instead of charging
-    // the card a second time. The call is bounded by the client timeout.
+    // the card a second time. The call is bounded by the retry policy (CHARGE_RETRY).
     const { rows } = await tx.query<{ id: string; status: string }>(
       "SELECT id, status FROM payments WHERE order_id = $1 FOR UPDATE",
       [event.orderId],
@@ -60,10 +60,13 @@ async function chargeOrder(db: Db, providerUrl: string, event: EventOf<"inventor
       log.info("duplicate inventory.reserved ignored", { status: payment?.status });
       return;
     }
-    const result = await charge(
+    // Retries (same idempotency key, bounded, see providers.ts) happen here, under the
+    // lock: a duplicate event meanwhile waits for the outcome instead of charging again.
+    const result = await chargeOrFail(
       providerUrl,
       { orderId: event.orderId, amountCents: event.amountCents, cardToken: event.cardToken },
       event.correlationId,
+      log,
     );
     const base = { orderId: event.orderId, correlationId: event.correlationId, paymentId: payment.id, amountCents: event.amountCents };
     if (result.outcome === "captured") {
@@ -73,14 +76,41 @@ async function chargeOrder(db: Db, providerUrl: string, event: EventOf<"inventor
       ]);
       await enqueueEvent(tx, newEvent("payments.captured", { ...base, providerChargeId: result.chargeId }));
     } else {
-      await tx.query("UPDATE payments SET status = 'DECLINED', decline_reason = $2, updated_at = now() WHERE id = $1", [
+      const status = result.outcome === "declined" ? "DECLINED" : "FAILED";
+      await tx.query("UPDATE payments SET status = $3, decline_reason = $2, updated_at = now() WHERE id = $1", [
         payment.id,
         result.reason,
+        status,
       ]);
+      // No money moved either way: the order fails and inventory releases the stock.
       await enqueueEvent(tx, newEvent("payments.declined", { ...base, reason: result.reason }));
     }
     log.info("payment processed", { outcome: result.outcome, amountCents: event.amountCents });
   });
+}
+
+type PaymentOutcome = ChargeResult | { outcome: "failed"; reason: "provider_unavailable" | "provider_rejected" };
+
+/**
+ * The provider's answer, or a failure that ends the payment: every attempt timed out or
+ * failed (provider_unavailable), or the provider refused the request (provider_rejected).
+ * Anything else (a bug, the database) is thrown and the event redelivered.
+ */
+async function chargeOrFail(...args: Parameters<typeof charge>): Promise<PaymentOutcome> {
+  const log = args[3];
+  try {
+    return await charge(...args);
+  } catch (err) {
+    if (err instanceof ProviderUnavailableError) {
+      log.error("payment failed: provider unavailable", { attempts: err.attempts, failure: err.lastFailure });
+      return { outcome: "failed", reason: "provider_unavailable" };
+    }
+    if (err instanceof ProviderRejectedError) {
+      log.error("payment failed: provider rejected the request", { status: err.status, err });
+      return { outcome: "failed", reason: "provider_rejected" };
+    }
+    throw err;
+  }
 }
 
 function routes(db: Db): Route[] {

@@ -72,11 +72,15 @@ ${outbox}`,
 CREATE TABLE IF NOT EXISTS payments (
   id                 uuid PRIMARY KEY,
   order_id           uuid NOT NULL UNIQUE,
-  status             text NOT NULL CHECK (status IN ('PENDING', 'CAPTURED', 'DECLINED')),
+  status             text NOT NULL,
   amount_cents       bigint NOT NULL,
   provider_charge_id text,
   decline_reason     text,${timestamps}
 );
+-- FAILED: no answer from the provider (decline_reason provider_unavailable) or a refused request.
+-- Replaced on every run so databases made by an older schema accept it too.
+ALTER TABLE payments DROP CONSTRAINT IF EXISTS payments_status_check;
+ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN ('PENDING', 'CAPTURED', 'DECLINED', 'FAILED'));
 ${outbox}`,
 
   notifications: `
@@ -86,10 +90,13 @@ CREATE TABLE IF NOT EXISTS notifications (
   event_type          text NOT NULL,
   template            text NOT NULL,
   recipient           text NOT NULL,
-  status              text NOT NULL CHECK (status IN ('PENDING', 'SENT')),
+  status              text NOT NULL,
   provider_message_id text,${timestamps},
   UNIQUE (order_id, event_type)
-);`,
+);
+-- FAILED: the email provider refused the email (a 4xx); replaced on every run, as for payments.
+ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_status_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_status_check CHECK (status IN ('PENDING', 'SENT', 'FAILED'));`,
 } as const;
 
 export type DatabaseName = keyof typeof schemas;

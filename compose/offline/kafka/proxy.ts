@@ -1,0 +1,380 @@
+// Kafka-aware TCP proxy in front of librdkafka's mock cluster: the socket side.
+// Frame parsing and rewriting live in protocol.ts (pure, unit-tested).
+//
+// The mock listens on 127.0.0.1 only and tells clients (in Metadata and
+// FindCoordinator responses) to reconnect to 127.0.0.1:<random port>, which is
+// useless to other containers and to the host. This proxy forwards every byte
+// unchanged except those two responses (advertised address, real controller id)
+// and ApiVersions (versions clamped to what protocol.ts parses). On top of that:
+// - requests reach the mock one at a time per connection, as a real broker takes
+//   them (RequestGate);
+// - Fetch long-polls are answered like a real broker does (FetchParking): the
+//   mock never answers a waiting Fetch early when data arrives, so the proxy asks
+//   it with max_wait 0 and, when nothing is there, parks the fetch until a Produce
+//   to one of its topic-partitions (or an EndTxn) has been acknowledged through the
+//   proxy (every produce passes here) or the client's own max_wait_ms is up.
+import net from "node:net";
+import {
+  API_END_TXN,
+  API_FETCH,
+  API_FIND_COORDINATOR,
+  API_METADATA,
+  API_PRODUCE,
+  API_VERSIONS,
+  FrameSplitter,
+  MAX_VERSION,
+  expectsResponse,
+  parseFetchRequest,
+  parseProduceRequest,
+  parseRequestHeader,
+  rewriteResponse,
+  summarizeFetchResponse,
+  withFetchMaxWait,
+  type Advertised,
+  type RequestHeader,
+} from "./protocol.ts";
+
+export type Log = (message: string) => void;
+
+export interface ProxyOptions {
+  listenPort: number;
+  /** Default 0.0.0.0. */
+  listenHost?: string;
+  upstreamPort: number;
+  /** Default 127.0.0.1. */
+  upstreamHost?: string;
+  advertised: Advertised;
+  /** Longest a Fetch is parked; default: the client's own max_wait_ms. 0 = never park. */
+  fetchMaxWaitMs?: number;
+  log: Log;
+}
+
+// A Produce with acks=0 gets no answer to wait for; give the mock this long to append it.
+const ACKS0_WAKE_DELAY_MS = 5;
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+function partitionKeys(topics: Map<string, number[]>): string[] {
+  return [...topics].flatMap(([topic, partitions]) => partitions.map((p) => partitionKey(topic, p)));
+}
+
+/** Tells parked fetches that a produce to their topic-partitions is in the log. Shared by all connections. */
+export class ProduceSignal {
+  #byKey = new Map<string, Set<() => void>>();
+  #any = new Set<() => void>();
+
+  /** `keys` empty: wake on any produce (e.g. a fetch-session request listing no partitions). */
+  subscribe(keys: readonly string[], wake: () => void): () => void {
+    if (keys.length === 0) {
+      this.#any.add(wake);
+      return () => this.#any.delete(wake);
+    }
+    for (const key of keys) {
+      let set = this.#byKey.get(key);
+      if (!set) this.#byKey.set(key, (set = new Set()));
+      set.add(wake);
+    }
+    return () => {
+      for (const key of keys) {
+        const set = this.#byKey.get(key);
+        set?.delete(wake);
+        if (set?.size === 0) this.#byKey.delete(key);
+      }
+    };
+  }
+
+  produced(keys: readonly string[]): void {
+    const woken = new Set(this.#any);
+    for (const key of keys) for (const wake of this.#byKey.get(key) ?? []) woken.add(wake);
+    for (const wake of woken) wake();
+  }
+
+  /** A transaction ended: its records become visible to read_committed fetches, whatever their partitions. */
+  transactionEnded(): void {
+    const woken = new Set(this.#any);
+    for (const set of this.#byKey.values()) for (const wake of set) woken.add(wake);
+    for (const wake of woken) wake();
+  }
+
+  /** Parked fetches listening (for tests and logs). */
+  get listeners(): number {
+    const all = new Set(this.#any);
+    for (const set of this.#byKey.values()) for (const wake of set) all.add(wake);
+    return all.size;
+  }
+}
+
+/**
+ * Passes requests to the mock one at a time, the next once the previous one is
+ * answered, as a real broker does (it mutes a connection while a request is in
+ * flight). The mock instead reads pipelined requests at once and writes their
+ * responses back to back; the second one then waits for the client's delayed
+ * ACK, ~40 ms per round trip (kafkajs pipelines, e.g. ListOffsets per topic).
+ * A parked Fetch keeps its connection muted, as on a real broker.
+ */
+export class RequestGate {
+  #queue: Array<{ frame: Buffer; onSend: (() => void) | undefined }> = [];
+  #inFlight = false;
+
+  constructor(private readonly write: (frame: Buffer) => void) {}
+
+  /** Queues a request; `onSend` runs right before it goes to the mock. */
+  send(frame: Buffer, onSend?: () => void): void {
+    this.#queue.push({ frame, onSend });
+    this.#next();
+  }
+
+  /** The response to the request in flight has been passed on. */
+  answered(): void {
+    this.#inFlight = false;
+    this.#next();
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  #next(): void {
+    while (!this.#inFlight && this.#queue.length > 0) {
+      const { frame, onSend } = this.#queue.shift()!;
+      onSend?.();
+      this.write(frame);
+      this.#inFlight = expectsResponse(frame);
+    }
+  }
+}
+
+interface ParkedFetch {
+  correlationId: number;
+  version: number;
+  /** The client's request with max_wait_ms 0: the mock answers it at once. */
+  frame: Buffer;
+  /** A copy of `frame` is at the mock, not answered yet. */
+  outstanding: boolean;
+  /** A produce landed while a copy was outstanding: that answer may predate it, ask again. */
+  wokenWhileOutstanding: boolean;
+  /** max_wait_ms is up: the next answer goes to the client, empty or not. */
+  final: boolean;
+  timer: NodeJS.Timeout;
+  unsubscribe: () => void;
+}
+
+/** One client connection and its connection to the mock. */
+class ProxiedConnection {
+  readonly #pending = new Map<number, { apiKey: number; version: number }>();
+  readonly #produces = new Map<number, string[]>();
+  readonly #endTxns = new Set<number>();
+  readonly #gate: RequestGate;
+  #parked: ParkedFetch | undefined;
+
+  constructor(
+    private readonly client: net.Socket,
+    private readonly upstream: net.Socket,
+    private readonly options: ProxyOptions,
+    private readonly signal: ProduceSignal,
+  ) {
+    this.#gate = new RequestGate((frame) => upstream.write(frame));
+    pipeFrames(client, upstream, (frame) => this.#onRequest(frame), options.log);
+    pipeFrames(upstream, client, (frame) => this.#onResponse(frame), options.log);
+  }
+
+  close(): void {
+    this.#unpark();
+  }
+
+  #onRequest(frame: Buffer): void {
+    let header: RequestHeader;
+    try {
+      header = parseRequestHeader(frame);
+    } catch (err) {
+      this.options.log(`passing a request through unparsed: ${(err as Error).message}`);
+      this.#gate.send(frame);
+      return;
+    }
+    const { apiKey, apiVersion: version, correlationId } = header;
+    try {
+      if (apiKey === API_METADATA || apiKey === API_FIND_COORDINATOR || apiKey === API_VERSIONS) {
+        this.#pending.set(correlationId, { apiKey, version });
+      } else if (apiKey === API_FETCH && version <= MAX_VERSION[API_FETCH]!) {
+        this.#fetch(frame, header);
+        return;
+      } else if (apiKey === API_END_TXN) {
+        // read_committed consumers (kafkajs's default) see a transaction's records only once it
+        // is committed: wake every parked fetch when the EndTxn is answered.
+        this.#endTxns.add(correlationId);
+      } else if (apiKey === API_PRODUCE) {
+        const produce = parseProduceRequest(frame, header);
+        const keys = partitionKeys(produce.topics);
+        if (produce.acks === 0) {
+          this.#gate.send(frame);
+          setTimeout(() => this.signal.produced(keys), ACKS0_WAKE_DELAY_MS);
+          return;
+        }
+        this.#produces.set(correlationId, keys);
+      }
+    } catch (err) {
+      this.options.log(`passing api ${apiKey} v${version} through: ${(err as Error).message}`);
+    }
+    this.#gate.send(frame);
+  }
+
+  /** Sends the fetch with max_wait 0; parks it (once it is the request in flight) if the client may wait. */
+  #fetch(frame: Buffer, header: RequestHeader): void {
+    const fetch = parseFetchRequest(frame, header);
+    const cap = this.options.fetchMaxWaitMs;
+    const waitMs = cap === undefined ? fetch.maxWaitMs : Math.min(fetch.maxWaitMs, cap);
+    const immediate = withFetchMaxWait(frame, fetch, 0);
+    if (waitMs <= 0) {
+      this.#gate.send(immediate);
+      return;
+    }
+    this.#gate.send(immediate, () => {
+      const parked: ParkedFetch = {
+        correlationId: header.correlationId,
+        version: header.apiVersion,
+        frame: immediate,
+        outstanding: true,
+        wokenWhileOutstanding: false,
+        final: false,
+        timer: setTimeout(() => {
+          parked.final = true;
+          if (!parked.outstanding) this.#ask(parked);
+        }, waitMs),
+        // Subscribed before the mock is asked: a produce acknowledged in between is not missed.
+        unsubscribe: this.signal.subscribe(partitionKeys(fetch.topics), () => {
+          if (parked.outstanding) parked.wokenWhileOutstanding = true;
+          else this.#ask(parked);
+        }),
+      };
+      this.#parked = parked;
+    });
+  }
+
+  #ask(parked: ParkedFetch): void {
+    parked.outstanding = true;
+    parked.wokenWhileOutstanding = false;
+    this.upstream.write(parked.frame);
+  }
+
+  #unpark(): void {
+    const parked = this.#parked;
+    if (!parked) return;
+    clearTimeout(parked.timer);
+    parked.unsubscribe();
+    this.#parked = undefined;
+  }
+
+  #onResponse(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(4);
+    const parked = this.#parked;
+    if (parked && parked.correlationId === correlationId) {
+      parked.outstanding = false;
+      if (!this.#deliverFetch(parked, frame)) {
+        if (parked.wokenWhileOutstanding) this.#ask(parked);
+        return; // parked: the timer or a produce asks again
+      }
+      this.#unpark();
+    } else {
+      const rewrite = this.#pending.get(correlationId);
+      if (rewrite) {
+        this.#pending.delete(correlationId);
+        try {
+          frame = rewriteResponse(frame, rewrite.apiKey, rewrite.version, this.options.advertised);
+        } catch (err) {
+          // Better an unmodified frame than a dead broker; the log says why.
+          this.options.log(`passing api ${rewrite.apiKey} v${rewrite.version} response through unmodified: ${(err as Error).message}`);
+        }
+      }
+    }
+    this.client.write(frame);
+    this.#gate.answered();
+    const produced = this.#produces.get(correlationId);
+    if (produced) {
+      this.#produces.delete(correlationId);
+      this.signal.produced(produced);
+    } else if (this.#endTxns.delete(correlationId)) {
+      this.signal.transactionEnded();
+    }
+  }
+
+  /** True when this answer goes to the client now. */
+  #deliverFetch(parked: ParkedFetch, frame: Buffer): boolean {
+    if (parked.final) return true;
+    try {
+      const { error, recordBytes } = summarizeFetchResponse(frame, parked.version);
+      return error || recordBytes > 0;
+    } catch (err) {
+      this.options.log(`passing a fetch response through: ${(err as Error).message}`);
+      return true;
+    }
+  }
+}
+
+/** Reads size-prefixed frames from `src` and hands each to `onFrame`; pauses `src` while `dst` is full. */
+function pipeFrames(src: net.Socket, dst: net.Socket, onFrame: (frame: Buffer) => void, log: Log): void {
+  const splitter = new FrameSplitter();
+  src.on("data", (chunk: Buffer) => {
+    let frames: Buffer[];
+    try {
+      frames = splitter.push(chunk);
+    } catch (err) {
+      log(`closing a connection: ${(err as Error).message}`);
+      src.destroy();
+      dst.destroy();
+      return;
+    }
+    for (const frame of frames) onFrame(frame);
+    if (dst.writableNeedDrain) {
+      src.pause();
+      dst.once("drain", () => src.resume());
+    }
+  });
+}
+
+export interface RunningProxy {
+  server: net.Server;
+  signal: ProduceSignal;
+  /** Open client connections. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Starts the proxy; resolves once it listens. */
+export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const signal = new ProduceSignal();
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(options.upstreamPort, options.upstreamHost ?? "127.0.0.1");
+    // Requests and responses are written in pieces (size, header, body) and clients pipeline
+    // them: with Nagle on, the second piece waits for a delayed ACK, ~40 ms per round trip.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    open.add(client);
+    const connection = new ProxiedConnection(client, upstream, options, signal);
+    const close = () => {
+      open.delete(client);
+      connection.close();
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on("error", close); // resets are normal when clients go away
+      socket.on("close", close);
+    }
+  });
+  server.on("error", (err) => options.log(`proxy error: ${err.message}`));
+  return new Promise((resolve) =>
+    server.listen(options.listenPort, options.listenHost ?? "0.0.0.0", () =>
+      resolve({
+        server,
+        signal,
+        connections: () => open.size,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of open) socket.destroy();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
+}
