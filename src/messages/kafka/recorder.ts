@@ -21,7 +21,7 @@ export interface KafkaRecorderOptions extends KafkaConnection {
    * `.not.toHaveReceived` pass). Set to let the subscription auto-create it instead.
    */
   readonly createMissingTopics?: boolean;
-  /** Longest a fetch waits for data. The offline broker only answers at the end of it, so it bounds detection latency. Default 10. */
+  /** Longest a fetch waits for data; brokers (the offline one too) answer as soon as data arrives. Default 500. */
   readonly maxWaitTimeInMs?: number;
 }
 
@@ -76,7 +76,7 @@ export class KafkaRecorder {
     this.name = `kafka tap [${topics.join(', ')}]`;
   }
 
-  /** Connects, checks the topics, and starts a consumer of its own group at the partitions' current ends (joining in the background). */
+  /** Connects, checks the topics, joins a fresh group and returns once it fetches from the latest offsets. */
   static async start(options: KafkaRecorderOptions): Promise<KafkaRecorder> {
     if (options.topics.length === 0) throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
     const kafka = kafkaClient(options, `journeys-tap-${process.pid}`);
@@ -89,7 +89,7 @@ export class KafkaRecorder {
         // Nobody else joins this group, so nothing waits for it; short keeps a dead tap's group short-lived.
         sessionTimeout: 6_000,
         heartbeatInterval: 1_000,
-        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 10,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
         allowAutoTopicCreation: options.createMissingTopics ?? false,
       });
       const recorder = new KafkaRecorder(options.topics, admin, consumer);
@@ -103,13 +103,11 @@ export class KafkaRecorder {
 
   async #run(options: KafkaRecorderOptions): Promise<void> {
     const { consumer } = this;
-    // Where each partition stands now: the consumer starts there (seek), so whatever is produced
-    // from now on is recorded even while the group join (~3 s offline) is still under way, and the
-    // first test's steps run meanwhile. Topics this subscription creates have no such position: for
-    // those the join is awaited, as a consumer at "latest" could skip what arrives before it.
-    const positions = options.createMissingTopics ? undefined : await this.#highWatermarks();
-    // Ready means "fetching": the first fetch after the join has applied the positions.
-    const fetching = new Promise<void>((resolve) => {
+    // Ready means "fetching from the latest offsets": the first fetch after the join has resolved
+    // them, so a message produced from now on is delivered. Before that it could be skipped.
+    // (Starting at offsets taken before the join, so the join could overlap a test's first steps,
+    // lost messages on the offline broker: the fetches that found data already there skipped some.)
+    const ready = new Promise<void>((resolve) => {
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
         offJoin();
         const offFetch = consumer.on(consumer.events.FETCH, () => {
@@ -124,24 +122,13 @@ export class KafkaRecorder {
     try {
       await connectWithin(consumer, options, this.name);
       await consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
-      const running = consumer.run({ eachMessage: async ({ topic, partition, message }) => this.log.append(recordKafkaMessage(topic, partition, message)) });
-      for (const [topic, partitions] of positions ?? []) for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
-      const ready = withDeadline(Promise.all([running, fetching]), JOIN_TIMEOUT_MS, () => new Error(`${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`));
-      if (positions) {
-        // A tap waiting on a recorder that never joined fails with the reason, not a timeout.
-        ready.catch((error: unknown) => this.log.fail(error instanceof Error ? error : new Error(String(error))));
-        return;
-      }
-      await ready;
+      // No commits: the group is this recorder's alone and dies with it.
+      await consumer.run({ autoCommit: false, eachMessage: async ({ topic, partition, message }) => this.log.append(recordKafkaMessage(topic, partition, message)) });
+      await withDeadline(ready, JOIN_TIMEOUT_MS, () => new Error(`${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`));
     } catch (error) {
       await consumer.disconnect().catch(() => {});
       throw error;
     }
-  }
-
-  async #highWatermarks(): Promise<Map<string, { partition: number; offset: string }[]>> {
-    const entries = await Promise.all(this.topics.map(async (topic) => [topic, (await this.admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high }))] as const));
-    return new Map(entries);
   }
 
   /**
