@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Project } from '@playwright/test';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
+import { claimRun } from '../run/run-identity.ts';
 import { defineStackName, STACK_ENV } from './stack-env.ts';
 
 export interface StackProjectsOptions {
@@ -33,7 +34,9 @@ export function stackProjects(options: StackProjectsOptions = {}): { projects: P
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
   process.env[STACK_ENV.options] ??= JSON.stringify(stack);
-  process.env[STACK_ENV.ownerPid] ??= String(process.pid);
+  // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker:
+  // the config is also loaded by every worker and by `--list`.
+  claimRun();
   defineStackName(stack.files[0]!);
   return {
     setup: 'stack',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ComposeTarget } from './compose-target.ts';
 import { endpointSchema } from './endpoints.ts';
 import { SERVICE_ROLES } from './service-roles.ts';
-import { projectStateDir, STATE_FILES } from './state-dir.ts';
+import { stateFile } from '../run/state-files.ts';
 
 /** What a started stack hands to Playwright workers (workers never start stacks themselves). */
 export const stackStateSchema = z.object({
@@ -29,7 +29,7 @@ export function composeTargetOf(state: StackState): ComposeTarget {
 }
 
 export function stackStateFile(projectName: string): string {
-  return path.join(projectStateDir(projectName), STATE_FILES.stack);
+  return stateFile(projectName, 'stack');
 }
 
 export function writeStackState(state: StackState): string {

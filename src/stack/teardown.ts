@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
+import { projectStateDir } from '../run/state-files.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
 import { docker, dockerOk } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
-import { projectStateDir } from './state-dir.ts';
 
 /**
  * Removes a throwaway stack fast: `-t 0` skips the 10 s graceful stop per container that test data
@@ -14,20 +14,29 @@ export async function removeStack(target: ComposeTarget): Promise<void> {
   rmSync(projectStateDir(target.projectName), { recursive: true, force: true });
 }
 
-/** Removes a project by its Compose label alone, for stacks whose files we no longer have (reap). */
-export async function removeProjectResources(projectName: string): Promise<void> {
-  const filter = ['--filter', `label=${LABEL.project}=${projectName}`];
+export interface RemoveOptions {
+  /** Only what this run created (label `dev.compose-journeys.run`): a reused project name may have a new owner by now. */
+  run?: string;
+  /** Also delete the project's state directory (default true). */
+  stateDir?: boolean;
+}
+
+/**
+ * Removes a project by its labels alone, without its compose files: `docker rm -f -v` (containers and
+ * their anonymous volumes at once, in parallel), then its networks and named volumes. What `journeys
+ * down`, `reap` and the watchdog use. Returns how many resources it removed.
+ */
+export async function removeProjectResources(projectName: string, options: RemoveOptions = {}): Promise<number> {
+  const filter = ['--filter', `label=${LABEL.project}=${projectName}`, ...(options.run ? ['--filter', `label=${LABEL.run}=${options.run}`] : [])];
   const containers = (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
   if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
-  const [networks, volumes] = await Promise.all([
-    dockerOk(['network', 'ls', '-q', ...filter]),
-    dockerOk(['volume', 'ls', '-q', ...filter]),
-  ]);
+  const [networks, volumes] = await Promise.all([dockerOk(['network', 'ls', '-q', ...filter]), dockerOk(['volume', 'ls', '-q', ...filter])]);
   const networkIds = networks.split('\n').filter(Boolean);
   const volumeIds = volumes.split('\n').filter(Boolean);
   await Promise.all([
     networkIds.length > 0 ? docker(['network', 'rm', ...networkIds]) : undefined,
     volumeIds.length > 0 ? docker(['volume', 'rm', '-f', ...volumeIds]) : undefined,
   ]);
-  rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  if (options.stateDir !== false) rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  return containers.length + networkIds.length + volumeIds.length;
 }
