@@ -51,7 +51,7 @@ const SHOP: RunShape = { command: ['npx', '--no-install', 'playwright', 'test', 
 const SMALL: RunShape = { command: ['npx', '--no-install', 'playwright', 'test', '-c', 'test/support/interrupt/interrupt.config.ts'], journeys: 2 };
 
 /** Runs one trial and reports what was left. `log` gets a line per event. */
-export async function runTrial(trial: Trial, { small = false, log = (_: string) => {}, random = Math.random } = {}): Promise<TrialResult> {
+export async function runTrial(trial: Trial, { small = false, log = (_: string) => {}, random = Math.random, settleMs = Infinity } = {}): Promise<TrialResult> {
   const shape = small ? SMALL : SHOP;
   const projectName = `jtrial-${small ? 'small' : 'shop'}-${Math.random().toString(36).slice(2, 7)}`;
   const started = Date.now();
@@ -85,11 +85,13 @@ export async function runTrial(trial: Trial, { small = false, log = (_: string) 
   const deadline = Date.now() + deadlineFor(trial.signal);
   let cleanAfter: number | undefined;
   let left = await leftovers(projectName, volumesSeen);
+  // The figure is taken at the deadline; `settleMs` (tests) stops once clean that long.
   while (Date.now() < deadline) {
     left = await leftovers(projectName, volumesSeen);
     const total = left.containers + left.networks + left.volumes + left.processes;
     if (total === 0 && cleanAfter === undefined) cleanAfter = (Date.now() - started) / 1000 - signalledAt;
     if (total > 0) cleanAfter = undefined; // something came back: not clean yet
+    if (cleanAfter !== undefined && (Date.now() - started) / 1000 - signalledAt - cleanAfter >= settleMs / 1000) break;
     await sleep(250);
   }
   left = await leftovers(projectName, volumesSeen);

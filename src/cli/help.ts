@@ -25,13 +25,14 @@ const COMMAND_HELP = {
   status: "journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service's state and endpoints.",
   logs: `journeys logs [SERVICE...] [--tail N] [--follow]\n  Shows the stack's logs with timestamps.\n\n${STACK}`,
   lint: `journeys lint\n  Checks the resolved config for what makes journeys flaky: missing healthchecks, depends_on without\n  condition, unawaited one-shots, ports not on 127.0.0.1 or fixed, unpinned images, the version: key.\n\n${STACK}`,
-  reap: `journeys reap [--all | --other-owners]
+  reap: `journeys reap [--all | --other-owners] [-p PROJECT]
   Removes stacks left by runs that died: their owner process (pid and start time) is provably gone,
   and nobody kept them. Never a stack whose run is alive, whatever the flag.
       --all            every stack YOU (this login, this machine) started whose run is over, including
                        those kept on purpose (journeys up, JOURNEYS_REUSE=1, JOURNEYS_KEEP=1)
       --other-owners   also stacks of other users and machines, whose owner cannot be checked;
-                       prints each one with its owner before removing it`,
+                       prints each one with its owner before removing it
+      -p PROJECT       only this project (same rules)`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_HELP;

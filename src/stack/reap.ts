@@ -71,15 +71,15 @@ export interface ReapResult {
  * The state directory decides "kept": when it cannot be read, or holds what we did not write,
  * nothing is removed (a JourneysError names the file).
  */
-export async function reap({ scope = 'dead' as ReapScope } = {}): Promise<ReapResult> {
-  const projects = await listManagedProjects();
+export async function reap({ scope = 'dead' as ReapScope, only }: { scope?: ReapScope; only?: readonly string[] } = {}): Promise<ReapResult> {
+  const projects = (await listManagedProjects()).filter((project) => !only || only.includes(project.projectName));
   const candidates = projects.filter((project) => project.status.state !== 'alive');
   checkStateDirectory(candidates.map((project) => project.projectName));
   for (const project of candidates) project.kept = keptMarker(project.projectName);
   const removed: ManagedProject[] = [];
   const left: ReapResult['left'] = [];
   for (const project of projects) {
-    const why = reason(project, scope);
+    const why = reapDecision(project, scope);
     if (why) left.push({ project, why });
     else removed.push(project);
   }
@@ -87,7 +87,8 @@ export async function reap({ scope = 'dead' as ReapScope } = {}): Promise<ReapRe
   return { removed, left };
 }
 
-function reason(project: ManagedProject, scope: ReapScope): string | undefined {
+/** Why a stack stays (undefined: it goes). Pure: the rules above, on what `listManagedProjects` found. */
+export function reapDecision(project: Pick<ManagedProject, 'status' | 'mine' | 'reusable' | 'kept' | 'owner' | 'startedBy' | 'user'>, scope: ReapScope): string | undefined {
   if (project.status.state === 'alive') return 'its run is alive';
   if (scope === 'other-owners') return undefined;
   const otherOwner = !project.mine && project.status.state === 'unknown';
@@ -99,7 +100,7 @@ function reason(project: ManagedProject, scope: ReapScope): string | undefined {
   return undefined;
 }
 
-export function describeOwner(project: ManagedProject): string {
+export function describeOwner(project: Pick<ManagedProject, 'owner' | 'startedBy' | 'user'>): string {
   const by = project.startedBy;
   if (!by) return project.owner ?? 'unknown';
   return `${project.user ?? `uid ${by.uid}`}@${by.host} pid ${by.pid}`;

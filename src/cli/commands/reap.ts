@@ -10,7 +10,9 @@ export const run: Command = async ({ values, log, out }) => {
   }
   const scope: ReapScope = values['other-owners'] ? 'other-owners' : values.all ? 'all' : 'dead';
   await docker(['version', '--format', '{{.Server.Version}}']); // DOCKER_UNAVAILABLE before anything else
-  const { removed, left } = await reap({ scope });
+  // -p scopes the reap to one project (the rules stay the same).
+  const only = values['project-name'] ? [values['project-name']] : undefined;
+  const { removed, left } = await reap({ scope, only });
   const me = `${userName()}@${thisMachine().host}`;
   if (scope === 'all') log(`--all: removing only stacks started by ${me} whose run is over (kept and reusable ones included)`);
   for (const project of removed) {
