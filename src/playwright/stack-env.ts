@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUN_ENV, runProjectName } from '../run/run-identity.ts';
-import { roleOverridesSchema } from '../stack/service-roles.ts';
+import { settingsSchema } from '../stack/package-settings.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
 
 /** Environment variables through which the runner process tells workers about the stack. */
@@ -15,7 +15,7 @@ export const stackEnvOptionsSchema = z.object({
   profiles: z.array(z.string()),
   envFiles: z.array(z.string()),
   waitTimeoutSeconds: z.number().optional(),
-  services: roleOverridesSchema.optional(),
+  services: settingsSchema(z).shape.services,
 });
 
 /**

@@ -11,13 +11,19 @@ import type { ResolvedConfig } from './resolved-config.ts';
  */
 export async function pullMissingImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void): Promise<void> {
   const pulled = Object.entries(config.services).filter(([, service]) => service.image && !service.build);
+  if (pulled.length === 0) return;
+  // One `docker image inspect` for all of them; only when one is missing, one per image to say which.
+  const images = [...new Set(pulled.map(([, service]) => service.image!))];
+  const all = await docker(['image', 'inspect', '--format', '{{.Id}}', ...images]);
   const missing: string[] = [];
-  await Promise.all(
-    pulled.map(async ([name, service]) => {
-      const found = await docker(['image', 'inspect', '--format', '{{.Id}}', service.image!]);
-      if (found.exitCode !== 0) missing.push(name);
-    }),
-  );
+  if (all.exitCode !== 0) {
+    await Promise.all(
+      pulled.map(async ([name, service]) => {
+        const found = await docker(['image', 'inspect', '--format', '{{.Id}}', service.image!]);
+        if (found.exitCode !== 0) missing.push(name);
+      }),
+    );
+  }
   if (missing.length === 0) return;
   log(`pulling images for ${missing.join(', ')}`);
   const result = await compose(target, ['pull', '--quiet', ...missing]);

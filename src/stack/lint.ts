@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import type { StackDefinition } from './stack-definition.ts';
@@ -116,7 +117,13 @@ function isUnpinned(image: string): boolean {
   return tag === undefined || tag === 'latest';
 }
 
+// Loaded on first use: `up` and the setup project import this module, and a cached lint never parses.
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+
 function readSource(file: string): SourceFile {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   return { file, doc: parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines }), lines };
 }
@@ -142,6 +149,7 @@ function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [
   const found: [string, { file: string; line?: number }][] = [];
   for (const source of sources) {
     const node = source.doc.getIn(['services', service, 'depends_on'], true);
+    const { isMap, isSeq } = yaml();
     if (isSeq(node)) {
       node.items.forEach((item, index) => found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]));
     } else if (isMap(node)) {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
 import { forProject, inputsKey, readCache, writeCache, type CachedVariant, type CacheEntry } from './config-cache.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
 import { glanceContainers, type ContainerState } from './container-state.ts';
 import { LABEL } from './labels.ts';
-import { resolvedConfigSchema, type ResolvedConfig } from './resolved-config.ts';
+import { parseResolvedConfig, type ResolvedConfig } from './resolved-config.ts';
 import { registryReachable } from './registry-probe.ts';
 import { detectRoles, type RoleOverrides, type ServiceRoles } from './service-roles.ts';
 
@@ -42,7 +41,10 @@ export interface StackDefinition {
   readonly roles: ServiceRoles;
   /** What `docker compose config` warned about (obsolete `version:`, unset variables...). */
   readonly composeWarnings: string[];
-  /** With `reuse`: the project's containers when it was defined (one `docker ps`), for the reuse check. */
+  /**
+   * The project's containers when it was defined (one `docker ps`, made alongside the resolution):
+   * the reuse check, or the leftover a fresh start removes first.
+   */
   readonly running?: ContainerState[];
   /** Where the resolution is cached (lint findings are kept with it); undefined when it cannot be. */
   readonly cache?: { key: string; variant: 'online' | 'offline' };
@@ -75,8 +77,8 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   const profiles = options.profiles ?? [];
   const base: ComposeTarget = { projectName, files, profiles, envFiles };
 
-  const running = reuse ? glanceContainers(projectName) : undefined;
-  running?.catch(() => {}); // awaited below; a failure surfaces there
+  const running = glanceContainers(projectName);
+  running.catch(() => {}); // awaited below; a failure surfaces there
   const key = inputsKey({ projectName, files, profiles, envFiles });
   const entry: CacheEntry = (key ? readCache(key) : undefined) ?? { key: key ?? '' };
   const offlineOverrides = (variant: CachedVariant) => (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
@@ -89,7 +91,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   };
 
   // Reuse: the running stack says which resolution it was started from.
-  if (running) {
+  if (reuse) {
     const containers = await running;
     const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
     for (const name of ['online', 'offline'] as const) {
@@ -129,7 +131,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     }
   }
   if (changed && key) writeCache(entry);
-  return finish(options, base, chosen, name, key, running ? await running : undefined);
+  return finish(options, base, chosen, name, key, await running);
 }
 
 function finish(options: StackOptions, base: ComposeTarget, variant: CachedVariant, name: 'online' | 'offline', key: string | undefined, running: ContainerState[] | undefined): StackDefinition {
@@ -177,9 +179,9 @@ async function resolve(target: ComposeTarget): Promise<CachedVariant> {
       `${warnings.join('\n')}\n\nFix: correct the file/service named above; \`docker compose ${target.files.map((f) => `-f ${f}`).join(' ')} config\` shows the same check.`,
     );
   }
-  const parsed = resolvedConfigSchema.safeParse(JSON.parse(result.stdout));
-  if (!parsed.success) {
-    throw new JourneysError('CONFIG_INVALID', `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`, z.prettifyError(parsed.error));
+  const parsed = await parseResolvedConfig(JSON.parse(result.stdout));
+  if ('problems' in parsed) {
+    throw new JourneysError('CONFIG_INVALID', `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`, parsed.problems);
   }
-  return { files: [...target.files], projectName: target.projectName, config: parsed.data, warnings };
+  return { files: [...target.files], projectName: target.projectName, config: parsed.config, warnings };
 }

@@ -1,7 +1,8 @@
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JourneysError } from '../errors.ts';
 import { claimRun, currentOwner, type RunOwner } from '../run/run-identity.ts';
-import { isKept } from '../run/state-files.ts';
+import { isKept, projectStateDir } from '../run/state-files.ts';
 import { guardStack } from '../run/watchdog.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
@@ -15,7 +16,7 @@ import { runPrepare } from './prepare.ts';
 import { allReady, judgeReadiness } from './readiness.ts';
 import { reap } from './reap.ts';
 import { serviceEnvironments, type StackDefinition } from './stack-definition.ts';
-import { writeStackState } from './stack-state.ts';
+import { writeStackState } from './stack-state-file.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
 import { removeProjectResources, removeStack } from './teardown.ts';
 
@@ -53,20 +54,22 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   }
   claimRun(); // children of this start carry the run's marker (a no-op under Playwright: the runner claimed it)
   const owner = options.owner ?? currentOwner();
+  // Looked for at once, beside everything below (one `docker image inspect`).
+  const imagesChecked = pullMissingImages(definition.target, definition.config, log);
+  imagesChecked.catch(() => {});
   // Off the critical path: dead runs' stacks go while this one starts.
   const reaping = options.reap === false ? Promise.resolve() : reapAlongside(log);
-  const leftover = running ?? (await glanceContainers(projectName));
-  if (leftover.length > 0) {
-    log(`removing leftover project ${projectName}`);
-    await removeProjectResources(projectName);
-  }
+  const leftover = definition.running ?? (await glanceContainers(projectName));
+  // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
+  rmSync(projectStateDir(projectName), { recursive: true, force: true });
   const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner, { reusable: definition.reuse }));
   if (options.watchdog !== false) guardStack(projectName, owner);
   const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
   let pruning: Promise<void> = Promise.resolve();
   try {
-    await runPrepare(definition, log);
-    await pullMissingImages(target, definition.config, log);
+    // Side by side: a leftover of this project goes, prepare runs, missing images are looked for.
+    const removing = leftover.length > 0 ? (log(`removing leftover project ${projectName}`), removeProjectResources(projectName, { stateDir: false })) : undefined;
+    await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
     if (await buildImages(target, definition.config, log)) pruning = pruneDanglingImages(target, log);
     const started = Date.now();
     const containers = await composeUp(target, definition.config, waitTimeoutSeconds, log);

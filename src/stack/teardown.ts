@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { projectStateDir } from '../run/state-files.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
 import { docker, dockerOk } from './docker-cli.ts';
+import { dockerApi, engineSocket, labelFilters } from './docker-api.ts';
 import { LABEL } from './labels.ts';
 
 /**
@@ -27,7 +28,38 @@ export interface RemoveOptions {
  * down`, `reap` and the watchdog use. Returns how many resources it removed.
  */
 export async function removeProjectResources(projectName: string, options: RemoveOptions = {}): Promise<number> {
-  const filter = ['--filter', `label=${LABEL.project}=${projectName}`, ...(options.run ? ['--filter', `label=${LABEL.run}=${options.run}`] : [])];
+  const labels = [`${LABEL.project}=${projectName}`, ...(options.run ? [`${LABEL.run}=${options.run}`] : [])];
+  const socket = engineSocket();
+  const removed = socket ? await removeThroughApi(socket, labels) : await removeThroughCli(labels);
+  if (options.stateDir !== false) rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  return removed;
+}
+
+/** Straight to the engine: no CLI process per step (what makes `journeys down` as fast as Compose's). */
+async function removeThroughApi(socket: string, labels: string[]): Promise<number> {
+  const filters = labelFilters(labels);
+  const list = async (path: string) => {
+    const response = await dockerApi('GET', path, socket);
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  };
+  const remove = async (path: string) => {
+    const response = await dockerApi('DELETE', path, socket);
+    // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
+    if (response.status >= 400 && response.status !== 404 && response.status !== 409) throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  };
+  const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string }[];
+  await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));
+  const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [{ Id: string }[], { Volumes: { Name: string }[] | null }];
+  await Promise.all([
+    ...networks.map((network) => remove(`/networks/${network.Id}`)),
+    ...(volumes.Volumes ?? []).map((volume) => remove(`/volumes/${encodeURIComponent(volume.Name)}?force=1`)),
+  ]);
+  return containers.length + networks.length + (volumes.Volumes ?? []).length;
+}
+
+async function removeThroughCli(labels: string[]): Promise<number> {
+  const filter = labels.flatMap((label) => ['--filter', `label=${label}`]);
   const containers = (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
   if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
   const [networks, volumes] = await Promise.all([dockerOk(['network', 'ls', '-q', ...filter]), dockerOk(['volume', 'ls', '-q', ...filter])]);
@@ -37,6 +69,5 @@ export async function removeProjectResources(projectName: string, options: Remov
     networkIds.length > 0 ? docker(['network', 'rm', ...networkIds]) : undefined,
     volumeIds.length > 0 ? docker(['volume', 'rm', '-f', ...volumeIds]) : undefined,
   ]);
-  if (options.stateDir !== false) rmSync(projectStateDir(projectName), { recursive: true, force: true });
   return containers.length + networkIds.length + volumeIds.length;
 }
