@@ -87,7 +87,7 @@ function phases(file: string, startedAt: number, endedAt: number): Record<string
   const [setup] = of('stack');
   const [teardown] = of('stack teardown');
   const journeys = of('journeys');
-  if (!setup || !teardown || journeys.length === 0) return {};
+  if (!setup || journeys.length === 0) return {};
   const firstJourney = Math.min(...journeys.map((j) => j.start));
   const lastJourney = Math.max(...journeys.map((j) => j.end));
   const resolveStep = setup.steps.find((step) => step.title.startsWith('resolve'));
@@ -97,9 +97,9 @@ function phases(file: string, startedAt: number, endedAt: number): Record<string
     ...(resolveStep ? { 'of which resolve': resolveStep.duration } : {}),
     'stack step→journey (worker, fixtures)': firstJourney - setup.end,
     'journey': lastJourney - firstJourney,
-    'journey→teardown (worker teardown, new worker)': teardown.start - lastJourney,
-    'teardown': teardown.end - teardown.start,
-    'teardown→exit': endedAt - teardown.end,
+    ...(teardown
+      ? { 'journey→teardown (worker teardown, new worker)': teardown.start - lastJourney, teardown: teardown.end - teardown.start, 'teardown→exit': endedAt - teardown.end }
+      : { 'journey→exit (worker teardown, no teardown project with reuse)': endedAt - lastJourney }),
   };
 }
 

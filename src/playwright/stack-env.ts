@@ -5,7 +5,7 @@ import { stackStateFile } from '../stack/stack-state.ts';
 
 /** Environment variables through which the runner process tells workers about the stack. */
 export const STACK_ENV = {
-  options: 'JOURNEYS_STACK_OPTIONS',
+  options: RUN_ENV.stackOptions,
   ownerPid: RUN_ENV.ownerPid,
   project: RUN_ENV.project,
 } as const;

@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Project } from '@playwright/test';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
-import { claimRun } from '../run/run-identity.ts';
-import { defineStackName, STACK_ENV } from './stack-env.ts';
+import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
 
 export interface StackProjectsOptions {
   /** Compose files; default: "journeys.stack" in package.json. */
@@ -33,11 +32,16 @@ export function stackProjects(options: StackProjectsOptions = {}): { projects: P
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
-  process.env[STACK_ENV.options] ??= JSON.stringify(stack);
+  process.env[RUN_ENV.stackOptions] ??= JSON.stringify(stack);
   // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker:
   // the config is also loaded by every worker and by `--list`.
   claimRun();
-  defineStackName(stack.files[0]!);
+  runProjectName(stack.files[0]!);
+  // A stack kept whatever happens (JOURNEYS_REUSE=1, JOURNEYS_KEEP=1) is handed over when it is ready
+  // (the setup step says how to look at it): a teardown project would only cost a worker start.
+  if (process.env.JOURNEYS_REUSE === '1' || process.env.JOURNEYS_KEEP === '1') {
+    return { setup: 'stack', projects: [{ name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, retries: 0 }] };
+  }
   return {
     setup: 'stack',
     projects: [

@@ -3,6 +3,7 @@ import { JourneysError } from '../errors.ts';
 import { formatFinding, lintDefinition } from '../stack/lint.ts';
 import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
 import { startStack } from '../stack/start-stack.ts';
+import { keepStack } from '../stack/started-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
 import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 
@@ -41,8 +42,15 @@ setup('start the stack', async ({}, testInfo) => {
       if (!lintNow && !started.reused) lintWarnings(definition, log);
       return started;
     });
-    if (stack.reused) log(`stack ${stack.projectName} reused`);
     await attach('endpoints.json', { body: JSON.stringify(stack.endpoints.all, null, 2), contentType: 'application/json' });
+    const keepReason = process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : process.env.JOURNEYS_REUSE === '1' ? 'JOURNEYS_REUSE=1' : undefined;
+    if (keepReason) {
+      // Kept whatever the journeys do (there is no teardown project then): say so here.
+      const kept = keepStack(stack.target, keepReason);
+      const text = `Stack ${stack.projectName} ${stack.reused ? 'reused' : 'started'} and kept (${keepReason}). Look at it with:\n${kept.commands.map((c) => `  ${c}`).join('\n')}`;
+      log(text);
+      await attach('kept-stack.txt', { body: text, contentType: 'text/plain' });
+    }
   } catch (error) {
     if (error instanceof JourneysError) {
       testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'error-category', description: error.category });

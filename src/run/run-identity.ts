@@ -18,6 +18,8 @@ export const RUN_ENV = {
   run: 'JOURNEYS_RUN',
   project: 'JOURNEYS_PROJECT',
   runId: 'JOURNEYS_RUN_ID',
+  /** The stack's files and options, as stackProjects() decided them in the runner (JSON). */
+  stackOptions: 'JOURNEYS_STACK_OPTIONS',
 } as const;
 
 /** The process that owns a stack, as the labels record it. */

@@ -24,7 +24,9 @@ export function withLabelsOverride(target: ComposeTarget, config: ResolvedConfig
     Object.entries(config.services).map(([name, service]) => {
       if (!service.build) return [name, { labels }];
       const image = service.image ?? builtImageName(target, name, service.build);
-      return [name, { labels, image, build: { labels: { [LABEL.managed]: 'true', [LABEL.imageOf]: stack } } }];
+      // Not `managed`: containers inherit their image's labels, and a stack of someone else's that
+      // runs one of our images must not look like ours to `reap` or `status`.
+      return [name, { labels, image, build: { labels: { [LABEL.imageOf]: stack } } }];
     }),
   );
   const override = { services, networks: own(config.networks), volumes: own(config.volumes) };

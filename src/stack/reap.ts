@@ -24,7 +24,8 @@ export interface ManagedProject {
 /** Every Compose project carrying our label, from its containers, networks or volumes. */
 export async function listManagedProjects(): Promise<ManagedProject[]> {
   const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user].map((label) => `{{.Label "${label}"}}`).join('\t');
-  const filter = ['--filter', `label=${LABEL.managed}=true`];
+  // Both labels: containers inherit labels from their image, so `managed` alone could come from one.
+  const filter = ['--filter', `label=${LABEL.managed}=true`, '--filter', `label=${LABEL.owner}`];
   const outputs = await Promise.all([
     dockerOk(['ps', '-a', ...filter, '--format', format]),
     dockerOk(['network', 'ls', ...filter, '--format', format]),

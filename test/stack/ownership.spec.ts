@@ -16,8 +16,13 @@ test('a dead owner whose pid now belongs to another live process is still reaped
   const started = processStartTime(other.pid!)!;
   const recycled = unique('recycled');
   const alive = unique('same-start');
-  const deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
   const liveHolder = holdStack(stackFile('reuse/compose.yml'), alive, ['--owner', `${other.pid}:${started}`]);
+  // Dead from its first second: a start elsewhere on this engine (the other worker's tests) reaps
+  // alongside and may remove it while it starts. Then it is started again.
+  let deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
+  for (let attempt = 1; attempt < 4 && !(await deadHolder.ready.then(() => true, () => false)); attempt++) {
+    deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
+  }
   try {
     await Promise.all([deadHolder.ready, liveHolder.ready]);
     const reaped = await journeys(['reap', '-p', recycled], runEnv());
