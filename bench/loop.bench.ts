@@ -37,7 +37,7 @@ const line = (name: string, samples: number[], baseline?: number[]) => {
 // --- the stack
 const up = async () => {
   const started = Date.now();
-  await run([process.execPath, 'bin/journeys.js', 'up']);
+  await run([process.execPath, 'bin/journeys.js', 'up', '-p', PROJECT]);
   return (Date.now() - started) / 1000;
 };
 if (args.includes('--cold')) {
