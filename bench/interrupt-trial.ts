@@ -216,21 +216,26 @@ async function leftovers(projectName: string, volumesSeen: Set<string>): Promise
   return { containers, networks, volumes: volumes.size, processes: runProcessesOf(projectName).length };
 }
 
-/** Processes of the run: they carry its project name in their environment. */
-function runProcessesOf(projectName: string): number[] {
+/**
+ * Processes of the run: they carry its project name in their environment. Not the stack's watchdog
+ * (it inherits the variable too): it is the one cleaning up, and exits once all stayed gone 10 s.
+ */
+function runProcessesOf(projectName: string, { withWatchdog = false } = {}): number[] {
   const marker = `JOURNEYS_PROJECT=${projectName}\0`;
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker)) found.push(Number(entry));
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker)) continue;
+      if (!withWatchdog && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('watchdog-main')) continue;
+      found.push(Number(entry));
     } catch {}
   }
   return found;
 }
 
 async function removeEverything(projectName: string, volumes: Set<string>): Promise<void> {
-  for (const pid of runProcessesOf(projectName)) {
+  for (const pid of runProcessesOf(projectName, { withWatchdog: true })) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {}

@@ -8,6 +8,14 @@ import { readRunRecord } from './watchdog.ts';
 
 const POLL_MS = 200;
 const GIVE_UP_MS = 10 * 60_000;
+/**
+ * How long the sweep must find nothing before it ends. A request the dead run's Compose sent just
+ * before it died (a container create) can complete seconds later on a busy engine, after a sweep
+ * that looked clean: seen in the interrupt trial (one container, created after the network was
+ * gone, ~2 s after a clean round). Polling goes through the Engine API: cheap.
+ */
+const QUIET_MS = 10_000;
+const SWEEP_POLL_MS = 500;
 
 const [projectName, run] = process.argv.slice(2);
 const owner = parseRunKey(run);
@@ -51,9 +59,9 @@ async function sweep(): Promise<void> {
   // Loaded only now: a watchdog that never fires costs a Node start and nothing more.
   const { removeProjectResources } = await import('../stack/teardown.ts');
   const deadline = Date.now() + GIVE_UP_MS;
-  let quietRounds = 0;
+  let quietSince = 0;
   let removedTotal = 0;
-  while (quietRounds < 2) {
+  while (quietSince === 0 || Date.now() - quietSince < QUIET_MS) {
     if (isKept(projectName!)) {
       log('kept meanwhile: leaving it');
       return;
@@ -67,13 +75,15 @@ async function sweep(): Promise<void> {
       log(`removal failed, retrying: ${(error as Error).message}`);
       removed = 1;
     }
+    if (removed > 0 && removedTotal > 0) log(`${removed} more resource(s) appeared and were removed`);
     removedTotal += removed;
-    quietRounds = killed.length === 0 && removed === 0 ? quietRounds + 1 : 0;
+    if (killed.length > 0 || removed > 0) quietSince = 0;
+    else if (quietSince === 0) quietSince = Date.now();
     if (Date.now() > deadline) {
       log('giving up after 10 minutes; `journeys reap` removes the rest');
       return;
     }
-    if (quietRounds < 2) await sleep(quietRounds === 0 ? 300 : 700);
+    await sleep(SWEEP_POLL_MS);
   }
   try {
     if (readRunRecord(projectName!)?.run === run) rmSync(projectStateDir(projectName!), { recursive: true, force: true });

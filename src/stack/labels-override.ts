@@ -57,8 +57,9 @@ function shortHash(text: string): string {
 }
 
 /** Our labels for a stack: the owner (both forms), its config hash. Reusable stacks belong to nobody. */
-export function journeysLabels(configHash: string, owner: RunOwner, { reusable = false } = {}): Record<string, string> {
+export function journeysLabels(configHash: string, owner: RunOwner, { reusable = false, keep }: { reusable?: boolean; keep?: string } = {}): Record<string, string> {
   return {
+    ...(keep ? { [LABEL.keep]: keep } : {}),
     [LABEL.managed]: 'true',
     [LABEL.owner]: reusable ? REUSABLE_OWNER : legacyOwnerLabel(owner),
     [LABEL.run]: runKey(owner),

@@ -11,6 +11,11 @@ export const LABEL = {
   /** The login name that started the stack, for `status` and `reap --other-owners`. */
   user: 'dev.compose-journeys.user',
   configHash: 'dev.compose-journeys.config-hash',
+  /**
+   * Why the stack is kept after its run (`journeys up`, JOURNEYS_KEEP=1), when that is known at the
+   * start: on the engine itself, so a reap with another state directory (another TMPDIR) sees it too.
+   */
+  keep: 'dev.compose-journeys.keep',
   /** On images we build: the stack they belong to (pruning their dangling predecessors goes by it). */
   imageOf: 'dev.compose-journeys.image-of',
   project: 'com.docker.compose.project',

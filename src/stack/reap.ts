@@ -23,7 +23,7 @@ export interface ManagedProject {
 
 /** Every Compose project carrying our label, from its containers, networks or volumes. */
 export async function listManagedProjects(): Promise<ManagedProject[]> {
-  const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user].map((label) => `{{.Label "${label}"}}`).join('\t');
+  const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep].map((label) => `{{.Label "${label}"}}`).join('\t');
   // Both labels: containers inherit labels from their image, so `managed` alone could come from one.
   const filter = ['--filter', `label=${LABEL.managed}=true`, '--filter', `label=${LABEL.owner}`];
   const outputs = await Promise.all([
@@ -34,7 +34,7 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
   const projects = new Map<string, ManagedProject>();
   const here = thisMachine();
   for (const line of outputs.join('\n').split('\n')) {
-    const [projectName, owner, run, user] = line.split('\t');
+    const [projectName, owner, run, user, keep] = line.split('\t');
     if (!projectName || projects.has(projectName)) continue;
     const startedBy = parseRunKey(run);
     const reusable = owner === REUSABLE_OWNER;
@@ -44,7 +44,7 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
       owner: owner || undefined,
       startedBy,
       user: user || undefined,
-      kept: false,
+      kept: !!keep,
       reusable,
       status,
       mine: startedBy ? startedBy.host === here.host && startedBy.uid === here.uid : false,
@@ -76,7 +76,7 @@ export async function reap({ scope = 'dead' as ReapScope, only }: { scope?: Reap
   const projects = (await listManagedProjects()).filter((project) => !only || only.includes(project.projectName));
   const candidates = projects.filter((project) => project.status.state !== 'alive');
   checkStateDirectory(candidates.map((project) => project.projectName));
-  for (const project of candidates) project.kept = keptMarker(project.projectName);
+  for (const project of candidates) project.kept ||= keptMarker(project.projectName);
   const removed: ManagedProject[] = [];
   const left: ReapResult['left'] = [];
   for (const project of projects) {

@@ -34,6 +34,11 @@ export interface StartOptions {
    * worker passes false: Playwright tears it down on a signal, the watchdog does the removing.
    */
   handleSignals?: boolean;
+  /**
+   * The stack is handed over once ready and outlives its owner (`journeys up`): said on the engine
+   * (a label) from the start. JOURNEYS_KEEP=1 implies it.
+   */
+  keep?: string;
   /** Remove stacks of dead runs alongside the start (default true; never on the reuse path). */
   reap?: boolean;
   log?: (line: string) => void;
@@ -62,7 +67,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   const leftover = definition.running ?? (await glanceContainers(projectName));
   // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
   rmSync(projectStateDir(projectName), { recursive: true, force: true });
-  const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner, { reusable: definition.reuse }));
+  const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner, { reusable: definition.reuse, keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined) }));
   if (options.watchdog !== false) guardStack(projectName, owner);
   const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
   let pruning: Promise<void> = Promise.resolve();
@@ -76,6 +81,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
     if (definition.reuse) keepStack(target, 'JOURNEYS_REUSE=1');
+    else if (options.keep) keepStack(target, options.keep);
     else if (process.env.JOURNEYS_KEEP === '1') keepStack(target, 'JOURNEYS_KEEP=1');
     await Promise.all([reaping, pruning]);
     return started_(definition, target, containers, false, unregister);

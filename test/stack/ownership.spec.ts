@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { processStartTime } from '../../src/run/run-identity.ts';
 import { journeys, stackFile } from '../support/cli.ts';
@@ -73,6 +75,9 @@ test('reap keeps a journeys up stack; reap --all removes it and says whose stack
   try {
     const reap = await journeys(['reap', '-p', projectName], runEnv());
     expect(reap.stderr).toContain(`left ${projectName}: kept on purpose`);
+    // Kept is on the engine too (a label): a reap with another state directory (TMPDIR) keeps it as well.
+    const elsewhere = await journeys(['reap', '-p', projectName], runEnv({ JOURNEYS_STATE_DIR: path.join(os.tmpdir(), `jt-empty-state-${process.pid}`) }));
+    expect(elsewhere.stderr).toContain(`left ${projectName}: kept on purpose`);
     expect(resourceCount(projectName)).toBeGreaterThan(0);
     const all = await journeys(['reap', '--all', '-p', projectName], runEnv());
     expect(all.exitCode, all.stderr).toBe(0);

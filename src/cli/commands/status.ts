@@ -6,7 +6,7 @@ import type { Command } from '../context.ts';
 
 export const run: Command = async ({ values, out }) => {
   const projects = await listManagedProjects();
-  const rows = await Promise.all(projects.map(async (project) => ({ ...project, kept: isKept(project.projectName), containers: await listContainers(project.projectName) })));
+  const rows = await Promise.all(projects.map(async (project) => ({ ...project, kept: project.kept || isKept(project.projectName), containers: await listContainers(project.projectName) })));
   if (values.json) {
     out(JSON.stringify(rows.map((row) => ({ ...row, endpoints: endpointsOf(row.containers) })), null, 2));
     return 0;

@@ -14,6 +14,7 @@ export const run: Command = async (context) => {
   const starting = startStack(definition, {
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
     keepOnFailure: context.values['keep-on-failure'],
+    keep: 'started by journeys up',
     log: context.log,
   });
   starting.catch(() => {}); // awaited below, after lint
