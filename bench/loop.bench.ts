@@ -96,10 +96,12 @@ function phases(file: string, startedAt: number, endedAt: number): Record<string
     'stack step': setup.end - setup.start,
     ...(resolveStep ? { 'of which resolve': resolveStep.duration } : {}),
     'stack step→journey (worker, fixtures)': firstJourney - setup.end,
-    'journey': lastJourney - firstJourney,
+    // A result's duration leaves out worker-scoped fixture set-up (pools, the Kafka group join):
+    // that time shows up after the journey's "end" computed here.
+    'journey body': lastJourney - firstJourney,
     ...(teardown
-      ? { 'journey→teardown (worker teardown, new worker)': teardown.start - lastJourney, teardown: teardown.end - teardown.start, 'teardown→exit': endedAt - teardown.end }
-      : { 'journey→exit (worker teardown, no teardown project with reuse)': endedAt - lastJourney }),
+      ? { 'journey body→teardown (worker fixture set-up outside the test duration, worker teardown, new worker)': teardown.start - lastJourney, teardown: teardown.end - teardown.start, 'teardown→exit': endedAt - teardown.end }
+      : { 'after the journey body (worker fixture set-up outside the test duration, e.g. the Kafka group join; worker teardown; exit)': endedAt - lastJourney }),
   };
 }
 
