@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { JourneysError } from '../errors.ts';
 import { legacyOwnerStatus, ownerStatus, parseRunKey, thisMachine, type OwnerStatus, type RunOwner } from '../run/run-identity.ts';
-import { projectStateDir, stateFile, stateRoot, STATE_FILES } from '../run/state-files.ts';
+import { projectStateDir, stateFile, stateRoot } from '../run/state-files.ts';
 import { readRunRecord } from '../run/watchdog.ts';
 import { dockerOk } from './docker-cli.ts';
 import { LABEL, REUSABLE_OWNER } from './labels.ts';
@@ -160,5 +160,3 @@ function checkStateDirectory(projectNames: string[]): void {
 function keptMarker(projectName: string): boolean {
   return lstatSync(stateFile(projectName, 'kept'), { throwIfNoEntry: false }) !== undefined;
 }
-
-export { STATE_FILES };

@@ -6,7 +6,7 @@ import { isKept, projectStateDir } from '../run/state-files.ts';
 import { guardStack } from '../run/watchdog.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
-import { glanceContainers, listContainers, type ContainerState } from './container-state.ts';
+import { glanceContainers, type ContainerState } from './container-state.ts';
 import { endpointsOf } from './endpoints.ts';
 import { buildImages, pruneDanglingImages, pullMissingImages } from './images.ts';
 import { onInterrupt, wasInterrupted } from './interrupt-cleanup.ts';
@@ -165,5 +165,3 @@ function withKeptCommands(error: unknown, commands: string[]): unknown {
   const details = `${error.details ?? ''}\n\nThe stack was kept. Look at it with:\n${commands.map((c) => `  ${c}`).join('\n')}`;
   return new JourneysError(error.category, error.message.replace(/^\[\w+\] /, ''), details);
 }
-
-export { listContainers };
