@@ -10,6 +10,8 @@ export const ERROR_CATEGORIES = [
   'ONE_SHOT_FAILED',
   'PROVISION_FAILED',
   'USAGE',
+  /** The state directory (JOURNEYS_STATE_DIR) is unreadable or holds what we did not write. */
+  'STATE_INVALID',
 ] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
-import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
-import { stableProjectName, type StackOptions } from '../stack/stack-definition.ts';
+import { readFileSync } from 'node:fs';
+import { stableProjectName } from '../run/run-identity.ts';
+import type { StackOptions } from '../stack/stack-definition.ts';
 
 /** What every command gets: parsed options, positionals, and where to write. */
 export interface CommandContext {
@@ -16,6 +17,7 @@ export interface CommandContext {
     online?: boolean;
     'base-images'?: boolean;
     all?: boolean;
+    'other-owners'?: boolean;
     tail?: string;
     follow?: boolean;
     json?: boolean;
@@ -33,8 +35,22 @@ export interface CommandContext {
 /** A command module's one export: runs it and gives the exit code. */
 export type Command = (context: CommandContext) => Promise<number>;
 
+/** The project a command is about, without resolving anything: -p, or the stable name of the first file. */
+export async function projectNameOf(context: CommandContext): Promise<string> {
+  const { values } = context;
+  if (values['project-name']) return values['project-name'];
+  if (values.file?.[0]) return stableProjectName(path.resolve(values.file[0]));
+  // The usual case needs one JSON read; the validating reader (and zod) only when that fails.
+  try {
+    const first = (JSON.parse(readFileSync('package.json', 'utf8')) as { journeys?: { stack?: { files?: unknown[] } } }).journeys?.stack?.files?.[0];
+    if (typeof first === 'string') return stableProjectName(path.resolve(first));
+  } catch {}
+  return (await stackOptions(context)).projectName!;
+}
+
 /** -f/-p/--profile/--env-file, or package.json's default stack; a stable project name for the CLI. */
-export function stackOptions({ values, log }: CommandContext): StackOptions & { waitTimeoutSeconds?: number } {
+export async function stackOptions({ values, log }: CommandContext): Promise<StackOptions & { waitTimeoutSeconds?: number }> {
+  const { readDefaultStack, readPackageSettings } = await import('../stack/package-settings.ts');
   const fromPackage = values.file ? undefined : readDefaultStack();
   const files = values.file ?? fromPackage!.files;
   return {

@@ -20,12 +20,19 @@ const COMMAND_HELP = {
   doctor: 'journeys doctor\n  Checks the Docker engine, Compose v2, free disk and image registry; prints each problem with its fix.',
   provision:
     'journeys provision [--base-images]\n  When the Docker engine does not answer and this is Debian/Ubuntu as root: installs Docker Engine and\n  Compose v2 and starts the daemon; anywhere else says what is missing. Installs nothing when `docker info`\n  answers. Builds the offline base images when no registry is reachable (always with --base-images). Idempotent.',
-  up: `journeys up [options]\n  Starts the stack, waits until every service is healthy (one-shots: exited 0), prints the endpoints.\n  The stack stays up until \`journeys down\`.\n      --wait-timeout SECONDS   default 120\n      --keep-on-failure        keep a stack that failed to start\n\n${STACK}`,
-  down: `journeys down [options]\n  Removes the stack's containers, networks and volumes (no graceful stop: test data is throwaway).\n\n${STACK}`,
+  up: `journeys up [options]\n  Starts the stack, waits until every service is healthy (one-shots: exited 0), prints the endpoints.\n  The stack stays up until \`journeys down\`. Stacks of dead runs are reaped and the files linted alongside.\n  With JOURNEYS_REUSE=1 an unchanged running stack is used as is.\n      --wait-timeout SECONDS   default 120\n      --keep-on-failure        keep a stack that failed to start\n\n${STACK}`,
+  down: `journeys down [options]\n  Removes the project's containers, networks and volumes by their labels (no graceful stop: test data\n  is throwaway). Reads no compose file: only the project name (-p, or from the first file) matters.\n\n${STACK}`,
   status: "journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service's state and endpoints.",
   logs: `journeys logs [SERVICE...] [--tail N] [--follow]\n  Shows the stack's logs with timestamps.\n\n${STACK}`,
   lint: `journeys lint\n  Checks the resolved config for what makes journeys flaky: missing healthchecks, depends_on without\n  condition, unawaited one-shots, ports not on 127.0.0.1 or fixed, unpinned images, the version: key.\n\n${STACK}`,
-  reap: 'journeys reap [--all]\n  Removes stacks left by runs that died (their owner process is gone). --all removes every stack we started.',
+  reap: `journeys reap [--all | --other-owners] [-p PROJECT]
+  Removes stacks left by runs that died: their owner process (pid and start time) is provably gone,
+  and nobody kept them. Never a stack whose run is alive, whatever the flag.
+      --all            every stack YOU (this login, this machine) started whose run is over, including
+                       those kept on purpose (journeys up, JOURNEYS_REUSE=1, JOURNEYS_KEEP=1)
+      --other-owners   also stacks of other users and machines, whose owner cannot be checked;
+                       prints each one with its owner before removing it
+      -p PROJECT       only this project (same rules)`,
   history: `journeys history [--last N] [--json] [--html DIR] [--url URL]
   Per journey over the last N runs (default 20) of the run history: passed / flaky / failed, flake rate,
   last failure category, the run its current failure streak began, median and p95 duration and their

@@ -15,6 +15,7 @@ const OPTIONS = {
   online: { type: 'boolean' },
   'base-images': { type: 'boolean' },
   all: { type: 'boolean' },
+  'other-owners': { type: 'boolean' },
   tail: { type: 'string' },
   follow: { type: 'boolean' },
   json: { type: 'boolean' },

@@ -1,15 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectStateDir } from '../stack/state-dir.ts';
+import { stateFile } from '../run/state-files.ts';
 
 /** Journeys record a failure here so the teardown project can keep the stack on failure. */
-const FILE = 'journey-failed';
-
 export function markJourneyFailed(projectName: string, title: string): void {
-  mkdirSync(projectStateDir(projectName), { recursive: true });
-  writeFileSync(path.join(projectStateDir(projectName), FILE), `${title}\n`, { flag: 'a' });
+  const file = stateFile(projectName, 'journeyFailed');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${title}\n`, { flag: 'a' });
 }
 
 export function failureMarkerExists(projectName: string): boolean {
-  return existsSync(path.join(projectStateDir(projectName), FILE));
+  return existsSync(stateFile(projectName, 'journeyFailed'));
 }

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { roleOverridesSchema } from '../stack/service-roles.ts';
-import { stableProjectName } from '../stack/stack-definition.ts';
+import { RUN_ENV, runProjectName } from '../run/run-identity.ts';
+import { settingsSchema } from '../stack/package-settings.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
 
 /** Environment variables through which the runner process tells workers about the stack. */
 export const STACK_ENV = {
-  options: 'JOURNEYS_STACK_OPTIONS',
-  ownerPid: 'JOURNEYS_OWNER_PID',
-  project: 'JOURNEYS_PROJECT',
+  options: RUN_ENV.stackOptions,
+  ownerPid: RUN_ENV.ownerPid,
+  project: RUN_ENV.project,
 } as const;
 
 export const stackEnvOptionsSchema = z.object({
@@ -15,28 +15,15 @@ export const stackEnvOptionsSchema = z.object({
   profiles: z.array(z.string()),
   envFiles: z.array(z.string()),
   waitTimeoutSeconds: z.number().optional(),
-  services: roleOverridesSchema.optional(),
+  services: settingsSchema(z).shape.services,
 });
 
 /**
  * One project per run (and per shard): parallel CI jobs on one engine never share a stack. With
- * JOURNEYS_REUSE=1 the name is stable, so the next run finds the stack again.
+ * JOURNEYS_REUSE=1 the name is stable, so the next run finds the stack again (run-identity.ts).
  */
 export function defineStackName(firstFile: string): string {
-  const shard = shardOf(process.argv);
-  const base = stableProjectName(firstFile);
-  process.env[STACK_ENV.project] ??= process.env.JOURNEYS_REUSE === '1'
-    ? base
-    : `${base}-${shard ? `s${shard}-` : ''}${Math.random().toString(36).slice(2, 7)}`;
-  return process.env[STACK_ENV.project]!;
-}
-
-/** `--shard=2/3` or `--shard 2/3` → `2of3`. */
-function shardOf(argv: string[]): string | undefined {
-  const index = argv.findIndex((arg) => arg === '--shard' || arg.startsWith('--shard='));
-  if (index < 0) return undefined;
-  const value = argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
-  return value?.replace('/', 'of');
+  return runProjectName(firstFile);
 }
 
 export function stackOptionsFromEnv(): z.infer<typeof stackEnvOptionsSchema> & { projectName: string } {
@@ -48,6 +35,7 @@ export function stackOptionsFromEnv(): z.infer<typeof stackEnvOptionsSchema> & {
   return { ...stackEnvOptionsSchema.parse(JSON.parse(raw)), projectName };
 }
 
+/** The state file of this run's stack: what the fixtures read (`readStackState(currentStackStateFile())`). */
 export function currentStackStateFile(): string {
   return stackStateFile(stackOptionsFromEnv().projectName);
 }

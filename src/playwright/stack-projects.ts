@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Project, ReporterDescription } from '@playwright/test';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
-import { defineStackName, STACK_ENV } from './stack-env.ts';
+import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
 
 export interface StackProjectsOptions {
   /** Compose files; default: "journeys.stack" in package.json. */
@@ -41,13 +41,21 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
-  process.env[STACK_ENV.options] ??= JSON.stringify(stack);
-  process.env[STACK_ENV.ownerPid] ??= String(process.pid);
-  defineStackName(stack.files[0]!);
+  process.env[RUN_ENV.stackOptions] ??= JSON.stringify(stack);
+  // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker:
+  // the config is also loaded by every worker and by `--list`.
+  claimRun();
+  runProjectName(stack.files[0]!);
+  // A stack kept whatever happens (JOURNEYS_REUSE=1, JOURNEYS_KEEP=1) is handed over when it is ready
+  // (the setup step says how to look at it): a teardown project would only cost a worker start.
+  // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
+  const reporters: ReporterDescription[] = [[path.join(HERE, '../history/reporter.js')]];
+  if (process.env.JOURNEYS_REUSE === '1' || process.env.JOURNEYS_KEEP === '1') {
+    return { setup: 'stack', reporters, projects: [{ name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, retries: 0 }] };
+  }
   return {
     setup: 'stack',
-    // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
-    reporters: [[path.join(HERE, '../history/reporter.js')]],
+    reporters,
     projects: [
       { name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, teardown: 'stack teardown', retries: 0 },
       { name: 'stack teardown', testDir: HERE, testMatch: /stack\.teardown\.[jt]s$/, retries: 0 },

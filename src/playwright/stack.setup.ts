@@ -1,13 +1,18 @@
 import { test as setup } from '@playwright/test';
 import { JourneysError } from '../errors.ts';
-import { lintStack, formatFinding } from '../stack/lint.ts';
+import { formatFinding, lintDefinition } from '../stack/lint.ts';
 import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
 import { startStack } from '../stack/start-stack.ts';
+import { keepStack } from '../stack/started-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
 import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 
 /** First image builds can take minutes; the wait for health has its own timeout inside. */
 setup.setTimeout(20 * 60_000);
+
+function lintWarnings(definition: Parameters<typeof lintDefinition>[0], log: (line: string) => void): void {
+  for (const finding of lintDefinition(definition)) log(`warning: ${formatFinding(finding)}`);
+}
 
 setup('start the stack', async ({}, testInfo) => {
   const options = stackOptionsFromEnv();
@@ -22,15 +27,39 @@ setup('start the stack', async ({}, testInfo) => {
   try {
     const definition = await setup.step('resolve the compose files', () => defineStack({ ...options, log }));
     redact = stackRedactor(serviceEnvironments(definition));
-    for (const finding of lintStack(definition)) log(`warning: ${formatFinding(finding)}`);
-    const stack = await setup.step(`bring ${definition.target.projectName} up`, () =>
-      startStack(definition, { waitTimeoutSeconds: options.waitTimeoutSeconds, keepOnFailure: process.env.JOURNEYS_KEEP_ON_FAILURE === '1', log }),
-    );
+    const stack = await setup.step(`bring ${definition.target.projectName} up`, async () => {
+      const starting = startStack(definition, {
+        waitTimeoutSeconds: options.waitTimeoutSeconds,
+        keepOnFailure: process.env.JOURNEYS_KEEP_ON_FAILURE === '1',
+        // Playwright tears this worker down on a signal: the stack's watchdog removes it instead.
+        handleSignals: false,
+        log,
+      });
+      // Lint (cached with the resolution) while Docker works; not at all for a reused stack.
+      const lintNow = !definition.reuse || !definition.running?.length;
+      if (lintNow) lintWarnings(definition, log);
+      const started = await starting;
+      if (!lintNow && !started.reused) lintWarnings(definition, log);
+      return started;
+    });
     await attach('endpoints.json', { body: JSON.stringify(stack.endpoints.all, null, 2), contentType: 'application/json' });
+    const keepReason = process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : process.env.JOURNEYS_REUSE === '1' ? 'JOURNEYS_REUSE=1' : undefined;
+    if (keepReason) {
+      // Kept whatever the journeys do (there is no teardown project then): say so here.
+      const kept = keepStack(stack.target, keepReason);
+      const text = `Stack ${stack.projectName} ${stack.reused ? 'reused' : 'started'} and kept (${keepReason}). Look at it with:\n${kept.commands.map((c) => `  ${c}`).join('\n')}`;
+      log(text);
+      await attach('kept-stack.txt', { body: text, contentType: 'text/plain' });
+    }
   } catch (error) {
     if (error instanceof JourneysError) {
       testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'error-category', description: error.category });
       await attach('stack-diagnosis.txt', { body: error.describe(), contentType: 'text/plain' });
+      // The terminal shows what the report shows: the whole diagnosis (failing service, health
+      // output, log tail, blocked dependants), not only the headline.
+      const frames = (error.stack ?? '').split('\n').filter((line) => line.startsWith('    at '));
+      error.message = error.describe();
+      error.stack = [`${error.name}: ${error.message}`, ...frames].join('\n');
     }
     // The diagnosis quotes service logs and Compose output: the report shows this message too.
     if (error instanceof Error) {

@@ -26,5 +26,6 @@ teardown('remove the stack', async ({}, testInfo) => {
     await testInfo.attach('kept-stack.txt', { body: text, contentType: 'text/plain' });
     return;
   }
+  // The watchdog stands down once the state directory (and its run record) is gone.
   await removeStack(target);
 });

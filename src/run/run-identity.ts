@@ -1,4 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Who a run is, in one place: the process that owns its stacks (pid + start time, so a recycled pid
+ * never passes for a dead run), the user and machine it runs on, its Compose project name and shard.
+ *
+ * A Playwright run is owned by the runner process (the one that loads playwright.config.ts first):
+ * `claimRun()` writes its identity to the environment there, and every worker and every child
+ * (docker compose, prepare commands) inherits it. `JOURNEYS_RUN` is the marker a watchdog looks for
+ * to find the processes of a run that died.
+ */
+export const RUN_ENV = {
+  ownerPid: 'JOURNEYS_OWNER_PID',
+  ownerStarted: 'JOURNEYS_OWNER_STARTED',
+  /** The owner's full identity (see `runKey`): inherited by every process of the run. */
+  run: 'JOURNEYS_RUN',
+  project: 'JOURNEYS_PROJECT',
+  runId: 'JOURNEYS_RUN_ID',
+  /** The stack's files and options, as stackProjects() decided them in the runner (JSON). */
+  stackOptions: 'JOURNEYS_STACK_OPTIONS',
+} as const;
+
+/** The process that owns a stack, as the labels record it. */
+export interface RunOwner {
+  host: string;
+  uid: number;
+  /** /proc/sys/kernel/random/boot_id: start times count from boot. */
+  boot: string;
+  /** The pid namespace the pid means something in (`pid:[4026531836]` → 4026531836). */
+  pidns: string;
+  pid: number;
+  /** Clock ticks since boot (field 22 of /proc/<pid>/stat); 0 where there is no /proc. */
+  started: number;
+}
 
 let cachedRunPrefix: string | undefined;
 
@@ -9,16 +44,15 @@ let cachedRunPrefix: string | undefined;
  */
 export function runPrefix(): string {
   if (cachedRunPrefix) return cachedRunPrefix;
-  const pid = Number(process.env.JOURNEYS_OWNER_PID ?? process.pid);
-  const started = processStartTime(pid);
-  cachedRunPrefix = `cj${pid.toString(36)}${started === undefined ? '' : started.toString(36)}`;
+  const owner = currentOwner();
+  cachedRunPrefix = `cj${owner.pid.toString(36)}${owner.started ? owner.started.toString(36) : ''}`;
   return cachedRunPrefix;
 }
 
 /**
  * When a process started, in clock ticks since boot (Linux: field 22 of /proc/<pid>/stat, after the
- * parenthesised command name); undefined where there is no /proc. With the pid it names a process
- * for good: a recycled pid has another start time.
+ * parenthesised command name); undefined when there is no such process (or no /proc). With the pid
+ * it names a process for good: a recycled pid has another start time.
  */
 export function processStartTime(pid: number): number | undefined {
   try {
@@ -27,4 +61,149 @@ export function processStartTime(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+let machine: Pick<RunOwner, 'host' | 'uid' | 'boot' | 'pidns'> | undefined;
+
+/** This machine, user and pid namespace: what a pid is relative to. */
+export function thisMachine(): Pick<RunOwner, 'host' | 'uid' | 'boot' | 'pidns'> {
+  if (machine) return machine;
+  let boot = 'noboot';
+  let pidns = '0';
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {}
+  try {
+    pidns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+  } catch {}
+  machine = { host: os.hostname(), uid: process.getuid?.() ?? -1, boot, pidns };
+  return machine;
+}
+
+/** The identity of a live process on this machine. */
+export function ownerOf(pid: number, started = processStartTime(pid) ?? 0): RunOwner {
+  return { ...thisMachine(), pid, started };
+}
+
+/**
+ * Makes this process the owner of the run, unless an outer process already is (Playwright workers,
+ * a CLI started by a test). Cheap: a few environment variables and one read of /proc/self/stat.
+ */
+export function claimRun(): RunOwner {
+  if (!process.env[RUN_ENV.ownerPid]) {
+    process.env[RUN_ENV.ownerPid] = String(process.pid);
+    delete process.env[RUN_ENV.ownerStarted];
+  }
+  const owner = currentOwner();
+  process.env[RUN_ENV.ownerStarted] ??= String(owner.started);
+  process.env[RUN_ENV.run] ??= runKey(owner);
+  return owner;
+}
+
+/** The run's owner: the runner (from the environment), else this process. */
+export function currentOwner(): RunOwner {
+  const pid = Number(process.env[RUN_ENV.ownerPid] ?? process.pid);
+  const recorded = process.env[RUN_ENV.ownerStarted];
+  return ownerOf(pid, recorded !== undefined && /^\d+$/.test(recorded) ? Number(recorded) : (processStartTime(pid) ?? 0));
+}
+
+/** `host/uid/boot/pidns/pid/started`: the owner in one label value (and the run marker of its processes). */
+export function runKey(owner: RunOwner): string {
+  return [owner.host, owner.uid, owner.boot, owner.pidns, owner.pid, owner.started].join('/');
+}
+
+export function parseRunKey(key: string | undefined): RunOwner | undefined {
+  const parts = key?.split('/');
+  if (!parts || parts.length !== 6) return undefined;
+  const [host, uid, boot, pidns, pid, started] = parts as [string, string, string, string, string, string];
+  if (!/^-?\d+$/.test(uid) || !/^\d+$/.test(pid) || !/^\d+$/.test(started)) return undefined;
+  return { host, uid: Number(uid), boot, pidns, pid: Number(pid), started: Number(started) };
+}
+
+/** The owner as older releases labelled it (`<hostname>:<pid>`), which they still read. */
+export function legacyOwnerLabel(owner: RunOwner): string {
+  return `${owner.host}:${owner.pid}`;
+}
+
+export type OwnerStatus =
+  | { state: 'alive' }
+  | { state: 'gone'; why: string }
+  /** Not on this machine, user or pid namespace, or from before a reboot: nothing proves it either way. */
+  | { state: 'unknown'; why: string };
+
+/**
+ * Whether the owner still runs. "gone" only when that is proven: same machine, boot and pid
+ * namespace, and the pid is free or belongs to a process that started at another time.
+ */
+export function ownerStatus(owner: RunOwner): OwnerStatus {
+  const here = thisMachine();
+  if (owner.host !== here.host) return { state: 'unknown', why: `started on host ${owner.host}` };
+  if (owner.boot !== here.boot) return { state: 'unknown', why: 'started before this machine last booted, or on another machine of the same name' };
+  if (owner.pidns !== here.pidns) return { state: 'unknown', why: `started in another pid namespace (${owner.pidns}: a container?)` };
+  const started = processStartTime(owner.pid);
+  if (started === undefined) {
+    if (pidExists(owner.pid)) return { state: 'alive' }; // no /proc: a pid is all we can check
+    return { state: 'gone', why: `process ${owner.pid} no longer exists` };
+  }
+  if (owner.started !== 0 && started !== owner.started) return { state: 'gone', why: `pid ${owner.pid} now belongs to another process (started at tick ${started}, the owner at ${owner.started})` };
+  return { state: 'alive' };
+}
+
+/** For stacks labelled by older releases: `<hostname>:<pid>`, no start time. */
+export function legacyOwnerStatus(label: string): OwnerStatus {
+  const separator = label.lastIndexOf(':');
+  const host = label.slice(0, separator);
+  const pid = Number(label.slice(separator + 1));
+  if (separator < 0 || !Number.isInteger(pid)) return { state: 'unknown', why: `owner "${label}" is not one we wrote` };
+  if (host !== os.hostname()) return { state: 'unknown', why: `started on host ${host}` };
+  return pidExists(pid) ? { state: 'alive' } : { state: 'gone', why: `process ${pid} no longer exists` };
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** `journeys-<directory of the first compose file>`: what the CLI and reused stacks are called. */
+export function stableProjectName(firstFile: string): string {
+  return `journeys-${sanitize(path.basename(path.dirname(firstFile)))}`;
+}
+
+export function sanitize(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'stack';
+}
+
+/** `--shard=2/3` or `--shard 2/3` → `2of3`. */
+export function shardOf(argv: readonly string[]): string | undefined {
+  const index = argv.findIndex((arg) => arg === '--shard' || arg.startsWith('--shard='));
+  if (index < 0) return undefined;
+  const value = argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
+  return value?.replace('/', 'of');
+}
+
+/**
+ * The run's Compose project, decided once per run and shared through the environment: one project
+ * per run and per shard (parallel CI jobs on one engine never share one), or the stable name with
+ * JOURNEYS_REUSE=1 so the next run finds the stack again. JOURNEYS_PROJECT wins.
+ */
+export function runProjectName(firstFile: string, { reuse = process.env.JOURNEYS_REUSE === '1', argv = process.argv } = {}): string {
+  const base = stableProjectName(firstFile);
+  if (!process.env[RUN_ENV.project]) {
+    const shard = shardOf(argv);
+    process.env[RUN_ENV.project] = reuse ? base : `${base}-${shard ? `s${shard}-` : ''}${runSuffix()}`;
+  }
+  return process.env[RUN_ENV.project]!;
+}
+
+/** Unique per run; child processes agree on it through JOURNEYS_RUN_ID. */
+export function runSuffix(): string {
+  const fromEnv = process.env[RUN_ENV.runId];
+  if (fromEnv) return sanitize(fromEnv);
+  const id = Math.random().toString(36).slice(2, 7);
+  process.env[RUN_ENV.runId] = id;
+  return id;
 }

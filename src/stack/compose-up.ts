@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JourneysError } from '../errors.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
-import { listContainers, type ContainerState } from './container-state.ts';
+import { glanceContainers, listContainers, type ContainerState } from './container-state.ts';
 import { diagnoseStartFailure } from './diagnosis.ts';
 import { interruptSignal } from './interrupt-cleanup.ts';
 import { watchProgress } from './progress.ts';
@@ -29,6 +29,10 @@ export async function composeUp(target: ComposeTarget, config: ResolvedConfig, w
     composeOutput = `${result.stdout}${result.stderr}`;
     if (interrupt.signal.aborted) throw new JourneysError('STACK_STARTUP', `Start of ${target.projectName} interrupted.`);
     for (;;) {
+      // One `docker ps` while all is well; the full inspect only for a diagnosis.
+      const glance = await glanceContainers(target.projectName);
+      const glanced = judgeReadiness(config, glance);
+      if (!glanced.some((verdict) => verdict.kind === 'failed') && allReady(glanced)) return glance;
       const containers = await listContainers(target.projectName);
       const verdicts = judgeReadiness(config, containers);
       const failed = verdicts.some((verdict) => verdict.kind === 'failed');

@@ -79,3 +79,54 @@ export function describeState(container: ContainerState): string {
   const restarts = container.restartCount > 0 ? `, ${container.restartCount} restarts` : '';
   return container.health ? `${container.status} (${container.health}${restarts})` : `${container.status}${restarts ? ` (${restarts.slice(2)})` : ''}`;
 }
+
+const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
+
+/**
+ * All containers of a project in ONE docker call (`docker ps`), with what the reuse check needs:
+ * state, health and exit code (from the status text), our labels, published ports. No health log,
+ * restart count or OOM flag: use `listContainers` for a diagnosis.
+ */
+export async function glanceContainers(projectName: string): Promise<ContainerState[]> {
+  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.Ports}}', ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`)].join('\t');
+  const output = await dockerOk(['ps', '-a', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`, '--format', format]);
+  return output
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id = '', name = '', state = '', status = '', ports = '', ...labelValues] = line.split('\t');
+      const labels = Object.fromEntries(GLANCE_LABELS.map((label, index) => [label, labelValues[index] ?? '']).filter(([, value]) => value !== ''));
+      const health = /\((healthy|unhealthy)\)/.exec(status)?.[1] ?? (/\(health: starting\)/.test(status) ? 'starting' : undefined);
+      return {
+        id,
+        name,
+        service: labels[LABEL.service] ?? name,
+        status: state as ContainerState['status'],
+        health: health as ContainerState['health'],
+        exitCode: Number(/^Exited \((-?\d+)\)/.exec(status)?.[1] ?? 0),
+        startedAt: '',
+        finishedAt: '',
+        restartCount: 0,
+        oomKilled: false,
+        labels,
+        healthLog: [],
+        published: parsePorts(ports),
+      } satisfies ContainerState;
+    })
+    .sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+}
+
+/** `127.0.0.1:32768->8080/tcp, 127.0.0.1:32770-32771->9000-9001/tcp` (docker collapses consecutive ranges). */
+export function parsePorts(text: string): ContainerState['published'] {
+  const published: ContainerState['published'] = [];
+  for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = /^(.*):(\d+)(?:-(\d+))?->(\d+)(?:-(\d+))?\/(\w+)$/.exec(item);
+    if (!match) continue; // exposed but not published
+    const [, hostIp = '', hostFrom, hostTo, containerFrom, , protocol = 'tcp'] = match;
+    const count = hostTo ? Number(hostTo) - Number(hostFrom) + 1 : 1;
+    for (let offset = 0; offset < count; offset++) {
+      published.push({ containerPort: Number(containerFrom) + offset, protocol, hostIp: hostIp === '::' ? '::' : hostIp.replace(/^\[|\]$/g, ''), hostPort: Number(hostFrom) + offset });
+    }
+  }
+  return published;
+}

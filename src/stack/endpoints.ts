@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import type { ContainerState } from './container-state.ts';
 
-export const endpointSchema = z.object({
-  service: z.string(),
-  containerPort: z.number().int(),
-  protocol: z.string(),
-  host: z.string(),
-  port: z.number().int(),
-  url: z.string(),
-});
-export type Endpoint = z.infer<typeof endpointSchema>;
+/** A published port as the host reaches it (validated where it is read back: stack-state.ts). */
+export interface Endpoint {
+  service: string;
+  containerPort: number;
+  protocol: string;
+  host: string;
+  port: number;
+  url: string;
+}
 
 /** URL schemes for well-known container ports; anything else is assumed to speak HTTP. */
 const SCHEMES: Record<number, string> = { 5432: 'postgresql', 5672: 'amqp', 6379: 'redis', 9092: 'kafka', 27017: 'mongodb' };

@@ -1,35 +1,26 @@
-import os from 'node:os';
-
 /** Labels we put on every container, network and volume we create: how `reap` finds our leftovers. */
 export const LABEL = {
   managed: 'dev.compose-journeys.managed',
-  /** `<hostname>:<pid>` of the process that owns the stack; `reap` removes stacks whose owner died. */
+  /**
+   * `<hostname>:<pid>` of the process that owns the stack, or `reusable`: the form older releases
+   * write and read (their `reap` keeps a stack whose `<hostname>:<pid>` is alive).
+   */
   owner: 'dev.compose-journeys.owner',
+  /** The owner in full (`host/uid/boot/pidns/pid/started`, see run-identity.ts): what decides whether it died. */
+  run: 'dev.compose-journeys.run',
+  /** The login name that started the stack, for `status` and `reap --other-owners`. */
+  user: 'dev.compose-journeys.user',
   configHash: 'dev.compose-journeys.config-hash',
+  /**
+   * Why the stack is kept after its run (`journeys up`, JOURNEYS_KEEP=1), when that is known at the
+   * start: on the engine itself, so a reap with another state directory (another TMPDIR) sees it too.
+   */
+  keep: 'dev.compose-journeys.keep',
+  /** On images we build: the stack they belong to (pruning their dangling predecessors goes by it). */
+  imageOf: 'dev.compose-journeys.image-of',
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',
 } as const;
 
 /** Reused stacks outlive their run on purpose, so they are owned by nobody. */
 export const REUSABLE_OWNER = 'reusable';
-
-export function currentOwner(): string {
-  // Playwright workers come and go; the runner process (set in playwright.config.ts) owns the stack.
-  const pid = process.env.JOURNEYS_OWNER_PID ?? String(process.pid);
-  return `${os.hostname()}:${pid}`;
-}
-
-/** True when the owner recorded in a label is a process on this host that no longer runs. */
-export function ownerIsDead(owner: string | undefined): boolean {
-  if (!owner || owner === REUSABLE_OWNER) return false;
-  const separator = owner.lastIndexOf(':');
-  const host = owner.slice(0, separator);
-  const pid = Number(owner.slice(separator + 1));
-  if (host !== os.hostname() || !Number.isInteger(pid)) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}

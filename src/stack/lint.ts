@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
+import { readCache, writeCache } from './config-cache.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
+/** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
+const SHORT_INTERVAL_MS = 5_000;
+const HEALTHCHECK_FIX = 'probe fast while it starts and rarely after: start_period: 30s, start_interval: 1s, interval: 30s (Docker Engine >= 25 honours start_interval)';
+
 export interface LintFinding {
-  rule: 'healthcheck-missing' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
+  rule: 'healthcheck-missing' | 'healthcheck-interval-short' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
   file: string;
   line?: number;
   service?: string;
@@ -40,7 +46,12 @@ export function lintStack(definition: StackDefinition): LintFinding[] {
   }
   for (const [name, service] of Object.entries(config.services)) {
     if (!oneShots.has(name) && !hasHealthcheck(service)) {
-      findings.push({ rule: 'healthcheck-missing', ...where(name), service: name, field: 'healthcheck', message: 'long-running service without a healthcheck: "running" is not "ready", journeys would race its start', fix: 'add a healthcheck (test, interval: 1s, retries) that checks the service really serves' });
+      findings.push({ rule: 'healthcheck-missing', ...where(name), service: name, field: 'healthcheck', message: 'long-running service without a healthcheck: "running" is not "ready", journeys would race its start', fix: `add a healthcheck whose test checks the service really serves; ${HEALTHCHECK_FIX}` });
+    }
+    const check = service.healthcheck as (typeof service.healthcheck & { start_interval?: string }) | undefined;
+    const intervalMs = check && hasHealthcheck(service) ? durationMs(check.interval) : undefined;
+    if (intervalMs !== undefined && intervalMs < SHORT_INTERVAL_MS && !check?.start_interval) {
+      findings.push({ rule: 'healthcheck-interval-short', ...where(name, 'healthcheck', 'interval'), service: name, field: 'healthcheck.interval', message: `healthcheck every ${check!.interval} for as long as the stack runs: an idle stack keeps the machine busy`, fix: HEALTHCHECK_FIX });
     }
     if (oneShots.has(name) && !awaited.has(name)) {
       findings.push({ rule: 'one-shot-not-awaited', ...where(name), service: name, field: 'depends_on', message: 'one-shot service (restart: "no") that no service waits for: journeys may start before it finished', fix: `add depends_on: { ${name}: { condition: service_completed_successfully } } to the services that need it` });
@@ -64,6 +75,35 @@ export function lintStack(definition: StackDefinition): LintFinding[] {
   return findings;
 }
 
+/**
+ * `lintStack`, kept with the cached resolution (lint parses the YAML files, which the reuse path
+ * must not pay for): the findings depend on nothing the cache key does not cover.
+ */
+export function lintDefinition(definition: StackDefinition): LintFinding[] {
+  const entry = definition.cache ? readCache(definition.cache.key) : undefined;
+  const variant = definition.cache && entry?.[definition.cache.variant];
+  if (variant?.lint) return variant.lint as LintFinding[];
+  const findings = lintStack(definition);
+  if (entry && variant) {
+    variant.lint = findings;
+    writeCache(entry);
+  }
+  return findings;
+}
+
+/** Go durations as Compose prints them: `1s`, `500ms`, `1m30s`, `1h0m0s`. */
+export function durationMs(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let matched = '';
+  for (const [part, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(value) * units[unit!]!;
+    matched += part;
+  }
+  return matched === text ? total : undefined;
+}
+
 export function formatFinding(finding: LintFinding): string {
   const location = `${path.relative(process.cwd(), finding.file)}${finding.line ? `:${finding.line}` : ''}`;
   const subject = finding.service ? `service "${finding.service}", ${finding.field}` : finding.field;
@@ -77,7 +117,13 @@ function isUnpinned(image: string): boolean {
   return tag === undefined || tag === 'latest';
 }
 
+// Loaded on first use: `up` and the setup project import this module, and a cached lint never parses.
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+
 function readSource(file: string): SourceFile {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   return { file, doc: parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines }), lines };
 }
@@ -103,6 +149,7 @@ function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [
   const found: [string, { file: string; line?: number }][] = [];
   for (const source of sources) {
     const node = source.doc.getIn(['services', service, 'depends_on'], true);
+    const { isMap, isSeq } = yaml();
     if (isSeq(node)) {
       node.items.forEach((item, index) => found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]));
     } else if (isMap(node)) {

@@ -1,25 +1,65 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { JourneysError } from '../errors.ts';
-import { roleOverridesSchema, type RoleOverrides } from './service-roles.ts';
+import { SERVICE_ROLES, type RoleOverrides } from './service-roles.ts';
 
 /** `"journeys": { "stack": { ... } }` in package.json: the stack used when no -f is given. */
-const defaultStackSchema = z.strictObject({
-  files: z.array(z.string()).min(1),
-  profiles: z.array(z.string()).optional(),
-  envFiles: z.array(z.string()).optional(),
-  waitTimeoutSeconds: z.number().int().positive().optional(),
-});
-export type DefaultStack = z.infer<typeof defaultStackSchema>;
+export interface DefaultStack {
+  files: string[];
+  profiles?: string[];
+  envFiles?: string[];
+  waitTimeoutSeconds?: number;
+}
 
 /** The whole `"journeys"` section of a package.json. */
-const settingsSchema = z.strictObject({
-  stack: defaultStackSchema.optional(),
+export interface PackageSettings {
+  stack?: DefaultStack;
   /** Services by role, where detection (image, environment, port) is not enough. */
-  services: roleOverridesSchema.optional(),
-});
-export type PackageSettings = z.infer<typeof settingsSchema>;
+  services?: RoleOverrides;
+}
+
+/** The schema, for the explanation of a section the quick check rejects (zod loads only then). */
+export function settingsSchema(z: typeof Z) {
+  const serviceNames = z.union([z.string(), z.array(z.string())]).optional();
+  return z.strictObject({
+    stack: z
+      .strictObject({
+        files: z.array(z.string()).min(1),
+        profiles: z.array(z.string()).optional(),
+        envFiles: z.array(z.string()).optional(),
+        waitTimeoutSeconds: z.number().int().positive().optional(),
+      })
+      .optional(),
+    services: z.strictObject({ postgres: serviceNames, kafka: serviceNames, rabbitmq: serviceNames, wiremock: serviceNames }).optional(),
+  });
+}
+
+/**
+ * The same rules as `settingsSchema`, by hand: every CLI command reads package.json, and loading
+ * zod costs more than a whole `journeys down`.
+ */
+function quickCheck(section: unknown): section is PackageSettings {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  const only = (value: Record<string, unknown>, keys: readonly string[]) => Object.keys(value).every((key) => keys.includes(key));
+  if (!isObject(section) || !only(section, ['stack', 'services'])) return false;
+  const { stack, services } = section;
+  if (stack !== undefined) {
+    if (!isObject(stack) || !only(stack, ['files', 'profiles', 'envFiles', 'waitTimeoutSeconds'])) return false;
+    if (!strings(stack.files) || (stack.files as string[]).length === 0) return false;
+    if (stack.profiles !== undefined && !strings(stack.profiles)) return false;
+    if (stack.envFiles !== undefined && !strings(stack.envFiles)) return false;
+    const timeout = stack.waitTimeoutSeconds;
+    if (timeout !== undefined && !(typeof timeout === 'number' && Number.isInteger(timeout) && timeout > 0)) return false;
+  }
+  if (services !== undefined) {
+    if (!isObject(services) || !only(services, SERVICE_ROLES)) return false;
+    if (!Object.values(services).every((value) => value === undefined || typeof value === 'string' || strings(value))) return false;
+  }
+  return true;
+}
 
 const FIX = 'Fix: pass -f compose.yml, or add "journeys": { "stack": { "files": ["compose.yml"] } } to package.json (`npx journeys init` writes it).';
 
@@ -34,9 +74,11 @@ export function readPackageSettings(cwd = process.cwd()): PackageSettings & { fi
     throw new JourneysError('CONFIG_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, 'Fix: repair package.json (npm would reject it too).');
   }
   if (section === undefined) return { file };
-  const parsed = settingsSchema.safeParse(section);
-  if (!parsed.success) throw new JourneysError('CONFIG_INVALID', `"journeys" in ${file} is invalid.`, `${z.prettifyError(parsed.error)}\n\n${FIX}`);
-  return { ...parsed.data, file };
+  if (quickCheck(section)) return { ...section, file };
+  const z = (createRequire(import.meta.url)('zod') as { z: typeof Z }).z;
+  const parsed = settingsSchema(z).safeParse(section);
+  if (parsed.success) return { ...(parsed.data as PackageSettings), file };
+  throw new JourneysError('CONFIG_INVALID', `"journeys" in ${file} is invalid.`, `${z.prettifyError(parsed.error)}\n\n${FIX}`);
 }
 
 /** The stack to use when no -f is given: package.json's `journeys.stack`, or a usage error that says how to set one. */

@@ -1,4 +1,4 @@
-import { describeState, listContainers, type ContainerState } from './container-state.ts';
+import { describeState, glanceContainers, type ContainerState } from './container-state.ts';
 
 const HEARTBEAT_MS = 10_000;
 
@@ -12,7 +12,7 @@ export function watchProgress(projectName: string, log: (line: string) => void, 
   let lastPrinted = 0;
   let stopped = false;
   const tick = async () => {
-    const containers = await listContainers(projectName).catch(() => [] as ContainerState[]);
+    const containers = await glanceContainers(projectName).catch(() => [] as ContainerState[]);
     if (stopped || containers.length === 0) return;
     const line = containers.map((container) => `${container.service} ${describeState(container)}`).join(' · ');
     const now = Date.now();

@@ -1,71 +1,80 @@
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 
 /**
  * The parts of `docker compose config --format json` we rely on. Compose does the parsing, merging,
  * interpolation and its own validation; this schema only pins down the shape our engine reads, so a
  * Compose release that changes it fails here with a clear message instead of deep inside `up`.
+ * Built on first use (a cached resolution is not parsed again, and zod costs a CLI start ~60 ms).
  */
-const dependsOnSchema = z.object({
-  condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']),
-  required: z.boolean().optional(),
-  restart: z.boolean().optional(),
-});
+function buildSchemas(z: typeof Z) {
+  const dependsOnSchema = z.object({
+    condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']),
+    required: z.boolean().optional(),
+    restart: z.boolean().optional(),
+  });
+  const portSchema = z.object({
+    target: z.number().int(),
+    published: z.union([z.string(), z.number()]).optional(),
+    host_ip: z.string().optional(),
+    protocol: z.string().optional(),
+    mode: z.string().optional(),
+  });
+  const healthcheckSchema = z.looseObject({
+    test: z.array(z.string()).optional(),
+    disable: z.boolean().optional(),
+    interval: z.string().optional(),
+    timeout: z.string().optional(),
+    retries: z.number().optional(),
+    start_period: z.string().optional(),
+    start_interval: z.string().optional(),
+  });
+  const serviceSchema = z.looseObject({
+    image: z.string().optional(),
+    build: z.looseObject({ context: z.string(), dockerfile: z.string().optional() }).optional(),
+    healthcheck: healthcheckSchema.optional(),
+    depends_on: z.record(z.string(), dependsOnSchema).optional(),
+    ports: z.array(portSchema).optional(),
+    restart: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    environment: z.record(z.string(), z.string().nullable()).optional(),
+  });
+  const resourceSchema = z.looseObject({
+    name: z.string().optional(),
+    external: z.boolean().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+  });
+  const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+  /** Our own top-level extension: `x-journeys:` in a compose file. */
+  const journeysExtensionSchema = z.strictObject({
+    /** Commands run (from the project directory) before images are built, e.g. bundling service code. */
+    prepare: stringList.optional(),
+    /** Override files used instead of public images when no image registry is reachable. */
+    offline: stringList.optional(),
+  });
+  const resolvedConfigSchema = z.looseObject({
+    name: z.string(),
+    services: z.record(z.string(), serviceSchema),
+    networks: z.record(z.string(), resourceSchema.nullable()).optional(),
+    volumes: z.record(z.string(), resourceSchema.nullable()).optional(),
+    'x-journeys': journeysExtensionSchema.optional(),
+  });
+  return { resolvedConfigSchema, serviceSchema, dependsOnSchema };
+}
 
-const portSchema = z.object({
-  target: z.number().int(),
-  published: z.union([z.string(), z.number()]).optional(),
-  host_ip: z.string().optional(),
-  protocol: z.string().optional(),
-  mode: z.string().optional(),
-});
+type Schemas = ReturnType<typeof buildSchemas>;
+export type ResolvedConfig = Z.infer<Schemas['resolvedConfigSchema']>;
+export type ResolvedService = Z.infer<Schemas['serviceSchema']>;
+export type DependsOnCondition = Z.infer<Schemas['dependsOnSchema']>['condition'];
 
-const healthcheckSchema = z.looseObject({
-  test: z.array(z.string()).optional(),
-  disable: z.boolean().optional(),
-  interval: z.string().optional(),
-  timeout: z.string().optional(),
-  retries: z.number().optional(),
-  start_period: z.string().optional(),
-});
+let schemas: Schemas | undefined;
 
-export const serviceSchema = z.looseObject({
-  image: z.string().optional(),
-  build: z.looseObject({ context: z.string(), dockerfile: z.string().optional() }).optional(),
-  healthcheck: healthcheckSchema.optional(),
-  depends_on: z.record(z.string(), dependsOnSchema).optional(),
-  ports: z.array(portSchema).optional(),
-  restart: z.string().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  environment: z.record(z.string(), z.string().nullable()).optional(),
-});
-
-const resourceSchema = z.looseObject({
-  name: z.string().optional(),
-  external: z.boolean().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-});
-
-const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
-
-/** Our own top-level extension: `x-journeys:` in a compose file. */
-export const journeysExtensionSchema = z.strictObject({
-  /** Commands run (from the project directory) before images are built, e.g. bundling service code. */
-  prepare: stringList.optional(),
-  /** Override files used instead of public images when no image registry is reachable. */
-  offline: stringList.optional(),
-});
-
-export const resolvedConfigSchema = z.looseObject({
-  name: z.string(),
-  services: z.record(z.string(), serviceSchema),
-  networks: z.record(z.string(), resourceSchema.nullable()).optional(),
-  volumes: z.record(z.string(), resourceSchema.nullable()).optional(),
-  'x-journeys': journeysExtensionSchema.optional(),
-});
-
-export type ResolvedConfig = z.infer<typeof resolvedConfigSchema>;
-export type ResolvedService = z.infer<typeof serviceSchema>;
-export type DependsOnCondition = z.infer<typeof dependsOnSchema>['condition'];
+/** Validates Compose's output: the config, or a readable list of what does not fit. */
+export async function parseResolvedConfig(json: unknown): Promise<{ config: ResolvedConfig } | { problems: string }> {
+  const { z } = await import('zod');
+  schemas ??= buildSchemas(z);
+  const parsed = schemas.resolvedConfigSchema.safeParse(json);
+  return parsed.success ? { config: parsed.data } : { problems: z.prettifyError(parsed.error) };
+}
 
 /** Services whose dependants wait for them to *finish*: migrations, seeders. */
 export function oneShotServices(config: ResolvedConfig): Set<string> {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ResolvedConfig, ResolvedService } from './resolved-config.ts';
 
 /**
@@ -15,9 +14,7 @@ export const ROLE_LABEL = 'dev.compose-journeys.role';
  * `"journeys": { "services": { "rabbitmq": "broker" } }` in package.json, or `stackProjects({ services })`:
  * names services for a role when detection is not enough (several candidates, a home-grown image).
  */
-const serviceNames = z.union([z.string(), z.array(z.string())]).optional();
-export const roleOverridesSchema = z.strictObject({ postgres: serviceNames, kafka: serviceNames, rabbitmq: serviceNames, wiremock: serviceNames });
-export type RoleOverrides = z.infer<typeof roleOverridesSchema>;
+export type RoleOverrides = { [role in ServiceRole]?: string | string[] | undefined };
 
 export type ServiceRoles = Record<ServiceRole, string[]>;
 

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { JourneysError } from '../errors.ts';
+import { runProjectName, stableProjectName } from '../run/run-identity.ts';
+import { forProject, inputsKey, readCache, writeCache, type CachedVariant, type CacheEntry } from './config-cache.ts';
 import { compose, type ComposeTarget } from './compose-target.ts';
-import { resolvedConfigSchema, type ResolvedConfig } from './resolved-config.ts';
+import { glanceContainers, type ContainerState } from './container-state.ts';
+import { LABEL } from './labels.ts';
+import { parseResolvedConfig, type ResolvedConfig } from './resolved-config.ts';
 import { registryReachable } from './registry-probe.ts';
 import { detectRoles, type RoleOverrides, type ServiceRoles } from './service-roles.ts';
+
+export { stableProjectName };
 
 export interface StackOptions {
   /** Compose files, base first; relative to `cwd`. */
@@ -36,6 +41,13 @@ export interface StackDefinition {
   readonly roles: ServiceRoles;
   /** What `docker compose config` warned about (obsolete `version:`, unset variables...). */
   readonly composeWarnings: string[];
+  /**
+   * The project's containers when it was defined (one `docker ps`, made alongside the resolution):
+   * the reuse check, or the leftover a fresh start removes first.
+   */
+  readonly running?: ContainerState[];
+  /** Where the resolution is cached (lint findings are kept with it); undefined when it cannot be. */
+  readonly cache?: { key: string; variant: 'online' | 'offline' };
 }
 
 /** Each service's environment as Compose resolved it: what fixtures read credentials from, and what redaction hides. */
@@ -43,6 +55,12 @@ export function serviceEnvironments(definition: StackDefinition): Record<string,
   return Object.fromEntries(Object.entries(definition.config.services).map(([name, service]) => [name, service.environment ?? {}]));
 }
 
+/**
+ * Resolves and validates a stack. Compose does the resolving (`docker compose config`); the result
+ * is cached under a hash of its inputs (config-cache.ts), so an unchanged stack costs file reads.
+ * With `reuse`, the running project is looked at (one `docker ps`) alongside: when its config hash
+ * is one of the cached resolutions, that one is taken without asking the registry.
+ */
 export async function defineStack(options: StackOptions): Promise<StackDefinition> {
   const log = options.log ?? (() => {});
   const cwd = options.cwd ?? process.cwd();
@@ -55,27 +73,90 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   }
   if (files.length === 0) throw new JourneysError('USAGE', 'No compose file given.', 'Fix: pass -f compose.yml, or set "journeys.stack.files" in package.json.');
   const reuse = options.reuse ?? process.env.JOURNEYS_REUSE === '1';
-  const projectName = options.projectName ?? process.env.JOURNEYS_PROJECT ?? (reuse ? stableProjectName(files[0]!) : `${stableProjectName(files[0]!)}-${runSuffix()}`);
-  const base: ComposeTarget = { projectName, files, profiles: options.profiles ?? [], envFiles };
+  const projectName = options.projectName ?? runProjectName(files[0]!, { reuse });
+  const profiles = options.profiles ?? [];
+  const base: ComposeTarget = { projectName, files, profiles, envFiles };
 
-  let resolved = await resolve(base);
-  let target = base;
-  const overrides = resolved.config['x-journeys']?.offline ?? [];
-  const offline = overrides.length > 0 && (await wantOffline(options.offline, resolved.config));
-  if (offline) {
-    const overrideFiles = overrides.map((file) => path.resolve(path.dirname(files[0]!), file));
-    log(`No image registry reachable: using the offline override ${overrideFiles.map((f) => path.relative(cwd, f)).join(', ')}.`);
-    target = { ...base, files: [...files, ...overrideFiles.filter((file) => !files.includes(file))] };
-    resolved = await resolve(target);
+  const running = glanceContainers(projectName);
+  running.catch(() => {}); // awaited below; a failure surfaces there
+  const key = inputsKey({ projectName, files, profiles, envFiles });
+  const entry: CacheEntry = (key ? readCache(key) : undefined) ?? { key: key ?? '' };
+  const offlineOverrides = (variant: CachedVariant) => (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
+  const offlineKey = (overrides: string[]) => inputsKey({ projectName, files: overrides, profiles, envFiles });
+  const usable = (name: 'online' | 'offline'): CachedVariant | undefined => {
+    const variant = entry[name];
+    if (!variant) return undefined;
+    if (name === 'offline' && (!entry.online || variant.extraKey !== offlineKey(offlineOverrides(entry.online)))) return undefined;
+    return variant;
+  };
+
+  // Reuse: the running stack says which resolution it was started from.
+  if (reuse) {
+    const containers = await running;
+    const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
+    for (const name of ['online', 'offline'] as const) {
+      const variant = usable(name);
+      if (variant && hashes.size === 1 && hashes.has(hashOf(forProject(variant.config, variant.projectName, projectName)))) {
+        return finish(options, base, variant, name, key, containers);
+      }
+    }
   }
-  const configHash = createHash('sha256').update(JSON.stringify(resolved.config)).digest('hex').slice(0, 16);
+
+  let changed = false;
+  let online = usable('online');
+  if (!online) {
+    online = await resolve(base);
+    entry.online = online;
+    delete entry.offline;
+    changed = true;
+  }
+  const overrides = offlineOverrides(online);
+  let chosen: CachedVariant = online;
+  let name: 'online' | 'offline' = 'online';
+  if (overrides.length > 0) {
+    const offlineTarget: ComposeTarget = { ...base, files: [...files, ...overrides.filter((file) => !files.includes(file))] };
+    let offline = usable('offline');
+    // The registry question and the offline resolution run side by side.
+    const resolving = offline ? Promise.resolve(offline) : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: offlineKey(overrides) }));
+    resolving.catch(() => {});
+    if (await wantOffline(options.offline, online.config)) {
+      log(`No image registry reachable: using the offline override ${overrides.map((f) => path.relative(cwd, f)).join(', ')}.`);
+      if (!offline) {
+        offline = await resolving;
+        entry.offline = offline;
+        changed = true;
+      }
+      chosen = offline;
+      name = 'offline';
+    }
+  }
+  if (changed && key) writeCache(entry);
+  return finish(options, base, chosen, name, key, await running);
+}
+
+function finish(options: StackOptions, base: ComposeTarget, variant: CachedVariant, name: 'online' | 'offline', key: string | undefined, running: ContainerState[] | undefined): StackDefinition {
+  const config = forProject(variant.config, variant.projectName, base.projectName);
   let roles: ServiceRoles;
   try {
-    roles = detectRoles(resolved.config, options.services);
+    roles = detectRoles(config, options.services);
   } catch (error) {
     throw new JourneysError('CONFIG_INVALID', (error as Error).message, 'Fix: correct the service names in "journeys.services" (package.json) or stackProjects({ services }).');
   }
-  return { target, config: resolved.config, configHash, offline, reuse, roles, composeWarnings: resolved.warnings };
+  return {
+    target: { ...base, files: variant.files },
+    config,
+    configHash: hashOf(config),
+    offline: name === 'offline',
+    reuse: options.reuse ?? process.env.JOURNEYS_REUSE === '1',
+    roles,
+    composeWarnings: variant.warnings,
+    running,
+    cache: key ? { key, variant: name } : undefined,
+  };
+}
+
+function hashOf(config: ResolvedConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
 async function wantOffline(option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {
@@ -88,7 +169,7 @@ async function wantOffline(option: StackOptions['offline'], config: ResolvedConf
 }
 
 /** Lets Compose parse, merge and validate; maps its messages to CONFIG_INVALID naming the files. */
-async function resolve(target: ComposeTarget): Promise<{ config: ResolvedConfig; warnings: string[] }> {
+async function resolve(target: ComposeTarget): Promise<CachedVariant> {
   const result = await compose(target, ['config', '--format', 'json']);
   const warnings = result.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
   if (result.exitCode !== 0) {
@@ -98,27 +179,9 @@ async function resolve(target: ComposeTarget): Promise<{ config: ResolvedConfig;
       `${warnings.join('\n')}\n\nFix: correct the file/service named above; \`docker compose ${target.files.map((f) => `-f ${f}`).join(' ')} config\` shows the same check.`,
     );
   }
-  const parsed = resolvedConfigSchema.safeParse(JSON.parse(result.stdout));
-  if (!parsed.success) {
-    throw new JourneysError('CONFIG_INVALID', `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`, z.prettifyError(parsed.error));
+  const parsed = await parseResolvedConfig(JSON.parse(result.stdout));
+  if ('problems' in parsed) {
+    throw new JourneysError('CONFIG_INVALID', `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`, parsed.problems);
   }
-  return { config: parsed.data, warnings };
-}
-
-/** `journeys-<directory of the first compose file>`: what the CLI and reused stacks are called. */
-export function stableProjectName(firstFile: string): string {
-  return `journeys-${sanitize(path.basename(path.dirname(firstFile)))}`;
-}
-
-function sanitize(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'stack';
-}
-
-/** Unique per run and per shard, so parallel CI jobs on one engine never share a project. */
-function runSuffix(): string {
-  const fromEnv = process.env.JOURNEYS_RUN_ID;
-  if (fromEnv) return sanitize(fromEnv);
-  const id = Math.random().toString(36).slice(2, 8);
-  process.env.JOURNEYS_RUN_ID = id; // workers and child processes agree on the same project name
-  return id;
+  return { files: [...target.files], projectName: target.projectName, config: parsed.config, warnings };
 }

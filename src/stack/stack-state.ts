@@ -1,10 +1,17 @@
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ComposeTarget } from './compose-target.ts';
-import { endpointSchema } from './endpoints.ts';
 import { SERVICE_ROLES } from './service-roles.ts';
-import { projectStateDir, STATE_FILES } from './state-dir.ts';
+
+export { composeTargetOf, stackStateFile, writeStackState } from './stack-state-file.ts';
+
+const endpointSchema = z.object({
+  service: z.string(),
+  containerPort: z.number().int(),
+  protocol: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  url: z.string(),
+});
 
 /** What a started stack hands to Playwright workers (workers never start stacks themselves). */
 export const stackStateSchema = z.object({
@@ -22,23 +29,6 @@ export const stackStateSchema = z.object({
   roles: z.record(z.enum(SERVICE_ROLES), z.array(z.string())),
 });
 export type StackState = z.infer<typeof stackStateSchema>;
-
-/** The Compose project a state file describes, for commands run after the start (teardown, logs). */
-export function composeTargetOf(state: StackState): ComposeTarget {
-  return { projectName: state.projectName, files: state.files, profiles: state.profiles, envFiles: state.envFiles };
-}
-
-export function stackStateFile(projectName: string): string {
-  return path.join(projectStateDir(projectName), STATE_FILES.stack);
-}
-
-export function writeStackState(state: StackState): string {
-  const file = stackStateFile(state.projectName);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
-  renameSync(`${file}.tmp`, file); // a worker never reads half a file
-  return file;
-}
 
 export function readStackState(file: string): StackState {
   let raw: unknown;

@@ -1,19 +1,22 @@
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JourneysError } from '../errors.ts';
+import { claimRun, currentOwner, type RunOwner } from '../run/run-identity.ts';
+import { isKept, projectStateDir } from '../run/state-files.ts';
+import { guardStack } from '../run/watchdog.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
-import { listContainers, type ContainerState } from './container-state.ts';
+import { glanceContainers, type ContainerState } from './container-state.ts';
 import { endpointsOf } from './endpoints.ts';
-import { buildImages, pullMissingImages } from './images.ts';
+import { buildImages, pruneDanglingImages, pullMissingImages } from './images.ts';
 import { onInterrupt, wasInterrupted } from './interrupt-cleanup.ts';
-import { currentOwner, LABEL, REUSABLE_OWNER } from './labels.ts';
+import { LABEL, REUSABLE_OWNER } from './labels.ts';
 import { journeysLabels, withLabelsOverride } from './labels-override.ts';
 import { runPrepare } from './prepare.ts';
 import { allReady, judgeReadiness } from './readiness.ts';
 import { reap } from './reap.ts';
 import { serviceEnvironments, type StackDefinition } from './stack-definition.ts';
-import { writeStackState } from './stack-state.ts';
-import { isKept } from './state-dir.ts';
+import { writeStackState } from './stack-state-file.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
 import { removeProjectResources, removeStack } from './teardown.ts';
 
@@ -22,8 +25,22 @@ export interface StartOptions {
   waitTimeoutSeconds?: number;
   /** Keep a stack that failed to start, for a look with the printed commands. */
   keepOnFailure?: boolean;
-  /** Who owns the stack; `reap` removes it once this process is gone. */
-  owner?: string;
+  /** Who owns the stack (default: the run's owner, see run-identity.ts); it is removed once the owner is gone. */
+  owner?: RunOwner;
+  /** Start a watchdog that removes the stack when the owner dies (default true). */
+  watchdog?: boolean;
+  /**
+   * Remove the stack from this process on SIGINT/SIGTERM (default true: the CLI). Playwright's setup
+   * worker passes false: Playwright tears it down on a signal, the watchdog does the removing.
+   */
+  handleSignals?: boolean;
+  /**
+   * The stack is handed over once ready and outlives its owner (`journeys up`): said on the engine
+   * (a label) from the start. JOURNEYS_KEEP=1 implies it.
+   */
+  keep?: string;
+  /** Remove stacks of dead runs alongside the start (default true; never on the reuse path). */
+  reap?: boolean;
   log?: (line: string) => void;
 }
 
@@ -33,21 +50,40 @@ export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
 export async function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
   const log = options.log ?? (() => {});
   const waitTimeoutSeconds = options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
-  // Side by side: reap never touches a reusable stack, and the reuse path should cost one look.
-  const [reaped, reused] = await Promise.all([reap(), definition.reuse ? reuseRunningStack(definition, log) : undefined]);
-  if (reaped.length > 0) log(`removed stacks left by runs that died: ${reaped.join(', ')}`);
-  if (reused) return reused;
-  await removeLeftover(definition.target.projectName, log);
-  const owner = definition.reuse ? REUSABLE_OWNER : (options.owner ?? currentOwner());
-  const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner));
-  const unregister = onInterrupt(target.projectName, () => removeStack(target));
+  const projectName = definition.target.projectName;
+  // The reuse path: the config hash and one `docker ps` (done by defineStack). No reap, no prepare, no build.
+  const running = definition.reuse ? (definition.running ?? (await glanceContainers(projectName))) : undefined;
+  if (running) {
+    const reused = await reuseRunningStack(definition, running, log);
+    if (reused) return reused;
+  }
+  claimRun(); // children of this start carry the run's marker (a no-op under Playwright: the runner claimed it)
+  const owner = options.owner ?? currentOwner();
+  // Looked for at once, beside everything below (one `docker image inspect`).
+  const imagesChecked = pullMissingImages(definition.target, definition.config, log);
+  imagesChecked.catch(() => {});
+  // Off the critical path: dead runs' stacks go while this one starts.
+  const reaping = options.reap === false ? Promise.resolve() : reapAlongside(log);
+  const leftover = definition.running ?? (await glanceContainers(projectName));
+  // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
+  rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner, { reusable: definition.reuse, keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined) }));
+  if (options.watchdog !== false) guardStack(projectName, owner);
+  const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
+  let pruning: Promise<void> = Promise.resolve();
   try {
-    await runPrepare(definition, log);
-    await pullMissingImages(target, definition.config, log);
-    await buildImages(target, definition.config, log);
+    // Side by side: a leftover of this project goes, prepare runs, missing images are looked for.
+    const removing = leftover.length > 0 ? (log(`removing leftover project ${projectName}`), removeProjectResources(projectName, { stateDir: false })) : undefined;
+    await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
+    if (await buildImages(target, definition.config, log)) pruning = pruneDanglingImages(target, log);
     const started = Date.now();
     const containers = await composeUp(target, definition.config, waitTimeoutSeconds, log);
-    log(`stack ${target.projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
+    if (definition.reuse) keepStack(target, 'JOURNEYS_REUSE=1');
+    else if (options.keep) keepStack(target, options.keep);
+    else if (process.env.JOURNEYS_KEEP === '1') keepStack(target, 'JOURNEYS_KEEP=1');
+    await Promise.all([reaping, pruning]);
     return started_(definition, target, containers, false, unregister);
   } catch (error) {
     unregister();
@@ -57,7 +93,17 @@ export async function startStack(definition: StackDefinition, options: StartOpti
       throw withKeptCommands(error, kept.commands);
     }
     await removeStack(target);
+    await Promise.allSettled([reaping, pruning]);
     throw error;
+  }
+}
+
+async function reapAlongside(log: (line: string) => void): Promise<void> {
+  try {
+    const { removed } = await reap();
+    if (removed.length > 0) log(`removed stacks left by runs that died: ${removed.map((project) => project.projectName).join(', ')}`);
+  } catch (error) {
+    log(`warning: reap skipped: ${error instanceof JourneysError ? error.describe() : String(error)}`);
   }
 }
 
@@ -78,44 +124,35 @@ function started_(definition: StackDefinition, target: ComposeTarget, containers
   return new StartedStack(target, state, writeStackState(state), reused, unregister);
 }
 
-/** A previous run's stack is removed first: stale data must never leak into this run. */
-async function removeLeftover(projectName: string, log: (line: string) => void): Promise<void> {
-  if ((await listContainers(projectName)).length === 0) return;
-  log(`removing leftover project ${projectName}`);
-  await removeProjectResources(projectName);
-}
-
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
-async function reuseRunningStack(definition: StackDefinition, log: (line: string) => void): Promise<StartedStack | undefined> {
-  let containers = await listContainers(definition.target.projectName);
-  if (containers.length === 0) return undefined;
-  // Only stacks `reap` leaves alone (reap runs alongside): reusable ones, and kept ones (`journeys up`).
-  const owned = containers.some((container) => container.labels[LABEL.owner] !== REUSABLE_OWNER);
-  if (owned && !isKept(definition.target.projectName)) {
-    log(`${definition.target.projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
+async function reuseRunningStack(definition: StackDefinition, initial: ContainerState[], log: (line: string) => void): Promise<StartedStack | undefined> {
+  const projectName = definition.target.projectName;
+  if (initial.length === 0) return undefined;
+  // Only stacks `reap` leaves alone: reusable ones, and kept ones (`journeys up`).
+  const owned = initial.some((container) => container.labels[LABEL.owner] !== REUSABLE_OWNER);
+  if (owned && !isKept(projectName)) {
+    log(`${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
     return undefined;
   }
-  const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
+  const hashes = new Set(initial.map((container) => container.labels[LABEL.configHash]));
   if (hashes.size !== 1 || !hashes.has(definition.configHash)) {
-    log(`config of ${definition.target.projectName} changed since it was started: recreating`);
+    log(`config of ${projectName} changed since it was started: recreating`);
     return undefined;
   }
   // Another run may have started it a moment ago: wait for it rather than pull it from under that run.
-  const ready = await waitUntilSettled(definition, containers);
+  const ready = await waitUntilSettled(definition, initial);
   if (!ready) {
-    log(`${definition.target.projectName} is running but failed or did not become ready: recreating`);
+    log(`${projectName} is running but failed or did not become ready: recreating`);
     return undefined;
   }
-  containers = ready;
-  log(`reusing running stack ${definition.target.projectName} (config unchanged)`);
-  const target = { ...definition.target };
-  return started_(definition, target, containers, true, () => {});
+  log(`reusing running stack ${projectName} (config unchanged)`);
+  return started_(definition, { ...definition.target }, ready, true, () => {});
 }
 
 /** The containers once every service is ready; undefined as soon as one failed, or after the wait timeout. */
 async function waitUntilSettled(definition: StackDefinition, initial: ContainerState[], timeoutMs = DEFAULT_WAIT_TIMEOUT_SECONDS * 1000): Promise<ContainerState[] | undefined> {
   const deadline = Date.now() + timeoutMs;
-  for (let containers = initial; ; containers = await listContainers(definition.target.projectName)) {
+  for (let containers = initial; ; containers = await glanceContainers(definition.target.projectName)) {
     const verdicts = judgeReadiness(definition.config, containers);
     if (allReady(verdicts)) return containers;
     if (verdicts.some((verdict) => verdict.kind === 'failed') || Date.now() > deadline) return undefined;

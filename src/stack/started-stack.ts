@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stateFile } from '../run/state-files.ts';
 import { composeCommandLine, type ComposeTarget } from './compose-target.ts';
 import { listContainers, type ContainerState } from './container-state.ts';
 import { Endpoints } from './endpoints.ts';
 import type { StackState } from './stack-state.ts';
-import { projectStateDir, STATE_FILES } from './state-dir.ts';
 import { removeStack } from './teardown.ts';
 
 /** A stack that is up: you can read its endpoints, look at it, and stop it (once). */
@@ -51,7 +51,9 @@ export interface StoppedStack {
 
 /** Marks a stack as kept (so `reap` leaves it) and prints the exact commands to use it. */
 export function keepStack(target: ComposeTarget, reason: string): StoppedStack {
-  writeFileSync(path.join(projectStateDir(target.projectName), STATE_FILES.kept), `${reason}\n`);
+  const file = stateFile(target.projectName, 'kept');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${reason}\n`);
   const commands = [
     composeCommandLine(target, 'ps'),
     composeCommandLine(target, 'logs --timestamps'),

@@ -1,33 +1,72 @@
 import { rmSync } from 'node:fs';
-import { compose, type ComposeTarget } from './compose-target.ts';
+import { projectStateDir } from '../run/state-files.ts';
+import type { ComposeTarget } from './compose-target.ts';
 import { docker, dockerOk } from './docker-cli.ts';
+import { dockerApi, engineSocket, labelFilters } from './docker-api.ts';
 import { LABEL } from './labels.ts';
-import { projectStateDir } from './state-dir.ts';
 
 /**
- * Removes a throwaway stack fast: `-t 0` skips the 10 s graceful stop per container that test data
- * does not need, `-v` drops its volumes so the next run starts clean.
+ * Removes a throwaway stack fast: no graceful stop (test data does not need the 10 s per container),
+ * its volumes too, so the next run starts clean. By the project's labels, like `down --volumes
+ * --remove-orphans --timeout 0` but without Compose re-reading the files (or the files at all).
  */
 export async function removeStack(target: ComposeTarget): Promise<void> {
-  const result = await compose(target, ['down', '--volumes', '--remove-orphans', '--timeout', '0']);
-  if (result.exitCode !== 0) await removeProjectResources(target.projectName); // e.g. a compose file vanished since
-  rmSync(projectStateDir(target.projectName), { recursive: true, force: true });
+  await removeProjectResources(target.projectName);
 }
 
-/** Removes a project by its Compose label alone, for stacks whose files we no longer have (reap). */
-export async function removeProjectResources(projectName: string): Promise<void> {
-  const filter = ['--filter', `label=${LABEL.project}=${projectName}`];
+export interface RemoveOptions {
+  /** Only what this run created (label `dev.compose-journeys.run`): a reused project name may have a new owner by now. */
+  run?: string;
+  /** Also delete the project's state directory (default true). */
+  stateDir?: boolean;
+}
+
+/**
+ * Removes a project by its labels alone, without its compose files: `docker rm -f -v` (containers and
+ * their anonymous volumes at once, in parallel), then its networks and named volumes. What `journeys
+ * down`, `reap` and the watchdog use. Returns how many resources it removed.
+ */
+export async function removeProjectResources(projectName: string, options: RemoveOptions = {}): Promise<number> {
+  const labels = [`${LABEL.project}=${projectName}`, ...(options.run ? [`${LABEL.run}=${options.run}`] : [])];
+  const socket = engineSocket();
+  const removed = socket ? await removeThroughApi(socket, labels) : await removeThroughCli(labels);
+  if (options.stateDir !== false) rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  return removed;
+}
+
+/** Straight to the engine: no CLI process per step (what makes `journeys down` as fast as Compose's). */
+async function removeThroughApi(socket: string, labels: string[]): Promise<number> {
+  const filters = labelFilters(labels);
+  const list = async (path: string) => {
+    const response = await dockerApi('GET', path, socket);
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  };
+  const remove = async (path: string) => {
+    const response = await dockerApi('DELETE', path, socket);
+    // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
+    if (response.status >= 400 && response.status !== 404 && response.status !== 409) throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  };
+  const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string }[];
+  await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));
+  const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [{ Id: string }[], { Volumes: { Name: string }[] | null }];
+  await Promise.all([
+    ...networks.map((network) => remove(`/networks/${network.Id}`)),
+    ...(volumes.Volumes ?? []).map((volume) => remove(`/volumes/${encodeURIComponent(volume.Name)}?force=1`)),
+  ]);
+  return containers.length + networks.length + (volumes.Volumes ?? []).length;
+}
+
+async function removeThroughCli(labels: string[]): Promise<number> {
+  const filter = labels.flatMap((label) => ['--filter', `label=${label}`]);
   const containers = (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
   if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
-  const [networks, volumes] = await Promise.all([
-    dockerOk(['network', 'ls', '-q', ...filter]),
-    dockerOk(['volume', 'ls', '-q', ...filter]),
-  ]);
+  const [networks, volumes] = await Promise.all([dockerOk(['network', 'ls', '-q', ...filter]), dockerOk(['volume', 'ls', '-q', ...filter])]);
   const networkIds = networks.split('\n').filter(Boolean);
   const volumeIds = volumes.split('\n').filter(Boolean);
   await Promise.all([
     networkIds.length > 0 ? docker(['network', 'rm', ...networkIds]) : undefined,
     volumeIds.length > 0 ? docker(['volume', 'rm', '-f', ...volumeIds]) : undefined,
   ]);
-  rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  return containers.length + networkIds.length + volumeIds.length;
 }

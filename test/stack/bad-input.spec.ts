@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { exitCodeFor } from 'compose-journeys/stack';
 import { journeys, stackFile } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
+import { holdStack, runEnv } from '../support/holders.ts';
 
 /** Each bad input: a clear message naming the file/service/field, a non-zero exit, nothing started. */
 const cases = [
@@ -38,4 +42,46 @@ test('bad input: unknown command and bad option values are usage errors', async 
   const timeout = await journeys(['up', '-f', stackFile('ordering/compose.yml'), '--wait-timeout', 'soon']);
   expect(timeout.exitCode).toBe(exitCodeFor('USAGE'));
   expect(timeout.stderr).toContain('--wait-timeout must be a whole number of seconds, got "soon"');
+});
+
+test('bad input: reap with the engine down is a clear error and a non-zero exit', async () => {
+  const run = await journeys(['reap'], { DOCKER_HOST: 'unix:///tmp/journeys-no-such-docker.sock' });
+  expect(run.exitCode).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
+  expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
+  expect(run.stderr).toMatch(/Fix: start it/);
+});
+
+test('bad input: a state directory that is not a directory, or holds garbage, stops reap before it removes anything', async () => {
+  const projectName = `jt-badstate-${Math.random().toString(36).slice(2, 7)}`;
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'jt-state-'));
+  // A stack of another machine's run (nothing any other reap on this engine removes), which
+  // `reap --other-owners` would remove, if the state directory let it decide.
+  const holder = holdStack(stackFile('reuse/compose.yml'), projectName, ['--owner-host', 'ci-runner-7'], { JOURNEYS_STATE_DIR: stateDir });
+  const env = { ...runEnv(), JOURNEYS_STATE_DIR: stateDir };
+  try {
+    await holder.ready;
+    writeFileSync(path.join(stateDir, projectName, 'run.json'), '{"projectName": "jt-bad", "run": ');
+    const garbage = await journeys(['reap', '--other-owners', '-p', projectName], env);
+    expect(garbage.exitCode).toBe(exitCodeFor('STATE_INVALID'));
+    expect(garbage.stderr).toContain(`[STATE_INVALID] The state directory cannot be trusted: ${path.join(stateDir, projectName, 'run.json')} holds garbage`);
+    expect(garbage.stderr).toContain('Nothing was removed.');
+    expect(resourceCount(projectName)).toBeGreaterThan(0);
+
+    const notADirectory = path.join(stateDir, 'plain-file');
+    writeFileSync(notADirectory, 'not a directory');
+    const unreadable = await journeys(['reap', '--other-owners', '-p', projectName], { ...env, JOURNEYS_STATE_DIR: notADirectory });
+    expect(unreadable.exitCode).toBe(exitCodeFor('STATE_INVALID'));
+    expect(unreadable.stderr).toContain(`${notADirectory} is not a directory`);
+    expect(resourceCount(projectName)).toBeGreaterThan(0);
+
+    // Repaired: the same reap removes it.
+    rmSync(path.join(stateDir, projectName, 'run.json'));
+    const repaired = await journeys(['reap', '--other-owners', '-p', projectName], env);
+    expect(repaired.exitCode, repaired.stderr).toBe(0);
+    expect(resourceCount(projectName)).toBe(0);
+  } finally {
+    await holder.stop();
+    await journeys(['down', '-p', projectName], env);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { defineStack, JourneysError, keepStack, removeProjectResources, startStack } from 'compose-journeys/stack';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
-import { stackFile } from '../support/cli.ts';
+import { journeys, stackFile } from '../support/cli.ts';
+import { runEnv } from '../support/holders.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -108,5 +113,40 @@ test('reuse takes a kept stack (journeys up) but not one another run owns', asyn
   expect(reused.reused).toBe(true);
   expect((await reused.containers()).map((c) => c.id)).toEqual(upIds);
   await removeProjectResources(projectName);
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+test('the reuse check is the config hash and one docker call; a changed input is never reused stale', async () => {
+  const projectName = unique('reuse-cost');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jt-reuse-'));
+  // The stack reads an env file: its content is an input the cache key must cover.
+  cpSync(stackFile('reuse-env'), dir, { recursive: true });
+  const file = path.join(dir, 'compose.yml');
+  // A docker that logs each call before it runs the real one.
+  const shim = path.join(dir, 'bin');
+  const calls = path.join(dir, 'calls.log');
+  mkdirSync(shim);
+  const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  writeFileSync(path.join(shim, 'docker'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${realDocker} "$@"\n`, { mode: 0o755 });
+  const env = { ...runEnv(), JOURNEYS_REUSE: '1', PATH: `${shim}:${process.env.PATH}` };
+  const up = () => journeys(['up', '-f', file, '-p', projectName], env);
+  try {
+    expect((await up()).exitCode).toBe(0);
+    writeFileSync(calls, '');
+    const again = await up();
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain('is up (reused)');
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/)]);
+
+    writeFileSync(path.join(dir, 'app.env'), 'GREETING=changed\n');
+    const changed = await up();
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain(`config of ${projectName} changed since it was started: recreating`);
+    const greeting = execFileSync('docker', ['compose', '-p', projectName, 'exec', '-T', 'app', 'printenv', 'GREETING'], { encoding: 'utf8' }).trim();
+    expect(greeting).toBe('changed');
+  } finally {
+    await journeys(['down', '-p', projectName]);
+    rmSync(dir, { recursive: true, force: true });
+  }
   expect(resourceCount(projectName)).toBe(0);
 });

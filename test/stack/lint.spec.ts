@@ -14,7 +14,12 @@ test('lint names file, line, service and field for each problem, with a fix', as
   expect(out).toMatch(/service "seed", image: image postgres:latest is not pinned/);
   expect(out).toMatch(/service "seed", depends_on: one-shot service .* no service waits for.*\[one-shot-not-awaited\]/);
   expect(out).not.toMatch(/service "db", healthcheck/);
-  expect(out.match(/fix: /g)?.length).toBe(8);
+  // Probing every second for ever keeps an idle stack busy: fast while starting only.
+  expect(out).toMatch(/lint\/compose\.yml:18: service "cache", healthcheck\.interval: healthcheck every 1s for as long as the stack runs.*\[healthcheck-interval-short\]\n {4}fix: .*start_period: 30s, start_interval: 1s, interval: 30s/);
+  expect(out).not.toMatch(/service "queue"/);
+  // The missing-healthcheck fix suggests the same shape.
+  expect(out).toMatch(/\[healthcheck-missing\]\n {4}fix: add a healthcheck .*start_period: 30s, start_interval: 1s, interval: 30s/);
+  expect(out.match(/fix: /g)?.length).toBe(9);
 });
 
 test('lint passes a clean stack', async () => {

@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { journeys, REPO, stackFile, startJourneys } from '../support/cli.ts';
+import { journeys, stackFile, startJourneys } from '../support/cli.ts';
 import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
+import { holdStack, runEnv } from '../support/holders.ts';
 
-// Each holder is a run of its own: it must not inherit this test runner as the stack's owner.
-const { JOURNEYS_OWNER_PID: _runnerOwner, ...holderEnv } = process.env;
+const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
-test('SIGINT during up leaves no container, network or volume', async () => {
-  const projectName = `jt-sigint-${Math.random().toString(36).slice(2, 7)}`;
-  const child = startJourneys(['up', '-f', stackFile('ordering/compose.yml'), '-p', projectName]);
+test('SIGINT during journeys up leaves no container, network or volume', async () => {
+  const projectName = unique('sigint');
+  const child = startJourneys(['up', '-f', stackFile('ordering/compose.yml'), '-p', projectName], runEnv());
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -21,33 +19,45 @@ test('SIGINT during up leaves no container, network or volume', async () => {
   expect(resourceCount(projectName)).toBe(0);
 });
 
-test('a SIGKILLed run leaves its stack, and reap removes all of it; a live run is left alone', async () => {
-  const projectName = `jt-sigkill-${Math.random().toString(36).slice(2, 7)}`;
-  const holder = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('ordering/compose.yml'), projectName], { cwd: REPO, env: holderEnv, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
-    holder.on('close', (code) => reject(new Error(`holder exited ${code} before the stack was ready`)));
-  });
-  const liveProject = `jt-live-${Math.random().toString(36).slice(2, 7)}`;
-  const live = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/hold-stack.ts'), stackFile('reuse/compose.yml'), liveProject], { cwd: REPO, env: holderEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+test('a SIGKILLed run: its watchdog removes the stack within seconds, and a live run keeps its own', async () => {
+  const projectName = unique('sigkill');
+  const liveProject = unique('live');
+  const holder = holdStack(stackFile('ordering/compose.yml'), projectName);
+  const live = holdStack(stackFile('reuse/compose.yml'), liveProject);
   try {
-    await new Promise<void>((resolve) => live.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve()));
-
-  holder.kill('SIGKILL');
-  await new Promise((resolve) => holder.on('close', resolve));
-  expect(projectResources(projectName).containers.length).toBe(4);
-
-  // Every `up` also reaps, so a test starting a stack in the other worker may get there first:
-  // either way the dead run's stack must be gone once `reap` returns.
-  const reap = await journeys(['reap']);
-  expect(reap.exitCode).toBe(0);
-  expect(reap.stderr).toMatch(new RegExp(`removed .*${projectName}|nothing to reap`));
-  expect(resourceCount(projectName)).toBe(0);
-  expect(projectResources(liveProject).containers.length).toBe(1);
-
+    await Promise.all([holder.ready, live.ready]);
+    expect(projectResources(projectName).containers.length).toBe(4);
+    holder.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await holder.exited;
+    await waitFor(() => resourceCount(projectName) === 0, 30_000, `the watchdog to remove ${projectName}`);
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(projectResources(liveProject).containers.length).toBe(1);
   } finally {
-    // The live run cleans up after itself on SIGTERM, also when an assertion above failed.
-    live.kill('SIGTERM');
-    await new Promise((resolve) => live.on('close', resolve));
+    await Promise.all([holder.stop('SIGKILL'), live.stop('SIGTERM')]);
+  }
+  expect(resourceCount(liveProject)).toBe(0);
+});
+
+test('a dead run without a watchdog is reaped; reap leaves a live run alone', async () => {
+  const projectName = unique('nowatch');
+  const liveProject = unique('live');
+  const holder = holdStack(stackFile('ordering/compose.yml'), projectName, ['--no-watchdog']);
+  const live = holdStack(stackFile('reuse/compose.yml'), liveProject);
+  try {
+    await Promise.all([holder.ready, live.ready]);
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    // Nobody removes it now (no watchdog), unless a start in the other worker reaped it already.
+    expect([0, 4]).toContain(projectResources(projectName).containers.length);
+
+    // A plain reap, over the whole engine: it only removes stacks whose owner is provably gone.
+    const reap = await journeys(['reap'], runEnv());
+    expect(reap.exitCode, reap.stderr).toBe(0);
+    expect(`${reap.stdout}${reap.stderr}`).toMatch(new RegExp(`removed ${projectName} .*no longer exists|nothing to reap`));
+    expect(resourceCount(projectName)).toBe(0);
+    expect(projectResources(liveProject).containers.length).toBe(1);
+  } finally {
+    await Promise.all([holder.stop('SIGKILL'), live.stop('SIGTERM')]);
   }
 });

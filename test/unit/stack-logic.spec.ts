@@ -6,19 +6,24 @@ import type { ContainerState } from '../../src/stack/container-state.ts';
 import { endpointsOf, Endpoints } from '../../src/stack/endpoints.ts';
 import { lintStack } from '../../src/stack/lint.ts';
 import { judgeReadiness } from '../../src/stack/readiness.ts';
-import { resolvedConfigSchema, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
+import { parseResolvedConfig, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
 import { detectRoles, serviceForRole } from '../../src/stack/service-roles.ts';
 import type { StackDefinition } from '../../src/stack/stack-definition.ts';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
-const config = (services: Record<string, unknown>): ResolvedConfig => resolvedConfigSchema.parse({ name: 'p', services });
+async function resolved(json: unknown): Promise<ResolvedConfig> {
+  const parsed = await parseResolvedConfig(json);
+  if ('problems' in parsed) throw new Error(parsed.problems);
+  return parsed.config;
+}
+const config = (services: Record<string, unknown>) => resolved({ name: 'p', services });
 
 function container(service: string, state: Partial<ContainerState>): ContainerState {
   return { id: service, name: `p-${service}-1`, service, status: 'running', exitCode: 0, startedAt: '', finishedAt: '', restartCount: 0, oomKilled: false, labels: {}, healthLog: [], published: [], ...state };
 }
 
-test('readiness: healthy, started without a healthcheck, one-shots done at exit 0 (awaited or not), failures named', () => {
-  const stack = config({
+test('readiness: healthy, started without a healthcheck, one-shots done at exit 0 (awaited or not), failures named', async () => {
+  const stack = await config({
     db: { image: 'postgres:15', healthcheck: { test: ['CMD', 'pg_isready'] } },
     cache: { image: 'redis:7' },
     migrate: { image: 'app', restart: 'no' },
@@ -53,10 +58,10 @@ test('endpoints: loopback for 0.0.0.0, one per port (not per address family), sc
   expect(() => lookup.get('api', 9090)).toThrow('Service "api" does not publish container port 9090; it publishes 8080.');
 });
 
-test('lint rules on a recorded resolved config: file, line, service, field and fix for each', () => {
+test('lint rules on a recorded resolved config: file, line, service, field and fix for each', async () => {
   const file = path.join(HERE, '../stacks/lint/compose.yml');
-  const resolved = resolvedConfigSchema.parse(JSON.parse(readFileSync(path.join(HERE, 'recorded/lint-resolved.json'), 'utf8')));
-  const definition = { target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] }, config: resolved } as unknown as StackDefinition;
+  const recorded = await resolved(JSON.parse(readFileSync(path.join(HERE, 'recorded/lint-resolved.json'), 'utf8')));
+  const definition = { target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] }, config: recorded } as unknown as StackDefinition;
   const findings = lintStack(definition).map((f) => `${f.line}:${f.service ?? '-'}:${f.field}:${f.rule}`);
   expect(findings.sort()).toEqual(
     [
@@ -72,8 +77,8 @@ test('lint rules on a recorded resolved config: file, line, service, field and f
   );
 });
 
-test('roles by image, by environment on the usual port, or by label; overrides win and must exist', () => {
-  const stack = config({
+test('roles by image, by environment on the usual port, or by label; overrides win and must exist', async () => {
+  const stack = await config({
     'catalog-db': { image: 'docker.io/library/postgres:16.4', ports: [{ target: 5432 }] },
     'company-pg': { image: 'registry.example/platform/db:3', environment: { POSTGRES_PASSWORD: 'x' }, ports: [{ target: 5432 }] },
     app: { image: 'app:1', environment: { POSTGRES_PASSWORD: 'x', KAFKA_ADVERTISED_LISTENERS: 'x' }, ports: [{ target: 8080 }] },

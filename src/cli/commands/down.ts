@@ -1,15 +1,13 @@
-import { defineStack } from '../../stack/stack-definition.ts';
-import { removeProjectResources, removeStack } from '../../stack/teardown.ts';
-import { stackOptions, type Command } from '../context.ts';
+import { removeProjectResources } from '../../stack/teardown.ts';
+import { projectNameOf, type Command } from '../context.ts';
 
+/**
+ * Removes the project by its labels: containers with their anonymous volumes (`rm -f -v`, no
+ * graceful stop), then networks and named volumes. No compose file is read, nothing is reaped.
+ */
 export const run: Command = async (context) => {
-  if (!context.values.file && context.values['project-name']) {
-    await removeProjectResources(context.values['project-name']);
-    context.log(`removed ${context.values['project-name']}`);
-    return 0;
-  }
-  const definition = await defineStack(stackOptions(context));
-  await removeStack(definition.target);
-  context.log(`removed ${definition.target.projectName}`);
+  const projectName = await projectNameOf(context);
+  const removed = await removeProjectResources(projectName);
+  context.log(removed === 0 ? `nothing to remove for ${projectName}` : `removed ${projectName}`);
   return 0;
 };
