@@ -1,4 +1,5 @@
 import type { ContainerState } from './container-state.ts';
+import { publishedPortsHost } from './engine-host.ts';
 
 /** A published port as the host reaches it (validated where it is read back: stack-state.ts). */
 export interface Endpoint {
@@ -13,13 +14,16 @@ export interface Endpoint {
 /** URL schemes for well-known container ports; anything else is assumed to speak HTTP. */
 const SCHEMES: Record<number, string> = { 5432: 'postgresql', 5672: 'amqp', 6379: 'redis', 9092: 'kafka', 27017: 'mongodb' };
 
-/** Every published port, as the host reaches it. We bind to loopback, so 0.0.0.0 means 127.0.0.1. */
-export function endpointsOf(containers: readonly ContainerState[]): Endpoint[] {
+/**
+ * Every published port, as this machine reaches it: a port on all interfaces at 127.0.0.1 for a local
+ * engine, at the engine's host for a remote one (DOCKER_HOST or a context at tcp:// or ssh://).
+ */
+export function endpointsOf(containers: readonly ContainerState[], allInterfaces = publishedPortsHost()): Endpoint[] {
   const seen = new Set<string>();
   const endpoints: Endpoint[] = [];
   for (const container of containers) {
     for (const binding of container.published) {
-      const host = binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::' ? '127.0.0.1' : binding.hostIp;
+      const host = binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::' ? allInterfaces : binding.hostIp;
       if (host.includes(':')) continue; // the IPv6 twin of an IPv4 binding
       const key = `${container.service}/${binding.containerPort}/${binding.protocol}`;
       if (seen.has(key)) continue;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
+import { remoteEngineHost } from './engine-host.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
 /** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
@@ -11,7 +12,7 @@ const SHORT_INTERVAL_MS = 5_000;
 const HEALTHCHECK_FIX = 'probe fast while it starts and rarely after: start_period: 30s, start_interval: 1s, interval: 30s (Docker Engine >= 25 honours start_interval)';
 
 export interface LintFinding {
-  rule: 'healthcheck-missing' | 'healthcheck-interval-short' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
+  rule: 'healthcheck-missing' | 'healthcheck-interval-short' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-loopback-on-remote-engine' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
   file: string;
   line?: number;
   service?: string;
@@ -31,7 +32,7 @@ interface SourceFile {
  * Compose will really run); the raw files are read only to say *where* to fix it, and for what
  * resolution erases (short `depends_on` syntax, the `version:` key).
  */
-export function lintStack(definition: StackDefinition): LintFinding[] {
+export function lintStack(definition: StackDefinition, remoteEngine = remoteEngineHost()): LintFinding[] {
   const sources = definition.target.files.map(readSource);
   const config = definition.config;
   const findings: LintFinding[] = [];
@@ -61,7 +62,11 @@ export function lintStack(definition: StackDefinition): LintFinding[] {
     }
     (service.ports ?? []).forEach((port, index) => {
       const hostIp = port.host_ip ?? '';
-      if (hostIp !== '127.0.0.1' && hostIp !== '::1') {
+      const loopback = hostIp === '127.0.0.1' || hostIp === '::1';
+      // A remote engine's loopback is not this machine's: there the port must be on an interface we reach.
+      if (remoteEngine && loopback) {
+        findings.push({ rule: 'port-loopback-on-remote-engine', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on ${hostIp} of the remote engine ${remoteEngine}: journeys here cannot reach it`, fix: `publish it as "${port.target}" (all interfaces of ${remoteEngine}; keep that host's ports behind a firewall), or run the engine locally` });
+      } else if (!remoteEngine && !loopback) {
         findings.push({ rule: 'port-not-loopback', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on ${hostIp || 'all interfaces'}: anyone on the network can reach the test stack`, fix: `publish it as "127.0.0.1::${port.target}"` });
       }
       if (port.published !== undefined && port.published !== '' && port.published !== '0') {

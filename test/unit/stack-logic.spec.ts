@@ -1,9 +1,12 @@
 // The engine's judgements on recorded inputs (a resolved config, container states): no Docker.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ContainerState } from '../../src/stack/container-state.ts';
 import { endpointsOf, Endpoints } from '../../src/stack/endpoints.ts';
+import { publishedPortsHost, remoteEngineHost } from '../../src/stack/engine-host.ts';
 import { lintStack } from '../../src/stack/lint.ts';
 import { judgeReadiness } from '../../src/stack/readiness.ts';
 import { parseResolvedConfig, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
@@ -50,7 +53,7 @@ test('endpoints: loopback for 0.0.0.0, one per port (not per address family), sc
   const endpoints = endpointsOf([
     container('api', { published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }, { containerPort: 8080, protocol: 'tcp', hostIp: '::', hostPort: 49153 }] }),
     container('db', { published: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49154 }] }),
-  ]);
+  ], '127.0.0.1');
   expect(endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:49153', 'postgresql://127.0.0.1:49154']);
   const lookup = new Endpoints(endpoints);
   expect(lookup.url('api')).toBe('http://127.0.0.1:49153');
@@ -62,7 +65,7 @@ test('lint rules on a recorded resolved config: file, line, service, field and f
   const file = path.join(HERE, '../stacks/lint/compose.yml');
   const recorded = await resolved(JSON.parse(readFileSync(path.join(HERE, 'recorded/lint-resolved.json'), 'utf8')));
   const definition = { target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] }, config: recorded } as unknown as StackDefinition;
-  const findings = lintStack(definition).map((f) => `${f.line}:${f.service ?? '-'}:${f.field}:${f.rule}`);
+  const findings = lintStack(definition, undefined).map((f) => `${f.line}:${f.service ?? '-'}:${f.field}:${f.rule}`);
   expect(findings.sort()).toEqual(
     [
       '1:-:version:version-obsolete',
@@ -97,4 +100,31 @@ test('roles by image, by environment on the usual port, or by label; overrides w
   expect(() => serviceForRole({ ...roles, kafka: [] }, services, 'kafka', 'The Kafka tap')).toThrow(
     'The Kafka tap needs a kafka service, and the stack has none that looks like one (by image, environment or port). Services: catalog-db, company-pg, app, events, stream, stubs.',
   );
+});
+
+test('a remote engine (DOCKER_HOST or a context at tcp:// or ssh://): its published ports are reached at its host', () => {
+  expect(remoteEngineHost({ DOCKER_HOST: 'tcp://build-box.internal:2376' })).toBe('build-box.internal');
+  expect(remoteEngineHost({ DOCKER_HOST: 'ssh://ci@10.1.2.3' })).toBe('10.1.2.3');
+  expect(remoteEngineHost({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toBeUndefined();
+  // A context (Docker's own layout: contexts/meta/<sha256 of the name>/meta.json).
+  const config = mkdtempSync(path.join(os.tmpdir(), 'cj-docker-config-'));
+  const meta = path.join(config, 'contexts/meta', createHash('sha256').update('lab').digest('hex'));
+  mkdirSync(meta, { recursive: true });
+  writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'lab', Endpoints: { docker: { Host: 'ssh://me@lab-engine' } } }));
+  writeFileSync(path.join(config, 'config.json'), JSON.stringify({ currentContext: 'lab' }));
+  expect(remoteEngineHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
+  expect(remoteEngineHost({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toBeUndefined();
+  expect(publishedPortsHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
+
+  const api = container('api', { published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }] });
+  expect(endpointsOf([api], 'lab-engine')[0]!.url).toBe('http://lab-engine:49153');
+});
+
+test('lint on a remote engine: a port on its loopback is unreachable from here', async () => {
+  const file = path.join(HERE, '../stacks/reuse/compose.yml');
+  const stack = await config({ web: { image: 'nginx:1.27', ports: [{ target: 80, host_ip: '127.0.0.1' }], healthcheck: { test: ['CMD', 'true'], interval: '30s', start_interval: '1s' } } });
+  const definition = { target: { projectName: 'p', files: [file], profiles: [], envFiles: [] }, config: stack } as unknown as StackDefinition;
+  expect(lintStack(definition, undefined).filter((f) => f.rule.startsWith('port-'))).toEqual([]);
+  const remote = lintStack(definition, 'lab-engine').filter((f) => f.rule.startsWith('port-'));
+  expect(remote.map((f) => [f.rule, f.service, f.message])).toEqual([['port-loopback-on-remote-engine', 'web', 'container port 80 is published on 127.0.0.1 of the remote engine lab-engine: journeys here cannot reach it']]);
 });
