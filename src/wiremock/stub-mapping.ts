@@ -1,7 +1,7 @@
 // What a per-test stub becomes in WireMock: the journey's stubs match only its own requests (the
 // correlation header), outrank the stack's defaults, carry the test's tag (metadata) so they can be
 // found and removed after it, and keep scenario state of their own.
-import type { RequestPattern, ResponseDefinition, StubDefinition } from './types.ts';
+import type { RequestPattern, ResponseDefinition, StringMatcher, StubDefinition } from './types.ts';
 
 /** `journey`: only requests carrying the journey's correlation id; `all`: every request (changes the stack for everyone). */
 export type StubScope = 'journey' | 'all';
@@ -37,16 +37,34 @@ export function scopedScenarioName(correlationId: string, name: string): string 
   return `${correlationId} ${name}`;
 }
 
-/** The journey's request pattern: the correlation header added (scope `journey`), the rest as given. */
+/**
+ * WireMock's own request pattern: the shorthands a request expectation also takes (`bodyJson`,
+ * plain-string headers and query parameters) spelled out, and the journey's correlation header
+ * added (scope `journey`).
+ */
 export function scopedRequest(
   request: RequestPattern,
   correlationHeader: string,
   correlationId: string,
   scope: StubScope,
 ): RequestPattern {
-  if (scope === 'all') return request;
-  return { ...request, headers: { ...request.headers, [correlationHeader]: { equalTo: correlationId } } };
+  const { bodyJson, headers, queryParameters, bodyPatterns, ...rest } = request;
+  const allHeaders = {
+    ...(headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, matcherOf(value)]))),
+    ...(scope === 'journey' && { [correlationHeader]: { equalTo: correlationId } }),
+  };
+  const patterns = [...(bodyJson !== undefined ? [{ equalToJson: bodyJson, ignoreExtraElements: true }] : []), ...(bodyPatterns ?? [])];
+  return {
+    ...rest,
+    ...(Object.keys(allHeaders).length > 0 && { headers: allHeaders }),
+    ...(queryParameters && {
+      queryParameters: Object.fromEntries(Object.entries(queryParameters).map(([name, value]) => [name, matcherOf(value)])),
+    }),
+    ...(patterns.length > 0 && { bodyPatterns: patterns }),
+  };
 }
+
+const matcherOf = (value: string | StringMatcher): StringMatcher => (typeof value === 'string' ? { equalTo: value } : value);
 
 /** The mappings to POST for one `stub(...)` call: one, or one per answer of a `responses` sequence. */
 export function stubMappings(definition: StubDefinition, context: StubContext): WireMockMapping[] {

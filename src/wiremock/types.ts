@@ -44,8 +44,11 @@ export interface RequestPattern {
   urlPathPattern?: string;
   /** `/v1/charges/{id}`. */
   urlPathTemplate?: string;
-  headers?: Record<string, StringMatcher>;
-  queryParameters?: Record<string, StringMatcher>;
+  /** A string means `equalTo`; or any WireMock matcher. */
+  headers?: Record<string, string | StringMatcher>;
+  queryParameters?: Record<string, string | StringMatcher>;
+  /** The JSON body holds at least these fields with these values (`equalToJson` with `ignoreExtraElements`). */
+  bodyJson?: unknown;
   /** `{ equalToJson, ignoreExtraElements }`, `{ matchesJsonPath }`, `{ contains }`, … */
   bodyPatterns?: Record<string, unknown>[];
 }

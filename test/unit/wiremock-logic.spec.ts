@@ -25,6 +25,14 @@ test('a per-test stub answers only its journey, outranks the defaults and carrie
   const [all] = stubMappings({ priority: 3, request: { urlPath: '/v1/charges' }, response: { fault: 'EMPTY_RESPONSE' } }, { ...context, scope: 'all' });
   playwrightExpect(all).toMatchObject({ priority: 3, request: { urlPath: '/v1/charges' } });
   playwrightExpect(all!.request.headers).toBeUndefined();
+  // The shorthands of a request expectation work in a stub too.
+  const [sugar] = stubMappings({ request: { method: 'POST', urlPath: '/v1/charges', headers: { 'idempotency-key': 'o-1' }, bodyJson: { orderId: 'o-1' } }, response: { status: 503 } }, context);
+  playwrightExpect(sugar!.request).toEqual({
+    method: 'POST',
+    urlPath: '/v1/charges',
+    headers: { 'idempotency-key': { equalTo: 'o-1' }, 'x-correlation-id': { equalTo: JOURNEY } },
+    bodyPatterns: [{ equalToJson: { orderId: 'o-1' }, ignoreExtraElements: true }],
+  });
 });
 
 test('responses: one answer per request in a scenario of the journey, then the defaults; own scenarios are made unique', () => {
@@ -162,8 +170,8 @@ test('bad input to the matcher names the problem', async () => {
   playwrightExpect(await failureOf(expect(wiremock).toHaveReceived({ method: 'POST', path: '/v1/charges' } as never))).toContain('unknown field "path"');
   playwrightExpect(await failureOf(expect(wiremock).not.toHaveReceived({ urlPath: '/x' }, { times: 1 }))).toContain('is ambiguous');
   const fixture = Object.assign(() => wiremock, { wiremockFixture: true });
-  playwrightExpect(await failureOf(expect(fixture as never).toHaveReceived({ urlPath: '/x' } as never))).toContain("call the fixture, expect(wiremock()) or expect(wiremock('payment-provider'))");
-  playwrightExpect(await failureOf(expect({} as never).toHaveReceived({ urlPath: '/x' } as never))).toContain("or a WireMock (wiremock(), wiremock('payment-provider'))");
+  playwrightExpect(await failureOf(expect(fixture as unknown as WireMock).toHaveReceived({ urlPath: '/x' }))).toContain("call the fixture, expect(wiremock()) or expect(wiremock('payment-provider'))");
+  playwrightExpect(await failureOf(expect({} as unknown as WireMock).toHaveReceived({ urlPath: '/x' }))).toContain("or a WireMock (wiremock(), wiremock('payment-provider'))");
 });
 
 test('WireMock services by role: the only one, one by name, and errors that list what exists', () => {
