@@ -384,8 +384,9 @@ export class Faults {
         for (const { container, attachment } of fault.detached) await connectContainer(container.id, attachment);
       } else {
         for (const container of fault.containers) await startContainer(container.id);
-        await this.#moved(fault.service);
       }
+      // A started container, or one back on its network, is published on new ephemeral host ports.
+      if (fault.kind !== 'pause') await this.#moved(fault.service);
     } catch (error) {
       throw new FaultHealError(
         `${fault.service} could not be healed after ${fault.action}: ${errorText(error)}. The stack stays broken; later journeys on it may fail as INFRA.`,
@@ -414,9 +415,11 @@ export class Faults {
   }
 
   /**
-   * Until every long-running service is running and passes its own healthcheck (run now, through
-   * `docker exec`), and Docker does not hold any of them unhealthy: dependants of the healed service
-   * (reconnecting to a restarted broker, say) are part of "ready again".
+   * Until every long-running service is running, Docker holds it healthy (a started container is
+   * `starting` until its first probe passes), and its own healthcheck passes when run now through
+   * `docker exec` (Docker's verdict on a container that was paused or cut off is up to an interval
+   * old): dependants of the healed service (reconnecting to a restarted broker, say) are part of
+   * "ready again".
    */
   async #waitReady(what: string, service: string, fault?: ActiveFault): Promise<void> {
     const deadline = Date.now() + this.context.healTimeoutMs;
@@ -436,6 +439,7 @@ export class Faults {
             return void pending.push(
               `${container.service}: Docker holds it unhealthy until its next probe passes (${container.lastProbe ?? 'no probe output'})`,
             );
+          if (container.health === 'starting') return void pending.push(`${container.service}: starting (Docker has not seen its healthcheck pass yet)`);
           if (ready.has(container.id)) return;
           const probe = await probeHealth(container);
           if (probe.ok) ready.add(container.id);

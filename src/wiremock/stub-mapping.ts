@@ -121,7 +121,8 @@ export function stubMappings(definition: StubDefinition, context: StubContext): 
   const scenario = scopedScenarioName(context.tag.correlationId, `${name ?? 'responses'} #${context.sequence}`);
   return (responses as ResponseDefinition[]).map((answer, index) => ({
     ...base,
-    ...(name !== undefined && { name: `${name} (${index + 1}/${responses!.length})` }),
+    // Named by step, so the journal (and the timeline) says which answer a request got.
+    name: `${name ?? `${describeRequestPattern(request)} answer`} (${index + 1}/${responses!.length})`,
     response: answer,
     scenarioName: scenario,
     requiredScenarioState: index === 0 ? 'Started' : `answered ${index}`,
