@@ -42,8 +42,8 @@ test('after their tests the stubs are gone and the defaults answer those journey
   expect(byTitle('the two workers’ stubs are gone').status).toBe('passed');
 });
 
-test('stop, kill, pause for a time, disconnect, restart: injected, healed, the next test on a healthy stack, the new host port followed', () => {
-  for (const title of ['stop, then heal', 'kill with a signal', '…so the next test starts on a ready stack', 'disconnect until reconnected', 'restart: over when it returns', 'bad input: a missing service']) {
+test('stop, kill, pause for a time, disconnect, restart: injected, healed, the next test on a healthy stack, the new host ports followed (the RabbitMQ tap too)', () => {
+  for (const title of ['stop, then heal', 'kill with a signal', '…so the next test starts on a ready stack', 'disconnect until reconnected', 'restart: over when it returns', 'bad input: a missing service', 'before: the tap sees what is published', 'after: the same worker’s next tap and publisher work again']) {
     expect(byTitle(title), `${title}: ${byTitle(title).errors.join('\n')}`).toMatchObject({ project: 'faults', status: 'passed' });
   }
   expect(byTitle('stop, then heal').annotations['app-port']).toMatch(/^\d+ → \d+$/);

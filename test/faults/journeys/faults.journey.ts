@@ -8,6 +8,8 @@ import { expect, test } from 'compose-journeys';
 import { z } from 'zod';
 
 const DIR = process.env.FAULTS_RENDEZVOUS ?? '/nonexistent';
+// The worker's RabbitMQ recorder (a worker option) listens to amq.topic, which every broker has.
+test.use({ rabbitBindings: [{ exchange: 'amq.topic', pattern: 'faults.#' }] });
 const quote = z.object({ priceCents: z.number() });
 
 /** The container of a service, as Docker sees it now (tests may look; the fixture's own Docker calls are in src/faults). */
@@ -17,7 +19,7 @@ function inspect(project: string, service: string): { status: string; exitCode: 
   return { status: state.Status, exitCode: state.ExitCode, health: state.Health?.Status };
 }
 
-const fails = (call: Promise<unknown>) => call.then(() => 'answered', (error: Error) => `failed: ${error.message.split('\n')[0]}`);
+const fails = (call: PromiseLike<unknown>) => Promise.resolve(call).then(() => 'answered', (error: Error) => `failed: ${error.message.split('\n')[0]}`);
 
 test('the two workers’ stubs are gone after their tests: the defaults answer their journeys again', async ({ wiremock }) => {
   for (const worker of ['left', 'right']) {
@@ -83,9 +85,22 @@ test('restart: over when it returns, the stack ready again', async ({ faults, ap
   await api.service('app').get('/health').expect(200);
 });
 
+test.describe('RabbitMQ restarts under the worker’s tap and publisher', () => {
+  test('before: the tap sees what is published; then RabbitMQ restarts', async ({ rabbitTap, rabbitPublisher, faults, correlationId }) => {
+    await rabbitPublisher.publish('amq.topic', 'faults.before', { value: { correlationId, step: 'before' } });
+    await expect(rabbitTap).toHaveReceived({ where: (value) => (value as { step?: string }).step === 'before' });
+    await faults.restart('rabbitmq');
+  });
+
+  test('after: the same worker’s next tap and publisher work again (a new connection on the new port)', async ({ rabbitTap, rabbitPublisher, correlationId }) => {
+    await rabbitPublisher.publish('amq.topic', 'faults.after', { value: { correlationId, step: 'after' } });
+    await expect(rabbitTap).toHaveReceived({ where: (value) => (value as { step?: string }).step === 'after' });
+  });
+});
+
 test('bad input: a missing service, a finished one-shot, a second fault on one service, a network it is not on', async ({ faults }) => {
   const message = (call: Promise<unknown>) => call.then(() => 'no error', (error: Error) => error.message);
-  expect(await message(faults.kill('ap'))).toMatch(/^faults\.kill\('ap', \{ signal: 'SIGKILL' \}\): stack \S+ has no service "ap"\. Its services: app \(running \(healthy\)\), fragile \(running \(healthy\)\), seed \(exited \(0\), a finished one-shot\), wiremock \(running \(healthy\)\)\.$/);
+  expect(await message(faults.kill('ap'))).toMatch(/^faults\.kill\('ap', \{ signal: 'SIGKILL' \}\): stack \S+ has no service "ap"\. Its services: app \(running \(healthy\)\), fragile \(running \(healthy\)\), rabbitmq \(running \(healthy\)\), seed \(exited \(0\), a finished one-shot\), wiremock \(running \(healthy\)\)\.$/);
   expect(await message(faults.pause('seed'))).toMatch(/^faults\.pause\('seed'\): "seed" is a one-shot that already finished \(exited 0 at .+\): there is nothing running to fault\./);
   expect(await message(faults.disconnect('app', { network: 'nope' }))).toMatch(/^faults\.disconnect\('app', \{ network: 'nope' \}\): \S+-app-1 is not on network "nope"; it is on \S+_default\.$/);
   expect(faults.active).toEqual([]);
