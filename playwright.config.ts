@@ -3,6 +3,8 @@ import { stackProjects } from 'compose-journeys/config';
 
 // The stack from package.json's "journeys.stack" comes up in the "stack" project and goes down in
 // "stack teardown"; journeys depend on it, so `npx playwright test journeys/` does everything.
+// Fault journeys (journeys/**/faults/) stop, kill, pause or cut off services of that shared stack:
+// they run one at a time (workers: 1), after the parallel journeys are done (README, "Failure journeys").
 const stack = stackProjects();
 
 export default defineConfig({
@@ -13,5 +15,9 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
-  projects: [...stack.projects, { name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }],
+  projects: [
+    ...stack.projects,
+    { name: 'journeys', testDir: './journeys', testIgnore: '**/faults/**', dependencies: [stack.setup] },
+    { name: 'fault journeys', testDir: './journeys', testMatch: '**/faults/**/*.spec.ts', workers: 1, dependencies: ['journeys'] },
+  ],
 });

@@ -8,7 +8,8 @@ import { stackProjects } from 'compose-journeys/config';
  * - package: the packed package in another team's repo, outside this tree;
  * - history: the run history, from nested runs (SQLite, a Postgres stack, quarantine, drift, the trends page);
  * - on-shop: fixtures, messages, report and the shop's guarantees, on the shop stack (compose/shop),
- *   started once by the "stack" project.
+ *   started once by the "stack" project; faults/ runs nested on a small stack of its own. (Matched
+ *   from /test/ on: Playwright matches the absolute path, and a checkout may sit in a folder named so.)
  */
 const shop = stackProjects({ files: ['compose/shop/compose.yml'], waitTimeoutSeconds: 180 });
 
@@ -24,6 +25,6 @@ export default defineConfig({
     { name: 'package', testDir: './package', testMatch: /.*\.spec\.ts/ },
     { name: 'history', testDir: './history', testMatch: /.*\.spec\.ts/, timeout: 180_000 },
     ...shop.projects,
-    { name: 'on-shop', testDir: '.', testMatch: /(shop|fixtures|messages|report)\/.*\.spec\.ts/, dependencies: [shop.setup] },
+    { name: 'on-shop', testDir: '.', testMatch: /\/test\/(shop|fixtures|messages|report|faults)\/[^/]+\.spec\.ts$/, dependencies: [shop.setup] },
   ],
 });

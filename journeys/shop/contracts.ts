@@ -1,6 +1,7 @@
 // What the journeys expect the shop to emit: the consumer side of its event contract, written
 // here rather than imported from the services' source, so a producer that changes an event's shape
 // fails a journey instead of silently changing what the journey checks.
+import type { RequestExpectation } from 'compose-journeys';
 import { z } from 'zod';
 
 /** RabbitMQ topic exchange every AMQP event goes to (routing key = event type). */
@@ -65,5 +66,18 @@ export type Order = z.infer<typeof order>;
 
 export const product = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
 export const reservations = z.array(z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }));
-export const payments = z.array(z.object({ status: z.enum(['PENDING', 'CAPTURED', 'DECLINED']), amountCents: z.number().int() }));
-export const notifications = z.array(z.object({ eventType: z.string(), status: z.string() }));
+export const payments = z.array(
+  z.object({ status: z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'FAILED']), amountCents: z.number().int(), declineReason: z.string().nullable().optional() }),
+);
+/** `id` is the email's idempotency key: one per order and outcome. */
+export const notifications = z.array(z.object({ id: z.string(), eventType: z.string(), status: z.string() }));
+
+// What the shop asks its providers (WireMock stands in for both, compose/shop/wiremock): the
+// requests journeys stub and expect. Payments charges with the order id as idempotency key.
+export const CHARGES = { method: 'POST', urlPath: '/v1/charges' } as const;
+export const EMAILS = { method: 'POST', urlPath: '/v1/emails' } as const;
+
+/** The charge request for an order. */
+export const chargeFor = (orderId: string): RequestExpectation => ({ ...CHARGES, bodyJson: { orderId } });
+/** An email about an order. */
+export const emailFor = (orderId: string): RequestExpectation => ({ ...EMAILS, bodyJson: { orderId } });

@@ -1,6 +1,6 @@
-import { expect, inventoryReserved, ordersPlaced, test } from './fixtures.ts';
+import { chargeFor, expect, inventoryReserved, ordersPlaced, test } from './fixtures.ts';
 
-test('the same orders.placed delivered twice reserves once', async ({ shop, unique, kafkaTap, rabbitTap, kafkaProducer }) => {
+test('the same orders.placed delivered twice reserves once', async ({ shop, unique, kafkaTap, rabbitTap, kafkaProducer, paymentProvider }) => {
   const sku = unique.sku();
   await test.step('stock 10 units', () => shop.stockProduct(sku, 10));
   const order = await test.step('the customer orders 4 units', () => shop.placeOrder(unique.customer(), [{ sku, quantity: 4, unitPriceCents: 500 }]));
@@ -17,6 +17,6 @@ test('the same orders.placed delivered twice reserves once', async ({ shop, uniq
     await expect(rabbitTap).toHaveReceived(inventoryReserved, { times: 1 });
     expect(await shop.reservationsOf(order.id)).toHaveLength(1);
     expect(await shop.product(sku)).toMatchObject({ stock: 6, reserved: 4 });
-    expect(await shop.chargeRequestsOf(order.id)).toHaveLength(1);
+    await expect(paymentProvider).toHaveReceived(chargeFor(order.id), { times: 1 });
   });
 });

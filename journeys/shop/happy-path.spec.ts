@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { expect, inventoryReserved, ordersPaid, ordersPlaced, paymentsCaptured, test } from './fixtures.ts';
+import { chargeFor, expect, inventoryReserved, ordersPaid, ordersPlaced, paymentsCaptured, test } from './fixtures.ts';
 
 const capturedPayment = z.object({ status: z.literal('CAPTURED'), amount_cents: z.literal(2500) });
 
-test('an order is reserved, paid and notified', async ({ shop, unique, kafkaTap, rabbitTap, db }) => {
+test('an order is reserved, paid and notified', async ({ shop, unique, kafkaTap, rabbitTap, db, paymentProvider }) => {
   const sku = unique.sku();
   await test.step('stock 5 units of a new product', () => shop.stockProduct(sku, 5));
   const order = await test.step('the customer orders 2 units', () => shop.placeOrder(unique.customer(), [{ sku, quantity: 2, unitPriceCents: 1250 }]));
@@ -22,7 +22,7 @@ test('an order is reserved, paid and notified', async ({ shop, unique, kafkaTap,
   await test.step('payments captures 25.00 (payments.captured on Kafka) and the order is PAID', async () => {
     await expect(kafkaTap).toHaveReceived(paymentsCaptured, { where: (event) => event.amountCents === 2500 });
     expect(await shop.settledOrder(order.id)).toMatchObject({ status: 'PAID' });
-    expect(await shop.chargeRequestsOf(order.id)).toHaveLength(1);
+    await expect(paymentProvider).toHaveReceived(chargeFor(order.id), { times: 1 });
     await db.database('payments').eventuallyOne(capturedPayment, 'SELECT status, amount_cents FROM payments WHERE order_id = $1', [order.id]);
   });
 

@@ -1,7 +1,6 @@
 // The shop's vocabulary for journeys: stock a product, place an order, wait for the outcome. Every
 // call goes through `api` (correlation id, recorded for the report, zod-checked).
 import { eventually, expect, type Api, type ServiceClient } from 'compose-journeys';
-import { z } from 'zod';
 import * as contract from './contracts.ts';
 
 export type Item = { sku: string; quantity: number; unitPriceCents: number };
@@ -11,14 +10,12 @@ export class Shop {
   readonly inventory: ServiceClient;
   readonly payments: ServiceClient;
   readonly notifications: ServiceClient;
-  readonly wiremock: ServiceClient;
 
   constructor(private readonly api: Api) {
     this.orders = api.service('orders');
     this.inventory = api.service('inventory');
     this.payments = api.service('payments');
     this.notifications = api.service('notifications');
-    this.wiremock = api.service('wiremock');
   }
 
   async stockProduct(sku: string, stock: number): Promise<void> {
@@ -55,13 +52,5 @@ export class Shop {
 
   notificationsOf(orderId: string) {
     return this.notifications.get('/notifications', { params: { orderId } }).expect(200, contract.notifications);
-  }
-
-  /** What the fake payment provider (WireMock) was asked to charge for this order. */
-  async chargeRequestsOf(orderId: string): Promise<unknown[]> {
-    const found = await this.wiremock
-      .post('/__admin/requests/find', { method: 'POST', url: '/v1/charges', bodyPatterns: [{ matchesJsonPath: `$[?(@.orderId == '${orderId}')]` }] })
-      .expect(200, z.object({ requests: z.array(z.unknown()) }));
-    return found.requests;
   }
 }

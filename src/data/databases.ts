@@ -109,6 +109,7 @@ export class Database {
 
 interface ResolvedServer {
   service: string;
+  containerPort: number;
   connection: { host: string; port: number; user: string; password: string };
   adminDatabase: string;
   configured?: string[];
@@ -136,6 +137,7 @@ export class Databases {
       const user = target.user ?? env.POSTGRES_USER ?? env.POSTGRESQL_USERNAME ?? 'postgres';
       return {
         service: target.service,
+        containerPort: target.port ?? 5432,
         connection: { host: endpoint.host, port: endpoint.port, user, password: target.password ?? env.POSTGRES_PASSWORD ?? env.POSTGRESQL_PASSWORD ?? '' },
         adminDatabase: env.POSTGRES_DB ?? env.POSTGRESQL_DATABASE ?? user,
         configured: target.databases,
@@ -215,6 +217,10 @@ export class Databases {
       // Pools connect lazily: a worker pays for the databases its tests use.
       const pool = new pg.Pool({ ...server.connection, database: name, max: 4, idleTimeoutMillis: 10_000, application_name: 'compose-journeys', types });
       pool.on('error', () => undefined); // an idle client dropped by the server must not crash the worker
+      // A Postgres the faults fixture restarted is published on a new host port: the pool's next
+      // connections follow the stack's endpoints (pg creates each client from pool.options).
+      const endpoints = new Endpoints(this.state.endpoints);
+      Object.defineProperty((pool as unknown as { options: object }).options, 'port', { get: () => endpoints.get(server.service, server.containerPort).port, enumerable: true, configurable: true });
       handle = new Database(server.service, name, pool);
       this.handles.set(key, handle);
     }

@@ -39,8 +39,10 @@ export function createApi(options: {
       const key = `${name}:${containerPort ?? ''}`;
       let client = clients.get(key);
       if (!client) {
-        const baseURL = options.endpoints.url(name, containerPort); // throws, listing the services, for an unknown name
-        client = new ServiceClient(name, baseURL, () => options.request.newContext({ baseURL, extraHTTPHeaders: { [CORRELATION_HEADER]: options.correlationId } }), log);
+        options.endpoints.url(name, containerPort); // throws, listing the services, for an unknown name
+        // Looked up on every call: a service the faults fixture restarted is published on a new port.
+        const baseURL = () => options.endpoints.url(name, containerPort);
+        client = new ServiceClient(name, baseURL, () => options.request.newContext({ extraHTTPHeaders: { [CORRELATION_HEADER]: options.correlationId } }), log);
         clients.set(key, client);
       }
       return client;

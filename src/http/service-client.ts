@@ -85,13 +85,21 @@ export class ApiCall implements PromiseLike<APIResponse> {
 /** HTTP to one published port of one service; paths are relative to it. */
 export class ServiceClient {
   #context: Promise<APIRequestContext> | undefined;
+  readonly #baseURL: string | (() => string);
 
   constructor(
     readonly service: string,
-    readonly baseURL: string,
+    /** Where the service is published; a function is asked on every call (a restarted container gets a new host port). */
+    baseURL: string | (() => string),
     private readonly newContext: () => Promise<APIRequestContext>,
     private readonly log: ExchangeLog,
-  ) {}
+  ) {
+    this.#baseURL = baseURL;
+  }
+
+  get baseURL(): string {
+    return typeof this.#baseURL === 'function' ? this.#baseURL() : this.#baseURL;
+  }
 
   get(path: string, options?: RequestOptions): ApiCall {
     return this.#call('GET', path, undefined, options);

@@ -97,9 +97,12 @@ export function formatContainers(containers: readonly ContainerState[]): string 
   return formatTable(['SERVICE', 'CONTAINER', 'STATE', 'EXIT', 'RESTARTS', 'OOM', 'STARTED'], rows);
 }
 
-export function formatEvents(events: readonly ContainerEvent[]): string {
+export function formatEvents(events: readonly (ContainerEvent & { intended?: string })[]): string {
   if (events.length === 0) return 'No container events during the test.';
-  return formatTable(['TIME', 'SERVICE', 'CONTAINER', 'EVENT'], events.map((e) => [e.at.toISOString(), e.service, e.container, e.exitCode ? `${e.action} (exit ${e.exitCode})` : e.action]));
+  return formatTable(
+    ['TIME', 'SERVICE', 'CONTAINER', 'EVENT'],
+    events.map((e) => [e.at.toISOString(), e.service, e.container, `${e.exitCode ? `${e.action} (exit ${e.exitCode})` : e.action}${e.intended ? ` (intended: ${e.intended})` : ''}`]),
+  );
 }
 
 function formatTable(header: string[], rows: string[][]): string {

@@ -15,10 +15,15 @@ interface TimelineEntry {
  * messages, container events), with its correlation id, so a reader follows the journey through the
  * stack in the report itself. Markdown because the HTML report shows text attachments inline.
  */
-export function renderTimeline(title: string, since: Date, observations: readonly RecordedObservation[], events: readonly ContainerEvent[]): string {
+export function renderTimeline(title: string, since: Date, observations: readonly RecordedObservation[], events: readonly (ContainerEvent & { intended?: string })[]): string {
   const entries: TimelineEntry[] = [
     ...observations,
-    ...events.map((event, index) => ({ at: event.at, sequence: -events.length + index, kind: 'container', summary: `${event.service} ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''}` })),
+    ...events.map((event, index) => ({
+      at: event.at,
+      sequence: -events.length + index,
+      kind: 'container',
+      summary: `${event.service} ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''}${event.intended ? ` (intended: ${event.intended})` : ''}`,
+    })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || a.sequence - b.sequence);
 
   const correlationIds = [...new Set(entries.map((entry) => entry.correlationId).filter((id): id is string => Boolean(id)))];

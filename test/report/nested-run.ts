@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { REPO } from '../support/cli.ts';
 
-/** Runs `playwright test` on test/report/nested.config.ts in a child process, as CI would. */
-export function runNested(args: string[], env: Record<string, string>): Promise<{ exitCode: number; output: string }> {
+/** Runs `playwright test` on a nested config (default test/report/nested.config.ts) in a child process, as CI would. */
+export function runNested(args: string[], env: Record<string, string>, config = 'test/report/nested.config.ts'): Promise<{ exitCode: number; output: string }> {
   // The outer run's stack variables must not leak in: the nested run names and owns its own stack.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)));
-  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', 'test/report/nested.config.ts', ...args], {
+  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], {
     cwd: REPO,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

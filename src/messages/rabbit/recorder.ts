@@ -73,39 +73,93 @@ export interface RabbitRecorderOptions {
   readonly describeServer: string;
   /** Lists exchanges for the "no such exchange" error (management API); optional. */
   readonly listExchanges?: () => Promise<string[]>;
+  /**
+   * A live connection after the broker went away (restarted by a fault journey, say): with it, the
+   * next test's tap re-declares the recorder's queue on it instead of failing. Messages routed while
+   * the recorder was disconnected are not recorded.
+   */
+  readonly reconnect?: () => Promise<ChannelModel>;
 }
 
 export class RabbitRecorder {
-  readonly log = new MessageLog();
+  #log = new MessageLog();
   readonly name: string;
   #fence: { id: string; arrived(): void } | undefined;
+  #channel: Channel;
+  #queue: string;
+  #stopped = false;
+  #broken = false;
 
   private constructor(
     readonly bindings: readonly RabbitBinding[],
-    private readonly channel: Channel,
-    readonly queue: string,
+    channel: Channel,
+    queue: string,
+    private readonly options: RabbitRecorderOptions,
   ) {
     this.name = `rabbitmq tap [${bindings.map((binding) => `${binding.exchange} ${binding.pattern ?? '#'}`).join(', ')}]`;
+    this.#channel = channel;
+    this.#queue = queue;
+  }
+
+  /** What the recorder received since it (last) connected. */
+  get log(): MessageLog {
+    return this.#log;
+  }
+
+  get queue(): string {
+    return this.#queue;
   }
 
   /** Declares the tap's own queue, binds it (before any action of the test) and consumes from it. */
   static async start(options: RabbitRecorderOptions): Promise<RabbitRecorder> {
     if (options.bindings.length === 0) throw new Error('A RabbitMQ tap needs at least one binding: set `rabbitBindings` in `test.use({ … })`.');
     for (const { exchange } of new Set(options.bindings)) await checkExchange(options.connection, exchange, options.describeServer, options.listExchanges);
-    const channel = await options.connection.createChannel();
+    const { channel, queue } = await RabbitRecorder.#open(options.connection, options.bindings);
+    const recorder = new RabbitRecorder(options.bindings, channel, queue, options);
+    await recorder.#consume();
+    return recorder;
+  }
+
+  static async #open(connection: ChannelModel, bindings: readonly RabbitBinding[]): Promise<{ channel: Channel; queue: string }> {
+    const channel = await connection.createChannel();
     try {
       // Server-named, exclusive, auto-deleted: nobody else can consume it and it goes with us.
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-      for (const binding of options.bindings) await channel.bindQueue(queue, binding.exchange, binding.pattern ?? '#');
-      const recorder = new RabbitRecorder(options.bindings, channel, queue);
-      channel.on('error', () => {});
-      channel.on('close', () => recorder.log.fail(new Error(`${recorder.name} stopped: its channel closed; later messages were not recorded.`)));
-      await channel.consume(queue, (message) => message && recorder.#receive(message), { noAck: true, exclusive: true });
-      return recorder;
+      for (const binding of bindings) await channel.bindQueue(queue, binding.exchange, binding.pattern ?? '#');
+      return { channel, queue };
     } catch (error) {
       await channel.close().catch(() => {});
       throw error;
     }
+  }
+
+  async #consume(): Promise<void> {
+    const channel = this.#channel;
+    const log = this.#log;
+    channel.on('error', () => {});
+    channel.on('close', () => {
+      if (this.#stopped) return;
+      this.#broken = true;
+      log.fail(new Error(`${this.name} stopped: its channel closed (the broker went away?); later messages were not recorded.`));
+    });
+    try {
+      await channel.consume(this.#queue, (message) => message && this.#receive(message), { noAck: true, exclusive: true });
+    } catch (error) {
+      await channel.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** After the broker went away: a new queue on a live connection, and a new log (old taps keep the old one). */
+  async #reopen(): Promise<void> {
+    if (!this.options.reconnect) throw this.#log.failure ?? new Error(`${this.name} stopped.`);
+    const connection = await this.options.reconnect();
+    const { channel, queue } = await RabbitRecorder.#open(connection, this.bindings);
+    this.#channel = channel;
+    this.#queue = queue;
+    this.#log = new MessageLog();
+    this.#broken = false;
+    await this.#consume();
   }
 
   #receive(message: ConsumeMessage): void {
@@ -114,7 +168,7 @@ export class RabbitRecorder {
       if (fence && fence.id === message.properties.messageId) fence.arrived();
       return;
     }
-    this.log.append(recordAmqpMessage(message));
+    this.#log.append(recordAmqpMessage(message));
   }
 
   /**
@@ -122,21 +176,24 @@ export class RabbitRecorder {
    * the start: whatever was routed before it belongs to earlier tests.
    */
   async tap(scope?: JourneyScope): Promise<MessageTap> {
+    if (this.#broken) await this.#reopen();
     const startedAt = Date.now();
     const id = `${process.pid}-${startedAt}-${Math.random().toString(36).slice(2, 8)}`;
+    const log = this.#log;
     const fromIndex = await withDeadline(
       new Promise<number>((resolve) => {
-        this.#fence = { id, arrived: () => resolve(this.log.length) };
-        this.channel.sendToQueue(this.queue, Buffer.alloc(0), { type: FENCE_TYPE, messageId: id });
+        this.#fence = { id, arrived: () => resolve(log.length) };
+        this.#channel.sendToQueue(this.#queue, Buffer.alloc(0), { type: FENCE_TYPE, messageId: id });
       }),
       FENCE_TIMEOUT_MS,
-      () => new Error(`${this.name}: its start-of-test marker did not come back through queue ${this.queue} within ${FENCE_TIMEOUT_MS} ms.`),
+      () => new Error(`${this.name}: its start-of-test marker did not come back through queue ${this.#queue} within ${FENCE_TIMEOUT_MS} ms.`),
     );
     this.#fence = undefined;
-    return new MessageTap(this.name, this.log, fromIndex, undefined, startedAt, scope);
+    return new MessageTap(this.name, log, fromIndex, undefined, startedAt, scope);
   }
 
   async stop(): Promise<void> {
-    await this.channel.close().catch(() => {});
+    this.#stopped = true;
+    await this.#channel.close().catch(() => {});
   }
 }

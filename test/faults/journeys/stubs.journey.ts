@@ -1,0 +1,48 @@
+// Two journeys at once, in two workers, on one WireMock: each stubs the same request its own way and
+// sees only its own answer while the other's stub exists; a request of neither gets the default.
+// They meet through files (FAULTS_RENDEZVOUS) so both stubs provably coexist. Meanwhile a fault, or a
+// stub for every journey, is refused: the other worker is mid-journey on the same stack.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, test } from 'compose-journeys';
+
+const DIR = process.env.FAULTS_RENDEZVOUS ?? '/nonexistent';
+test.describe.configure({ mode: 'parallel' });
+
+async function reached(worker: string, step: string): Promise<{ pid: number; correlationId: string }> {
+  const file = path.join(DIR, `${worker}.${step}`);
+  const deadline = Date.now() + 45_000;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`the other worker never ${step} (${file}): are two workers running?`);
+    await sleep(50);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+for (const [me, other] of [['left', 'right'], ['right', 'left']] as const) {
+  test(`${me}: its stub answers it alone while ${other}'s stub answers ${other}`, async ({ wiremock, correlationId, faults }) => {
+    const mark = (step: string) => writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid, correlationId }));
+    const greeting = { method: 'GET', urlPath: '/greeting' };
+    await wiremock().stub({ request: greeting, response: { status: 200, body: `hello ${me}` } });
+    mark('stubbed');
+    const theirs = await reached(other, 'stubbed');
+    expect(theirs.pid, 'the two journeys run in two workers').not.toBe(process.pid);
+
+    const greet = async (headers: Record<string, string> = {}) => (await fetch(`${wiremock().admin.baseUrl}/greeting`, { headers })).text();
+    expect(await greet({ 'x-correlation-id': correlationId })).toBe(`hello ${me}`);
+    expect(await greet()).toBe('hello from the defaults');
+    await expect(wiremock()).toHaveReceived(greeting, { times: 1 });
+
+    if (me === 'left') {
+      const fault = await faults.pause('app').catch((error: Error) => error.message);
+      expect(fault).toContain(`faults.pause('app') would change stack`);
+      expect(fault).toContain(`under journeys other workers are running right now: "right: its stub answers it alone while left's stub answers left" (pid ${theirs.pid})`);
+      const everyone = await wiremock().stub({ request: greeting, response: { status: 500 } }, { scope: 'all' }).catch((error: Error) => error.message);
+      expect(everyone).toContain('a stub for every journey on wiremock "wiremock"');
+      expect(everyone).toContain('would change stack');
+    }
+    mark('checked');
+    await reached(other, 'checked');
+  });
+}
