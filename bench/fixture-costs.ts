@@ -17,7 +17,10 @@ const state = readStackState(stackStateFile(process.env.JOURNEYS_PROJECT ?? 'jou
 const kafka = kafkaConnectionOf(state);
 const rabbit = rabbitConnectionOf(state);
 const samples: Record<string, number[]> = {};
-const add = (name: string, ms: number) => (samples[name] ??= []).push(ms);
+const add = (name: string, ms: number) => {
+  samples[name] ??= [];
+  samples[name].push(ms);
+};
 
 for (let run = 0; run < RUNS; run++) {
   let db!: Databases;

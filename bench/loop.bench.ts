@@ -57,7 +57,10 @@ for (let i = 0; i < RUNS; i++) {
   samples.bare.push(await timed(() => run(['npx', '--no-install', 'playwright', 'test', '-c', 'bench/loop-baseline/playwright.config.ts'])));
   const started = Date.now();
   samples.one.push(await timed(() => run(one, { PLAYWRIGHT_JSON_OUTPUT_FILE: REPORT })));
-  for (const [name, ms] of Object.entries(phases(REPORT, started, Date.now()))) (breakdown[name] ??= []).push(ms);
+  for (const [name, ms] of Object.entries(phases(REPORT, started, Date.now()))) {
+    breakdown[name] ??= [];
+    breakdown[name].push(ms);
+  }
   samples.all.push(await timed(() => run(['npx', '--no-install', 'playwright', 'test', 'journeys/'])));
 }
 line('loop-baseline', samples.bare);

@@ -17,7 +17,6 @@ export const RUN_ENV = {
   /** The owner's full identity (see `runKey`): inherited by every process of the run. */
   run: 'JOURNEYS_RUN',
   project: 'JOURNEYS_PROJECT',
-  runId: 'JOURNEYS_RUN_ID',
   /** The stack's files and options, as stackProjects() decided them in the runner (JSON). */
   stackOptions: 'JOURNEYS_STACK_OPTIONS',
 } as const;
@@ -114,7 +113,7 @@ export function runKey(owner: RunOwner): string {
 
 export function parseRunKey(key: string | undefined): RunOwner | undefined {
   const parts = key?.split('/');
-  if (!parts || parts.length !== 6) return undefined;
+  if (parts?.length !== 6) return undefined;
   const [host, uid, boot, pidns, pid, started] = parts as [string, string, string, string, string, string];
   if (!/^-?\d+$/.test(uid) || !/^\d+$/.test(pid) || !/^\d+$/.test(started)) return undefined;
   return { host, uid: Number(uid), boot, pidns, pid: Number(pid), started: Number(started) };
@@ -194,16 +193,9 @@ export function runProjectName(firstFile: string, { reuse = process.env.JOURNEYS
   const base = stableProjectName(firstFile);
   if (!process.env[RUN_ENV.project]) {
     const shard = shardOf(argv);
-    process.env[RUN_ENV.project] = reuse ? base : `${base}-${shard ? `s${shard}-` : ''}${runSuffix()}`;
+    const suffix = Math.random().toString(36).slice(2, 7);
+    process.env[RUN_ENV.project] = reuse ? base : `${base}-${shard ? `s${shard}-` : ''}${suffix}`;
   }
   return process.env[RUN_ENV.project]!;
 }
 
-/** Unique per run; child processes agree on it through JOURNEYS_RUN_ID. */
-export function runSuffix(): string {
-  const fromEnv = process.env[RUN_ENV.runId];
-  if (fromEnv) return sanitize(fromEnv);
-  const id = Math.random().toString(36).slice(2, 7);
-  process.env[RUN_ENV.runId] = id;
-  return id;
-}

@@ -40,13 +40,13 @@ export async function pullMissingImages(target: ComposeTarget, config: ResolvedC
  * Builds the services that have a `build:` section (Docker's layer cache keeps repeat builds quick).
  * Returns whether it built anything.
  */
-export async function buildImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void, signal?: AbortSignal): Promise<boolean> {
+export async function buildImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void): Promise<boolean> {
   const built = Object.entries(config.services).filter(([, service]) => service.build).map(([name]) => name);
   if (built.length === 0) return false;
   const started = Date.now();
   log(`building images for ${built.join(', ')}`);
   const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)} s)`), 10_000);
-  const result = await compose(target, ['build', ...built], { signal }).finally(() => clearInterval(heartbeat));
+  const result = await compose(target, ['build', ...built]).finally(() => clearInterval(heartbeat));
   if (result.exitCode !== 0) {
     const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-40).join('\n');
     throw new JourneysError('STACK_STARTUP', `Building the images of ${built.join(', ')} failed.`, `${output}\n\nFix: the build error is above; \`docker compose build\` shows the same.`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
-import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
+import { hasHealthcheck, oneShotServices, } from './resolved-config.ts';
 import { remoteEngineHost } from './engine-host.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
@@ -156,7 +156,7 @@ function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [
     const node = source.doc.getIn(['services', service, 'depends_on'], true);
     const { isMap, isSeq } = yaml();
     if (isSeq(node)) {
-      node.items.forEach((item, index) => found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]));
+      for (const [index, item] of node.items.entries()) found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]);
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const dependency = String((pair.key as { value?: unknown }).value);

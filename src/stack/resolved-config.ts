@@ -58,13 +58,12 @@ function buildSchemas(z: typeof Z) {
     volumes: z.record(z.string(), resourceSchema.nullable()).optional(),
     'x-journeys': journeysExtensionSchema.optional(),
   });
-  return { resolvedConfigSchema, serviceSchema, dependsOnSchema };
+  return { resolvedConfigSchema, serviceSchema };
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
 export type ResolvedConfig = Z.infer<Schemas['resolvedConfigSchema']>;
 export type ResolvedService = Z.infer<Schemas['serviceSchema']>;
-export type DependsOnCondition = Z.infer<Schemas['dependsOnSchema']>['condition'];
 
 let schemas: Schemas | undefined;
 

@@ -73,7 +73,8 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   let pruning: Promise<void> = Promise.resolve();
   try {
     // Side by side: a leftover of this project goes, prepare runs, missing images are looked for.
-    const removing = leftover.length > 0 ? (log(`removing leftover project ${projectName}`), removeProjectResources(projectName, { stateDir: false })) : undefined;
+    if (leftover.length > 0) log(`removing leftover project ${projectName}`);
+    const removing = leftover.length > 0 ? removeProjectResources(projectName, { stateDir: false }) : undefined;
     await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
     if (await buildImages(target, definition.config, log)) pruning = pruneDanglingImages(target, log);
     const started = Date.now();

@@ -97,6 +97,7 @@ test('config cache key: every input that changes the resolution changes it, noth
   try {
     const compose = path.join(dir, 'compose.yml');
     const write = (name: string, text: string) => writeFileSync(path.join(dir, name), text);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
     write('compose.yml', 'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n');
     write('extra.yml', 'services:\n  other:\n    image: y:1\n');
     write('app.env', 'A=1\n');
@@ -107,6 +108,7 @@ test('config cache key: every input that changes the resolution changes it, noth
     expect(first).toMatch(/^[0-9a-f]{24}$/);
     expect(inputsKey(inputs, { ...process.env, UNRELATED: 'y' })).toBe(first); // a variable no file names
     const changes: [string, () => void][] = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
       ['the compose file', () => write('compose.yml', `${'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n'}# comment\n`)],
       ['an included file', () => write('extra.yml', 'services:\n  other:\n    image: y:2\n')],
       ['an env_file', () => write('app.env', 'A=2\n')],
@@ -124,6 +126,7 @@ test('config cache key: every input that changes the resolution changes it, noth
     expect(inputsKey({ ...inputs, profiles: ['debug'] }), 'a profile').not.toBe(inputsKey(inputs));
     expect(inputsKey(inputs, { ...process.env, COMPOSE_PROFILES: 'x' }), 'a COMPOSE_ variable').not.toBe(inputsKey(inputs));
     // A path made of a variable cannot be followed without Compose: never cached.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
     write('compose.yml', 'services:\n  app:\n    image: x:1\n    env_file: ${ENV_FILE}\n');
     expect(inputsKey(inputs)).toBeUndefined();
   } finally {

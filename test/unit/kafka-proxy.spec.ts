@@ -39,8 +39,9 @@ class W {
   i16(v: number) { return this.#fixed(2, (b) => b.writeInt16BE(v)); }
   i32(v: number) { return this.#fixed(4, (b) => b.writeInt32BE(v)); }
   i64(v: bigint | number) { return this.#fixed(8, (b) => b.writeBigInt64BE(BigInt(v))); }
-  uvarint(v: number) {
+  uvarint(value: number) {
     const bytes: number[] = [];
+    let v = value;
     for (; v >= 0x80; v = Math.floor(v / 128)) bytes.push((v & 0x7f) | 0x80);
     bytes.push(v);
     this.#parts.push(Buffer.from(bytes));

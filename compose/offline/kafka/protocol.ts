@@ -107,8 +107,9 @@ export class Reader {
 
 export function uvarint(value: number): Buffer {
   const bytes: number[] = [];
-  for (; value >= 0x80; value = Math.floor(value / 128)) bytes.push((value & 0x7f) | 0x80);
-  bytes.push(value);
+  let rest = value;
+  for (; rest >= 0x80; rest = Math.floor(rest / 128)) bytes.push((rest & 0x7f) | 0x80);
+  bytes.push(rest);
   return Buffer.from(bytes);
 }
 

@@ -71,7 +71,10 @@ export class ProduceSignal {
     }
     for (const key of keys) {
       let set = this.#byKey.get(key);
-      if (!set) this.#byKey.set(key, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.#byKey.set(key, set);
+      }
       set.add(wake);
     }
     return () => {
@@ -264,7 +267,8 @@ class ProxiedConnection {
     this.#parked = undefined;
   }
 
-  #onResponse(frame: Buffer): void {
+  #onResponse(received: Buffer): void {
+    let frame = received;
     const correlationId = frame.readInt32BE(4);
     const parked = this.#parked;
     if (parked && parked.correlationId === correlationId) {

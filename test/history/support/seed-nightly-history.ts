@@ -1,4 +1,4 @@
-import { type JourneyResult, type RunRecord, type HistoryStore } from 'compose-journeys/history';
+import type { JourneyResult, RunRecord, HistoryStore } from 'compose-journeys/history';
 
 /**
  * Two weeks of nightly runs of the shop's journeys, made up but shaped like the real thing: a

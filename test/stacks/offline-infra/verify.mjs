@@ -84,7 +84,7 @@ try {
   check('rabbitmq: guest not created when RABBITMQ_DEFAULT_USER is set', guestErr instanceof Error);
 
   const mgmtPort = hostPort('rabbitmq', 15672);
-  const auth = 'Basic ' + Buffer.from('journey:journey-secret').toString('base64');
+  const auth = `Basic ${Buffer.from('journey:journey-secret').toString('base64')}`;
   const overview = await fetch(`http://127.0.0.1:${mgmtPort}/api/overview`, { headers: { authorization: auth } });
   const ov = await overview.json();
   check('rabbitmq management GET /api/overview', overview.status === 200 && !!ov.rabbitmq_version, `${ov.rabbitmq_version} ${ov.node}`);

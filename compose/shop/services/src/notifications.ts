@@ -67,7 +67,7 @@ async function notify(db: Db, providerUrl: string, event: ShopEvent, log: Logger
       [event.orderId, event.type],
     );
     const notification = rows[0];
-    if (!notification || notification.status !== "PENDING") {
+    if (notification?.status !== "PENDING") {
       log.info("duplicate notification ignored", { type: event.type });
       return;
     }

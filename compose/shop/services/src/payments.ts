@@ -56,7 +56,7 @@ async function chargeOrder(db: Db, providerUrl: string, event: EventOf<"inventor
       [event.orderId],
     );
     const payment = rows[0];
-    if (!payment || payment.status !== "PENDING") {
+    if (payment?.status !== "PENDING") {
       log.info("duplicate inventory.reserved ignored", { status: payment?.status });
       return;
     }
