@@ -18,6 +18,12 @@ export default defineConfig({
   projects: [
     ...stack.projects,
     { name: 'journeys', testDir: './journeys', testIgnore: '**/faults/**', dependencies: [stack.setup] },
-    { name: 'fault journeys', testDir: './journeys', testMatch: '**/faults/**/*.spec.ts', workers: 1, dependencies: ['journeys'] },
+    {
+      name: 'fault journeys',
+      testDir: './journeys',
+      testMatch: '**/faults/**/*.spec.ts',
+      workers: 1,
+      dependencies: ['journeys'],
+    },
   ],
 });

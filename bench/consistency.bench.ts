@@ -9,10 +9,11 @@
 // the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the
 // correlation id and unique ids, the redacting attach, createApi + one service client (what `api` costs a test
 // that uses it) and its dispose, the consistency checker and the snapshotter.
+
+import type { TestInfo } from '@playwright/test';
 import { request } from '@playwright/test';
 import pg from 'pg';
 import { z } from 'zod';
-import type { TestInfo } from '@playwright/test';
 import { newCorrelationId, uniqueIds } from '../fixtures/correlation.ts';
 import { consistencyChecker } from '../src/data/consistency.ts';
 import { Databases } from '../src/data/databases.ts';
@@ -34,7 +35,13 @@ try {
   await target.query('CREATE TABLE marks (id text PRIMARY KEY)');
   const pgEndpoint = endpoints.get('postgres', 5432);
   const env = state.environment.postgres ?? {};
-  const writer = new pg.Client({ host: pgEndpoint.host, port: pgEndpoint.port, user: env.POSTGRES_USER ?? 'postgres', password: env.POSTGRES_PASSWORD ?? '', database: scratch });
+  const writer = new pg.Client({
+    host: pgEndpoint.host,
+    port: pgEndpoint.port,
+    user: env.POSTGRES_USER ?? 'postgres',
+    password: env.POSTGRES_PASSWORD ?? '',
+    database: scratch,
+  });
   await writer.connect();
   await target.query('SELECT 1'); // warm the pool
 
@@ -42,7 +49,9 @@ try {
   for (let i = 0; i < 60; i++) {
     const id = `mark-${i}`;
     let committedAt = 0;
-    const seen = target.eventuallyOne(z.object({ id: z.literal(id) }), 'SELECT id FROM marks WHERE id = $1', [id], { timeout: 5_000 }).then(() => performance.now());
+    const seen = target
+      .eventuallyOne(z.object({ id: z.literal(id) }), 'SELECT id FROM marks WHERE id = $1', [id], { timeout: 5_000 })
+      .then(() => performance.now());
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 250));
     await writer.query('INSERT INTO marks (id) VALUES ($1)', [id]);
     committedAt = performance.now();

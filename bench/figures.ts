@@ -7,13 +7,17 @@ export function percentile(samples: number[], p: number): number {
 export const median = (samples: number[]) => percentile(samples, 50);
 
 export function printLatency(name: string, samplesMs: number[]): void {
-  console.log(`${name} p50=${median(samplesMs).toFixed(1)} ms p95=${percentile(samplesMs, 95).toFixed(1)} ms (n=${samplesMs.length})`);
+  console.log(
+    `${name} p50=${median(samplesMs).toFixed(1)} ms p95=${percentile(samplesMs, 95).toFixed(1)} ms (n=${samplesMs.length})`,
+  );
 }
 
 export function printRatio(name: string, oursMs: number[], baselineMs: number[], baselineName = 'baseline'): void {
   const ours = median(oursMs);
   const base = median(baselineMs);
-  console.log(`${name} ratio=${(ours / base).toFixed(2)} (ours ${(ours / 1000).toFixed(2)} s, ${baselineName} ${(base / 1000).toFixed(2)} s, medians of ${oursMs.length}/${baselineMs.length})`);
+  console.log(
+    `${name} ratio=${(ours / base).toFixed(2)} (ours ${(ours / 1000).toFixed(2)} s, ${baselineName} ${(base / 1000).toFixed(2)} s, medians of ${oursMs.length}/${baselineMs.length})`,
+  );
 }
 
 export async function timed(action: () => Promise<unknown>): Promise<number> {

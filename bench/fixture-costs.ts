@@ -2,7 +2,7 @@
 // open and to close against the running shop stack (JOURNEYS_PROJECT, default journeys-shop-loop):
 // the part of the reuse loop between the stack step and the first journey, and after the last one.
 // Measured as the fixtures do it (fixtures/db.ts, fixtures/messages.ts), BENCH_RUNS times, medians.
-import { KAFKA_TOPICS, EXCHANGE } from '../journeys/shop/contracts.ts';
+import { EXCHANGE, KAFKA_TOPICS } from '../journeys/shop/contracts.ts';
 import { Databases } from '../src/data/databases.ts';
 import { kafkaConnectionOf, rabbitConnectionOf } from '../src/messages/broker-connections.ts';
 import { KafkaProducer } from '../src/messages/kafka/producer.ts';
@@ -27,20 +27,33 @@ for (let run = 0; run < RUNS; run++) {
   add('db open', await timed(async () => (db = await Databases.connect(state))));
   add('db close', await timed(() => db.close()));
   let recorder!: KafkaRecorder;
-  add('kafka tap open (group join)', await timed(async () => (recorder = await KafkaRecorder.start({ ...kafka, topics: [...KAFKA_TOPICS] }))));
+  add(
+    'kafka tap open (group join)',
+    await timed(async () => (recorder = await KafkaRecorder.start({ ...kafka, topics: [...KAFKA_TOPICS] }))),
+  );
   add('kafka tap close', await timed(() => recorder.stop()));
   let producer!: KafkaProducer;
   add('kafka producer open', await timed(async () => (producer = await KafkaProducer.connect(kafka))));
   add('kafka producer close', await timed(() => producer.disconnect()));
   let connection!: Awaited<ReturnType<typeof connectRabbit>>;
   let rabbitRecorder!: RabbitRecorder;
-  add('amqp open + tap', await timed(async () => {
-    connection = await connectRabbit(rabbit.url);
-    rabbitRecorder = await RabbitRecorder.start({ connection, bindings: [{ exchange: EXCHANGE, pattern: '#' }], describeServer: 'bench' });
-  }));
-  add('amqp tap + connection close', await timed(async () => {
-    await rabbitRecorder.stop();
-    await connection.close();
-  }));
+  add(
+    'amqp open + tap',
+    await timed(async () => {
+      connection = await connectRabbit(rabbit.url);
+      rabbitRecorder = await RabbitRecorder.start({
+        connection,
+        bindings: [{ exchange: EXCHANGE, pattern: '#' }],
+        describeServer: 'bench',
+      });
+    }),
+  );
+  add(
+    'amqp tap + connection close',
+    await timed(async () => {
+      await rabbitRecorder.stop();
+      await connection.close();
+    }),
+  );
 }
 for (const [name, values] of Object.entries(samples)) printLatency(name, values);

@@ -10,7 +10,7 @@
 //
 // --small runs test/support/interrupt/interrupt.config.ts (a small built stack, same wiring) instead:
 // what `npm test` runs a fast subset of (test/stack/interrupt.spec.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,10 +48,16 @@ interface RunShape {
 }
 
 const SHOP: RunShape = { command: ['npx', '--no-install', 'playwright', 'test', 'journeys/'], journeys: 5 };
-const SMALL: RunShape = { command: ['npx', '--no-install', 'playwright', 'test', '-c', 'test/support/interrupt/interrupt.config.ts'], journeys: 2 };
+const SMALL: RunShape = {
+  command: ['npx', '--no-install', 'playwright', 'test', '-c', 'test/support/interrupt/interrupt.config.ts'],
+  journeys: 2,
+};
 
 /** Runs one trial and reports what was left. `log` gets a line per event. */
-export async function runTrial(trial: Trial, { small = false, log = (_: string) => {}, random = Math.random, settleMs = Infinity } = {}): Promise<TrialResult> {
+export async function runTrial(
+  trial: Trial,
+  { small = false, log = (_: string) => {}, random = Math.random, settleMs = Infinity } = {},
+): Promise<TrialResult> {
   const shape = small ? SMALL : SHOP;
   const projectName = `jtrial-${small ? 'small' : 'shop'}-${Math.random().toString(36).slice(2, 7)}`;
   const started = Date.now();
@@ -76,11 +82,20 @@ export async function runTrial(trial: Trial, { small = false, log = (_: string) 
     }
   })();
 
-  const reached = await waitForPhase(trial.phase, () => output, () => running, shape, projectName, random);
+  const reached = await waitForPhase(
+    trial.phase,
+    () => output,
+    () => running,
+    shape,
+    projectName,
+    random,
+  );
   const signalledAt = (Date.now() - started) / 1000;
   for (const volume of await mountedVolumes(projectName)) volumesSeen.add(volume);
   send(child, trial);
-  log(`${projectName}: ${trial.signal} → ${trial.target} at ${signalledAt.toFixed(1)} s (${reached ? trial.phase : `run ended before ${trial.phase}`})`);
+  log(
+    `${projectName}: ${trial.signal} → ${trial.target} at ${signalledAt.toFixed(1)} s (${reached ? trial.phase : `run ended before ${trial.phase}`})`,
+  );
 
   const deadline = Date.now() + deadlineFor(trial.signal);
   let cleanAfter: number | undefined;
@@ -112,7 +127,9 @@ export async function runTrial(trial: Trial, { small = false, log = (_: string) 
 
 /** The environment of a run started from a clean shell: none of an outer run's variables. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)),
+  );
   return { ...env, ...extra };
 }
 
@@ -150,7 +167,14 @@ function runnerPid(npxPid: number): number | undefined {
 }
 
 /** Waits until the run is in `phase` (plus a random part of it); false when the run ended first. */
-async function waitForPhase(phase: Phase, output: () => string, running: () => boolean, shape: RunShape, projectName: string, random: () => number): Promise<boolean> {
+async function waitForPhase(
+  phase: Phase,
+  output: () => string,
+  running: () => boolean,
+  shape: RunShape,
+  projectName: string,
+  random: () => number,
+): Promise<boolean> {
   const until = async (reached: () => boolean | Promise<boolean>, timeoutMs = 15 * 60_000) => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -200,8 +224,19 @@ async function count(args: string[], projectName: string): Promise<number> {
 
 /** Volumes mounted in the project's containers, anonymous ones included (they carry no label). */
 async function mountedVolumes(projectName: string): Promise<string[]> {
-  const result = await runCommand('docker', ['ps', '-a', '--no-trunc', '--filter', `label=com.docker.compose.project=${projectName}`, '--format', '{{.Mounts}}']);
-  return result.stdout.split(/[\n,]/).map((name) => name.trim()).filter((name) => /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name));
+  const result = await runCommand('docker', [
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--filter',
+    `label=com.docker.compose.project=${projectName}`,
+    '--format',
+    '{{.Mounts}}',
+  ]);
+  return result.stdout
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name));
 }
 
 async function leftovers(projectName: string, volumesSeen: Set<string>): Promise<TrialResult['left']> {
@@ -287,8 +322,12 @@ async function main(): Promise<void> {
   const seed = Number(option('--seed') ?? Date.now() % 100_000);
   const random = seeded(seed);
   const plan = option('--plan');
-  const trials = plan ? parsePlan(plan) : Array.from({ length: Number(option('--runs') ?? 20) }, () => randomTrial(random));
-  console.log(`interrupt trial: ${trials.length} runs of ${small ? 'the small stack' : 'the shop journeys'} (seed ${seed})`);
+  const trials = plan
+    ? parsePlan(plan)
+    : Array.from({ length: Number(option('--runs') ?? 20) }, () => randomTrial(random));
+  console.log(
+    `interrupt trial: ${trials.length} runs of ${small ? 'the small stack' : 'the shop journeys'} (seed ${seed})`,
+  );
   let clean = 0;
   const results: TrialResult[] = [];
   for (const [index, trial] of trials.entries()) {
@@ -301,7 +340,9 @@ async function main(): Promise<void> {
     );
   }
   const slowest = Math.max(...results.filter((r) => r.cleanAfter !== undefined).map((r) => r.cleanAfter!), 0);
-  console.log(`interrupt clean=${clean}/${trials.length} (slowest clean-up ${slowest.toFixed(1)} s; phases reached ${results.filter((r) => r.reached).length}/${trials.length})`);
+  console.log(
+    `interrupt clean=${clean}/${trials.length} (slowest clean-up ${slowest.toFixed(1)} s; phases reached ${results.filter((r) => r.reached).length}/${trials.length})`,
+  );
   process.exitCode = clean === trials.length ? 0 : 1;
 }
 

@@ -19,19 +19,24 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PROJECT = process.env.JOURNEYS_PROJECT ?? 'journeys-shop-loop';
 const args = process.argv.slice(2);
-const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)));
+const clean = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)),
+);
 const env = { ...clean, JOURNEYS_REUSE: '1', JOURNEYS_PROJECT: PROJECT, FORCE_COLOR: '0' };
 const REPORT = path.join(REPO, 'reports/bench-loop.json');
 
 async function run(command: string[], extra: NodeJS.ProcessEnv = {}): Promise<void> {
   const result = await runCommand(command[0]!, command.slice(1), { cwd: REPO, env: { ...env, ...extra } });
-  if (result.exitCode !== 0) throw new Error(`${command.join(' ')} exited ${result.exitCode}:\n${result.stdout}\n${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${command.join(' ')} exited ${result.exitCode}:\n${result.stdout}\n${result.stderr}`);
 }
 
 const line = (name: string, samples: number[], baseline?: number[]) => {
   const wall = median(samples) / 1000;
   const base = baseline ? `; bare Playwright one-line test ${(median(baseline) / 1000).toFixed(2)} s` : '';
-  console.log(`${name} wall=${wall.toFixed(2)} s (median of ${samples.length}, p95 ${(percentile(samples, 95) / 1000).toFixed(2)} s${base})`);
+  console.log(
+    `${name} wall=${wall.toFixed(2)} s (median of ${samples.length}, p95 ${(percentile(samples, 95) / 1000).toFixed(2)} s${base})`,
+  );
 };
 
 // --- the stack
@@ -54,7 +59,11 @@ const breakdown: Record<string, number[]> = {};
 const one = ['npx', '--no-install', 'playwright', 'test', 'journeys/shop/happy-path.spec.ts', '--reporter=json'];
 await run(one, { PLAYWRIGHT_JSON_OUTPUT_FILE: REPORT }); // warm-up (transpile caches, first connections)
 for (let i = 0; i < RUNS; i++) {
-  samples.bare.push(await timed(() => run(['npx', '--no-install', 'playwright', 'test', '-c', 'bench/loop-baseline/playwright.config.ts'])));
+  samples.bare.push(
+    await timed(() =>
+      run(['npx', '--no-install', 'playwright', 'test', '-c', 'bench/loop-baseline/playwright.config.ts']),
+    ),
+  );
   const started = Date.now();
   samples.one.push(await timed(() => run(one, { PLAYWRIGHT_JSON_OUTPUT_FILE: REPORT })));
   for (const [name, ms] of Object.entries(phases(REPORT, started, Date.now()))) {
@@ -66,27 +75,46 @@ for (let i = 0; i < RUNS; i++) {
 line('loop-baseline', samples.bare);
 line('loop-one', samples.one, samples.bare);
 line('loop-all', samples.all, samples.bare);
-for (const [name, values] of Object.entries(breakdown)) console.log(`loop-one ${name} p50=${median(values).toFixed(0)} ms p95=${percentile(values, 95).toFixed(0)} ms`);
+for (const [name, values] of Object.entries(breakdown))
+  console.log(`loop-one ${name} p50=${median(values).toFixed(0)} ms p95=${percentile(values, 95).toFixed(0)} ms`);
 
 // --- idle
 await sleep(30_000);
-console.log(`idle-cpu stack=${(await idleCpu(15_000)).toFixed(1)} % of one core (${PROJECT}, 15 s window, 30 s after the last run)`);
+console.log(
+  `idle-cpu stack=${(await idleCpu(15_000)).toFixed(1)} % of one core (${PROJECT}, 15 s window, 30 s after the last run)`,
+);
 
 if (!args.includes('--keep')) await run([process.execPath, 'bin/journeys.js', 'down', '-p', PROJECT]);
 rmSync(REPORT, { force: true });
 
 /** Where the time of one run went, from its JSON report: test start times and durations. */
 function phases(file: string, startedAt: number, endedAt: number): Record<string, number> {
-  interface Result { startTime: string; duration: number; steps?: { title: string; duration: number }[] }
-  interface Suite { specs?: { title: string; tests: { projectName: string; results: Result[] }[] }[]; suites?: Suite[] }
+  interface Result {
+    startTime: string;
+    duration: number;
+    steps?: { title: string; duration: number }[];
+  }
+  interface Suite {
+    specs?: { title: string; tests: { projectName: string; results: Result[] }[] }[];
+    suites?: Suite[];
+  }
   const report = JSON.parse(readFileSync(file, 'utf8')) as { suites: Suite[] };
   const results: { project: string; result: Result }[] = [];
   const walk = (suite: Suite) => {
-    for (const spec of suite.specs ?? []) for (const test of spec.tests) for (const result of test.results) results.push({ project: test.projectName, result });
+    for (const spec of suite.specs ?? [])
+      for (const test of spec.tests)
+        for (const result of test.results) results.push({ project: test.projectName, result });
     (suite.suites ?? []).forEach(walk);
   };
   report.suites.forEach(walk);
-  const of = (project: string) => results.filter((r) => r.project === project).map((r) => ({ start: Date.parse(r.result.startTime), end: Date.parse(r.result.startTime) + r.result.duration, steps: r.result.steps ?? [] }));
+  const of = (project: string) =>
+    results
+      .filter((r) => r.project === project)
+      .map((r) => ({
+        start: Date.parse(r.result.startTime),
+        end: Date.parse(r.result.startTime) + r.result.duration,
+        steps: r.result.steps ?? [],
+      }));
   const [setup] = of('stack');
   const [teardown] = of('stack teardown');
   const journeys = of('journeys');
@@ -103,14 +131,26 @@ function phases(file: string, startedAt: number, endedAt: number): Record<string
     // that time shows up after the journey's "end" computed here.
     'journey body': lastJourney - firstJourney,
     ...(teardown
-      ? { 'journey body→teardown (worker fixture set-up outside the test duration, worker teardown, new worker)': teardown.start - lastJourney, teardown: teardown.end - teardown.start, 'teardown→exit': endedAt - teardown.end }
-      : { 'after the journey body (worker fixture set-up outside the test duration, e.g. the Kafka group join; worker teardown; exit)': endedAt - lastJourney }),
+      ? {
+          'journey body→teardown (worker fixture set-up outside the test duration, worker teardown, new worker)':
+            teardown.start - lastJourney,
+          teardown: teardown.end - teardown.start,
+          'teardown→exit': endedAt - teardown.end,
+        }
+      : {
+          'after the journey body (worker fixture set-up outside the test duration, e.g. the Kafka group join; worker teardown; exit)':
+            endedAt - lastJourney,
+        }),
   };
 }
 
 /** The project's containers' CPU over a window: cgroup v2 usage_usec (v1 cpuacct as a fallback). */
 async function idleCpu(windowMs: number): Promise<number> {
-  const ids = (await runCommand('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])).stdout.split('\n').filter(Boolean);
+  const ids = (
+    await runCommand('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   const usage = () => ids.reduce((sum, id) => sum + cpuUsec(id), 0);
   const before = usage();
   const started = performance.now();
@@ -120,7 +160,10 @@ async function idleCpu(windowMs: number): Promise<number> {
 }
 
 function cpuUsec(id: string): number {
-  for (const file of [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, `/sys/fs/cgroup/docker/${id}/cpu.stat`]) {
+  for (const file of [
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`,
+    `/sys/fs/cgroup/docker/${id}/cpu.stat`,
+  ]) {
     if (existsSync(file)) return Number(/usage_usec (\d+)/.exec(readFileSync(file, 'utf8'))?.[1] ?? 0);
   }
   const v1 = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`;
@@ -132,10 +175,19 @@ function cpuUsec(id: string): number {
  * start is from its container starting to its first passing healthcheck (one-shots: to their exit).
  */
 async function coldStartReport(wallSeconds: number): Promise<void> {
-  const ids = (await runCommand('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])).stdout.split('\n').filter(Boolean);
+  const ids = (
+    await runCommand('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
   const inspected = JSON.parse((await runCommand('docker', ['inspect', ...ids])).stdout) as {
     Config: { Labels: Record<string, string> };
-    State: { StartedAt: string; FinishedAt: string; Status: string; Health?: { Log: { End: string; ExitCode: number }[] } };
+    State: {
+      StartedAt: string;
+      FinishedAt: string;
+      Status: string;
+      Health?: { Log: { End: string; ExitCode: number }[] };
+    };
   }[];
   let firstStart = Infinity;
   let lastReady = 0;
@@ -143,12 +195,19 @@ async function coldStartReport(wallSeconds: number): Promise<void> {
   for (const container of inspected) {
     const started = Date.parse(container.State.StartedAt);
     const healthy = container.State.Health?.Log.find((probe) => probe.ExitCode === 0);
-    const ready = healthy ? Date.parse(healthy.End) : container.State.Status === 'exited' ? Date.parse(container.State.FinishedAt) : started;
+    const ready = healthy
+      ? Date.parse(healthy.End)
+      : container.State.Status === 'exited'
+        ? Date.parse(container.State.FinishedAt)
+        : started;
     firstStart = Math.min(firstStart, started);
     lastReady = Math.max(lastReady, ready);
     const own = (ready - started) / 1000;
-    if (own > slowest.seconds) slowest = { service: container.Config.Labels['com.docker.compose.service'] ?? '?', seconds: own };
+    if (own > slowest.seconds)
+      slowest = { service: container.Config.Labels['com.docker.compose.service'] ?? '?', seconds: own };
   }
   const ready = (lastReady - firstStart) / 1000;
-  console.log(`cold-start ready=${ready.toFixed(1)} s (first container start → last service ready; journeys up wall ${wallSeconds.toFixed(1)} s), slowest service's own start=${slowest.seconds.toFixed(1)} s (${slowest.service}), margin=${(ready - slowest.seconds).toFixed(1)} s (target <= 2 s)`);
+  console.log(
+    `cold-start ready=${ready.toFixed(1)} s (first container start → last service ready; journeys up wall ${wallSeconds.toFixed(1)} s), slowest service's own start=${slowest.seconds.toFixed(1)} s (${slowest.service}), margin=${(ready - slowest.seconds).toFixed(1)} s (target <= 2 s)`,
+  );
 }

@@ -32,10 +32,18 @@ const rabbit = rabbitConnectionOf(state);
 const probe = z.object({ run: z.string(), seq: z.number() });
 const run = Math.random().toString(36).slice(2, 8);
 
-const kafkaRecorder = await KafkaRecorder.start({ ...kafka, topics: [...KAFKA_TOPICS, TOPIC], createMissingTopics: true });
+const kafkaRecorder = await KafkaRecorder.start({
+  ...kafka,
+  topics: [...KAFKA_TOPICS, TOPIC],
+  createMissingTopics: true,
+});
 const producer = await KafkaProducer.connect(kafka);
 const connection = await connectRabbit(rabbit.url);
-const rabbitRecorder = await RabbitRecorder.start({ connection, bindings: [{ exchange: EXCHANGE, pattern: '#' }], describeServer: 'bench' });
+const rabbitRecorder = await RabbitRecorder.start({
+  connection,
+  bindings: [{ exchange: EXCHANGE, pattern: '#' }],
+  describeServer: 'bench',
+});
 const publisher = new RabbitPublisher(connection);
 
 try {

@@ -37,7 +37,12 @@ for (let run = 0; run <= RUNS; run++) {
   const sides = [
     async () => {
       record('up', 0, await timed(() => ours('up', '-f', FILE, '-p', mine)), counted);
-      record('reuse', 0, await timed(() => must(process.execPath, [CLI, 'up', '-f', FILE, '-p', mine], { JOURNEYS_REUSE: '1' })), counted);
+      record(
+        'reuse',
+        0,
+        await timed(() => must(process.execPath, [CLI, 'up', '-f', FILE, '-p', mine], { JOURNEYS_REUSE: '1' })),
+        counted,
+      );
       record('down', 0, await timed(() => ours('down', '-p', mine)), counted);
     },
     async () => {

@@ -6,11 +6,23 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 
-const [reportDir = 'reports/failure-review/html', title = 'a quote is never negative', out = 'docs/failed-journey-report.png'] = process.argv.slice(2);
+const [
+  reportDir = 'reports/failure-review/html',
+  title = 'a quote is never negative',
+  out = 'docs/failed-journey-report.png',
+] = process.argv.slice(2);
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -1,8 +1,13 @@
 import { statfsSync } from 'node:fs';
 import { BASE_IMAGE, imageExists, NODE_IMAGE } from './provision/base-images.ts';
-import { composeVersion, MIN_COMPOSE_VERSION, START_INTERVAL_ENGINE, versionAtLeast } from './provision/compose-plugin.ts';
+import {
+  composeVersion,
+  MIN_COMPOSE_VERSION,
+  START_INTERVAL_ENGINE,
+  versionAtLeast,
+} from './provision/compose-plugin.ts';
 import { engineEndpoint } from './provision/engine-endpoint.ts';
-import { realHost, type Host } from './provision/host.ts';
+import { type Host, realHost } from './provision/host.ts';
 import { registryReachable } from './stack/registry-probe.ts';
 
 export interface Check {
@@ -35,19 +40,47 @@ export async function doctor(host: Host = realHost): Promise<Check[]> {
       : host.platform === 'linux'
         ? `start it: \`sudo systemctl start docker\`; ${installHint(host)}`
         : installHint(host);
-    checks.push({ name: 'Docker engine', status: 'fail', detail: `${endpoint.description}: ${info.stderr.trim().split('\n')[0] || 'not reachable'}`, fix });
+    checks.push({
+      name: 'Docker engine',
+      status: 'fail',
+      detail: `${endpoint.description}: ${info.stderr.trim().split('\n')[0] || 'not reachable'}`,
+      fix,
+    });
   } else {
     const engine = JSON.parse(info.stdout) as { ServerVersion: string; DockerRootDir: string; OperatingSystem: string };
     const old = !versionAtLeast(engine.ServerVersion, START_INTERVAL_ENGINE);
-    checks.push(old
-      ? { name: 'Docker engine', status: 'warn', detail: `${engine.ServerVersion} (${engine.OperatingSystem}) ignores healthcheck start_interval: stacks start slower and probe at \`interval\` forever`, fix: `upgrade to Engine >= ${START_INTERVAL_ENGINE} (Debian 12: docker.io from Debian 13, as \`journeys provision\` installs it)` }
-      : { name: 'Docker engine', status: 'ok', detail: `${engine.ServerVersion} (${engine.OperatingSystem}), ${endpoint.description}` });
+    checks.push(
+      old
+        ? {
+            name: 'Docker engine',
+            status: 'warn',
+            detail: `${engine.ServerVersion} (${engine.OperatingSystem}) ignores healthcheck start_interval: stacks start slower and probe at \`interval\` forever`,
+            fix: `upgrade to Engine >= ${START_INTERVAL_ENGINE} (Debian 12: docker.io from Debian 13, as \`journeys provision\` installs it)`,
+          }
+        : {
+            name: 'Docker engine',
+            status: 'ok',
+            detail: `${engine.ServerVersion} (${engine.OperatingSystem}), ${endpoint.description}`,
+          },
+    );
     checks.push(freeDisk(engine.DockerRootDir, endpoint.local));
   }
 
   const compose = await composeVersion(host);
-  if (!compose) checks.push({ name: 'Compose v2', status: 'fail', detail: '`docker compose` is missing', fix: `install the Compose v2 plugin (>= ${MIN_COMPOSE_VERSION}); ${installHint(host)}` });
-  else if (!versionAtLeast(compose, MIN_COMPOSE_VERSION)) checks.push({ name: 'Compose v2', status: 'fail', detail: `${compose} lacks what we use (up --wait-timeout, config/ps --format json)`, fix: `upgrade to Compose >= ${MIN_COMPOSE_VERSION}` });
+  if (!compose)
+    checks.push({
+      name: 'Compose v2',
+      status: 'fail',
+      detail: '`docker compose` is missing',
+      fix: `install the Compose v2 plugin (>= ${MIN_COMPOSE_VERSION}); ${installHint(host)}`,
+    });
+  else if (!versionAtLeast(compose, MIN_COMPOSE_VERSION))
+    checks.push({
+      name: 'Compose v2',
+      status: 'fail',
+      detail: `${compose} lacks what we use (up --wait-timeout, config/ps --format json)`,
+      fix: `upgrade to Compose >= ${MIN_COMPOSE_VERSION}`,
+    });
   else checks.push({ name: 'Compose v2', status: 'ok', detail: compose });
 
   if (info.exitCode !== 0) return checks;
@@ -55,9 +88,20 @@ export async function doctor(host: Host = realHost): Promise<Check[]> {
     checks.push({ name: 'Image registry', status: 'ok', detail: 'reachable: stacks use their public images' });
   } else {
     const bases = await Promise.all([imageExists(host, BASE_IMAGE), imageExists(host, NODE_IMAGE)]);
-    checks.push(bases.every(Boolean)
-      ? { name: 'Image registry', status: 'ok', detail: `not reachable: stacks use their offline overrides; base images ${BASE_IMAGE} and ${NODE_IMAGE} are present` }
-      : { name: 'Image registry', status: 'warn', detail: 'not reachable and the offline base images are missing', fix: '`npx journeys provision` builds them' });
+    checks.push(
+      bases.every(Boolean)
+        ? {
+            name: 'Image registry',
+            status: 'ok',
+            detail: `not reachable: stacks use their offline overrides; base images ${BASE_IMAGE} and ${NODE_IMAGE} are present`,
+          }
+        : {
+            name: 'Image registry',
+            status: 'warn',
+            detail: 'not reachable and the offline base images are missing',
+            fix: '`npx journeys provision` builds them',
+          },
+    );
   }
   return checks;
 }
@@ -68,10 +112,19 @@ function freeDisk(dockerRoot: string, local: boolean): Check {
     const stats = statfsSync(dockerRoot);
     const freeGib = (stats.bavail * stats.bsize) / 2 ** 30;
     return freeGib < MIN_FREE_GIB
-      ? { name: 'Free disk', status: 'warn', detail: `${freeGib.toFixed(1)} GiB free in ${dockerRoot}`, fix: '`docker system prune` or free space: image builds need a few GiB' }
+      ? {
+          name: 'Free disk',
+          status: 'warn',
+          detail: `${freeGib.toFixed(1)} GiB free in ${dockerRoot}`,
+          fix: '`docker system prune` or free space: image builds need a few GiB',
+        }
       : { name: 'Free disk', status: 'ok', detail: `${freeGib.toFixed(1)} GiB free in ${dockerRoot}` };
   } catch {
-    return { name: 'Free disk', status: 'ok', detail: `${dockerRoot} is inside the engine's VM: not checked from here` };
+    return {
+      name: 'Free disk',
+      status: 'ok',
+      detail: `${dockerRoot} is inside the engine's VM: not checked from here`,
+    };
   }
 }
 

@@ -25,6 +25,11 @@ export default defineConfig({
     { name: 'package', testDir: './package', testMatch: /.*\.spec\.ts/ },
     { name: 'history', testDir: './history', testMatch: /.*\.spec\.ts/, timeout: 180_000 },
     ...shop.projects,
-    { name: 'on-shop', testDir: '.', testMatch: /\/test\/(shop|fixtures|messages|report|faults)\/[^/]+\.spec\.ts$/, dependencies: [shop.setup] },
+    {
+      name: 'on-shop',
+      testDir: '.',
+      testMatch: /\/test\/(shop|fixtures|messages|report|faults)\/[^/]+\.spec\.ts$/,
+      dependencies: [shop.setup],
+    },
   ],
 });

@@ -5,27 +5,27 @@
 //   wall: from sending the POST to the first GET that saw PAID (polls every 5 ms)
 //   node compose/shop/order-latency.mjs <project> [count=20]
 //   (ORDER_LATENCY_OFFLINE=0 to leave out compose.offline.yml)
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const [project, countArg] = process.argv.slice(2);
 if (!project) {
-  console.error("usage: order-latency.mjs <compose project> [count]");
+  console.error('usage: order-latency.mjs <compose project> [count]');
   process.exit(2);
 }
 const count = Number(countArg ?? 20);
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const files = ["-f", here("./compose.yml")];
-if (process.env.ORDER_LATENCY_OFFLINE !== "0") files.push("-f", here("./compose.offline.yml"));
+const files = ['-f', here('./compose.yml')];
+if (process.env.ORDER_LATENCY_OFFLINE !== '0') files.push('-f', here('./compose.offline.yml'));
 const port = (service) =>
-  execFileSync("docker", ["compose", "-p", project, ...files, "port", service, "8080"], { encoding: "utf8" }).trim();
-const orders = `http://${port("orders")}`;
-const inventory = `http://${port("inventory")}`;
+  execFileSync('docker', ['compose', '-p', project, ...files, 'port', service, '8080'], { encoding: 'utf8' }).trim();
+const orders = `http://${port('orders')}`;
+const inventory = `http://${port('inventory')}`;
 
 async function call(method, url, body) {
   const res = await fetch(url, {
     method,
-    headers: body ? { "content-type": "application/json" } : {},
+    headers: body ? { 'content-type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
@@ -33,21 +33,21 @@ async function call(method, url, body) {
 }
 
 const sku = `latency-${Date.now()}`;
-await call("POST", `${inventory}/products`, { sku, stock: count * 2 });
+await call('POST', `${inventory}/products`, { sku, stock: count * 2 });
 const db = [];
 const wall = [];
 for (let i = 0; i < count; i++) {
   const started = performance.now();
-  const order = await call("POST", `${orders}/orders`, {
+  const order = await call('POST', `${orders}/orders`, {
     customerId: `latency-${i}`,
     items: [{ sku, quantity: 1, unitPriceCents: 100 }],
   });
   let seen = order;
-  for (const deadline = Date.now() + 10_000; seen.status === "PENDING" && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; seen.status === 'PENDING' && Date.now() < deadline; ) {
     await new Promise((r) => setTimeout(r, 5));
-    seen = await call("GET", `${orders}/orders/${order.id}`);
+    seen = await call('GET', `${orders}/orders/${order.id}`);
   }
-  if (seen.status !== "PAID") throw new Error(`order ${order.id} ended ${seen.status} (${seen.statusReason})`);
+  if (seen.status !== 'PAID') throw new Error(`order ${order.id} ended ${seen.status} (${seen.statusReason})`);
   wall.push(performance.now() - started);
   db.push(Date.parse(seen.updatedAt) - Date.parse(seen.createdAt));
 }

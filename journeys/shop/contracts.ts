@@ -22,34 +22,74 @@ export const ordersPlaced = z
     ...envelope,
     type: z.literal('orders.placed'),
     customerId: z.string(),
-    items: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive(), unitPriceCents: z.number().int().nonnegative() })).min(1),
+    items: z
+      .array(
+        z.object({
+          sku: z.string(),
+          quantity: z.number().int().positive(),
+          unitPriceCents: z.number().int().nonnegative(),
+        }),
+      )
+      .min(1),
     totalCents: z.number().int(),
     cardToken: z.string(),
   })
   .describe('orders.placed event');
 
 export const inventoryReserved = z
-  .object({ ...envelope, type: z.literal('inventory.reserved'), items: z.array(stockItem), amountCents: z.number().int(), cardToken: z.string() })
+  .object({
+    ...envelope,
+    type: z.literal('inventory.reserved'),
+    items: z.array(stockItem),
+    amountCents: z.number().int(),
+    cardToken: z.string(),
+  })
   .describe('inventory.reserved event');
 
 export const inventoryRejected = z
-  .object({ ...envelope, type: z.literal('inventory.rejected'), reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']), sku: z.string() })
+  .object({
+    ...envelope,
+    type: z.literal('inventory.rejected'),
+    reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']),
+    sku: z.string(),
+  })
   .describe('inventory.rejected event');
 
-export const inventoryReleased = z.object({ ...envelope, type: z.literal('inventory.released'), items: z.array(stockItem) }).describe('inventory.released event');
+export const inventoryReleased = z
+  .object({ ...envelope, type: z.literal('inventory.released'), items: z.array(stockItem) })
+  .describe('inventory.released event');
 
 export const paymentsCaptured = z
-  .object({ ...envelope, type: z.literal('payments.captured'), paymentId: z.uuid(), amountCents: z.number().int(), providerChargeId: z.string() })
+  .object({
+    ...envelope,
+    type: z.literal('payments.captured'),
+    paymentId: z.uuid(),
+    amountCents: z.number().int(),
+    providerChargeId: z.string(),
+  })
   .describe('payments.captured event');
 
 export const paymentsDeclined = z
-  .object({ ...envelope, type: z.literal('payments.declined'), paymentId: z.uuid(), amountCents: z.number().int(), reason: z.string() })
+  .object({
+    ...envelope,
+    type: z.literal('payments.declined'),
+    paymentId: z.uuid(),
+    amountCents: z.number().int(),
+    reason: z.string(),
+  })
   .describe('payments.declined event');
 
-export const ordersPaid = z.object({ ...envelope, type: z.literal('orders.paid'), customerId: z.string(), totalCents: z.number().int() }).describe('orders.paid event');
+export const ordersPaid = z
+  .object({ ...envelope, type: z.literal('orders.paid'), customerId: z.string(), totalCents: z.number().int() })
+  .describe('orders.paid event');
 
 export const ordersRejected = z
-  .object({ ...envelope, type: z.literal('orders.rejected'), customerId: z.string(), reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']) })
+  .object({
+    ...envelope,
+    type: z.literal('orders.rejected'),
+    customerId: z.string(),
+    reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']),
+  })
   .describe('orders.rejected event');
 
 // The HTTP API's answers.
@@ -65,9 +105,15 @@ export const order = z.object({
 export type Order = z.infer<typeof order>;
 
 export const product = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
-export const reservations = z.array(z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }));
+export const reservations = z.array(
+  z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }),
+);
 export const payments = z.array(
-  z.object({ status: z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'FAILED']), amountCents: z.number().int(), declineReason: z.string().nullable().optional() }),
+  z.object({
+    status: z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'FAILED']),
+    amountCents: z.number().int(),
+    declineReason: z.string().nullable().optional(),
+  }),
 );
 /** `id` is the email's idempotency key: one per order and outcome. */
 export const notifications = z.array(z.object({ id: z.string(), eventType: z.string(), status: z.string() }));

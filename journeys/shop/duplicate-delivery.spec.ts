@@ -1,10 +1,19 @@
 import { chargeFor, expect, inventoryReserved, ordersPlaced, test } from './fixtures.ts';
 
-test('the same orders.placed delivered twice reserves once', async ({ shop, unique, kafkaTap, rabbitTap, kafkaProducer, paymentProvider }) => {
+test('the same orders.placed delivered twice reserves once', async ({
+  shop,
+  unique,
+  kafkaTap,
+  rabbitTap,
+  kafkaProducer,
+  paymentProvider,
+}) => {
   const sku = unique.sku();
   await test.step('stock 10 units', () => shop.stockProduct(sku, 10));
-  const order = await test.step('the customer orders 4 units', () => shop.placeOrder(unique.customer(), [{ sku, quantity: 4, unitPriceCents: 500 }]));
-  await test.step('the order is PAID', async () => expect(await shop.settledOrder(order.id)).toMatchObject({ status: 'PAID' }));
+  const order = await test.step('the customer orders 4 units', () =>
+    shop.placeOrder(unique.customer(), [{ sku, quantity: 4, unitPriceCents: 500 }]));
+  await test.step('the order is PAID', async () =>
+    expect(await shop.settledOrder(order.id)).toMatchObject({ status: 'PAID' }));
 
   await test.step('orders.placed is delivered again, byte for byte', async () => {
     const { message } = await kafkaTap.next({ schema: ordersPlaced });

@@ -19,5 +19,5 @@ export const test = base.extend<{ shop: Shop; paymentProvider: WireMock; emailPr
   emailProvider: async ({ wiremock }, use) => use(wiremock()),
 });
 
-export { expect, eventually } from 'compose-journeys';
+export { eventually, expect } from 'compose-journeys';
 export * from './contracts.ts';

@@ -1,9 +1,15 @@
 import { CHARGES, expect, inventoryRejected, inventoryReserved, ordersRejected, test } from './fixtures.ts';
 
-test('an order for more than the stock is rejected and never charged', async ({ shop, unique, rabbitTap, paymentProvider }) => {
+test('an order for more than the stock is rejected and never charged', async ({
+  shop,
+  unique,
+  rabbitTap,
+  paymentProvider,
+}) => {
   const sku = unique.sku();
   await test.step('stock 1 unit', () => shop.stockProduct(sku, 1));
-  const order = await test.step('the customer orders 3 units', () => shop.placeOrder(unique.customer(), [{ sku, quantity: 3, unitPriceCents: 900 }]));
+  const order = await test.step('the customer orders 3 units', () =>
+    shop.placeOrder(unique.customer(), [{ sku, quantity: 3, unitPriceCents: 900 }]));
 
   await test.step('inventory rejects it as OUT_OF_STOCK and reserves nothing', async () => {
     await expect(rabbitTap).toHaveReceived(inventoryRejected, { where: (event) => event.reason === 'OUT_OF_STOCK' });
@@ -19,6 +25,8 @@ test('an order for more than the stock is rejected and never charged', async ({ 
 
   await test.step('the customer is told, once', async () => {
     await expect(rabbitTap).toHaveReceived(ordersRejected, { times: 1 });
-    await expect(() => shop.notificationsOf(order.id)).toEventually((rows) => rows.length === 1 && rows[0]?.eventType === 'orders.rejected');
+    await expect(() => shop.notificationsOf(order.id)).toEventually(
+      (rows) => rows.length === 1 && rows[0]?.eventType === 'orders.rejected',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The shop's vocabulary for journeys: stock a product, place an order, wait for the outcome. Every
 // call goes through `api` (correlation id, recorded for the report, zod-checked).
-import { eventually, expect, type Api, type ServiceClient } from 'compose-journeys';
+import { type Api, eventually, expect, type ServiceClient } from 'compose-journeys';
 import * as contract from './contracts.ts';
 
 export type Item = { sku: string; quantity: number; unitPriceCents: number };
@@ -39,7 +39,11 @@ export class Shop {
 
   /** The order once it left PENDING: the whole event chain has run by then. */
   settledOrder(id: string): Promise<contract.Order> {
-    return eventually(() => this.order(id), { until: (order) => order.status !== 'PENDING', timeout: 20_000, description: `order ${id} leaves PENDING` });
+    return eventually(() => this.order(id), {
+      until: (order) => order.status !== 'PENDING',
+      timeout: 20_000,
+      description: `order ${id} leaves PENDING`,
+    });
   }
 
   reservationsOf(orderId: string) {

@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
-import { readFileSync } from 'node:fs';
 import { stableProjectName } from '../run/run-identity.ts';
 import type { StackOptions } from '../stack/stack-definition.ts';
 
@@ -42,14 +42,18 @@ export async function projectNameOf(context: CommandContext): Promise<string> {
   if (values.file?.[0]) return stableProjectName(path.resolve(values.file[0]));
   // The usual case needs one JSON read; the validating reader (and zod) only when that fails.
   try {
-    const first = (JSON.parse(readFileSync('package.json', 'utf8')) as { journeys?: { stack?: { files?: unknown[] } } }).journeys?.stack?.files?.[0];
+    const first = (JSON.parse(readFileSync('package.json', 'utf8')) as { journeys?: { stack?: { files?: unknown[] } } })
+      .journeys?.stack?.files?.[0];
     if (typeof first === 'string') return stableProjectName(path.resolve(first));
   } catch {}
   return (await stackOptions(context)).projectName!;
 }
 
 /** -f/-p/--profile/--env-file, or package.json's default stack; a stable project name for the CLI. */
-export async function stackOptions({ values, log }: CommandContext): Promise<StackOptions & { waitTimeoutSeconds?: number }> {
+export async function stackOptions({
+  values,
+  log,
+}: CommandContext): Promise<StackOptions & { waitTimeoutSeconds?: number }> {
   const { readDefaultStack, readPackageSettings } = await import('../stack/package-settings.ts');
   const fromPackage = values.file ? undefined : readDefaultStack();
   const files = values.file ?? fromPackage!.files;
@@ -67,6 +71,7 @@ export async function stackOptions({ values, log }: CommandContext): Promise<Sta
 
 function parseSeconds(text: string): number {
   const seconds = Number(text);
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new JourneysError('USAGE', `--wait-timeout must be a whole number of seconds, got "${text}".`);
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new JourneysError('USAGE', `--wait-timeout must be a whole number of seconds, got "${text}".`);
   return seconds;
 }

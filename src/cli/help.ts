@@ -17,12 +17,14 @@ const COMMAND_HELP = {
   Never overwrites a file: what exists is skipped and said so. Stops, writing nothing, when there is
   no compose file, when Compose rejects it, or when a Playwright config exists already (the message
   says what to add to it). Then: npx playwright test`,
-  doctor: 'journeys doctor\n  Checks the Docker engine, Compose v2, free disk and image registry; prints each problem with its fix.',
+  doctor:
+    'journeys doctor\n  Checks the Docker engine, Compose v2, free disk and image registry; prints each problem with its fix.',
   provision:
     'journeys provision [--base-images]\n  When the Docker engine does not answer and this is Debian/Ubuntu as root: installs Docker Engine and\n  Compose v2 and starts the daemon; anywhere else says what is missing. Installs nothing when `docker info`\n  answers. Builds the offline base images when no registry is reachable (always with --base-images). Idempotent.',
   up: `journeys up [options]\n  Starts the stack, waits until every service is healthy (one-shots: exited 0), prints the endpoints.\n  The stack stays up until \`journeys down\`. Stacks of dead runs are reaped and the files linted alongside.\n  With JOURNEYS_REUSE=1 an unchanged running stack is used as is.\n      --wait-timeout SECONDS   default 120\n      --keep-on-failure        keep a stack that failed to start\n\n${STACK}`,
   down: `journeys down [options]\n  Removes the project's containers, networks and volumes by their labels (no graceful stop: test data\n  is throwaway). Reads no compose file: only the project name (-p, or from the first file) matters.\n\n${STACK}`,
-  status: "journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service's state and endpoints.",
+  status:
+    "journeys status [--json]\n  Lists the stacks compose-journeys started on this engine, with each service's state and endpoints.",
   logs: `journeys logs [SERVICE...] [--tail N] [--follow]\n  Shows the stack's logs with timestamps.\n\n${STACK}`,
   lint: `journeys lint\n  Checks the resolved config for what makes journeys flaky: missing healthchecks, depends_on without\n  condition, unawaited one-shots, ports not on 127.0.0.1 or fixed, unpinned images, the version: key.\n\n${STACK}`,
   reap: `journeys reap [--all | --other-owners] [-p PROJECT]

@@ -24,7 +24,14 @@ export default defineConfig({
 /** For `tsc --noEmit` over the journeys; Playwright itself needs no tsconfig. */
 export const TSCONFIG = `${JSON.stringify(
   {
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+    },
     include: ['playwright.config.ts', 'journeys'],
   },
   null,
@@ -32,7 +39,9 @@ export const TSCONFIG = `${JSON.stringify(
 )}\n`;
 
 /** Container ports that speak something else than HTTP (databases, brokers, caches). */
-const NOT_HTTP = new Set([2181, 3306, 5432, 5672, 6379, 9042, 9092, 9093, 9094, 11211, 1433, 1521, 26257, 27017, 4222, 6650]);
+const NOT_HTTP = new Set([
+  2181, 3306, 5432, 5672, 6379, 9042, 9092, 9093, 9094, 11211, 1433, 1521, 26257, 27017, 4222, 6650,
+]);
 
 export interface HttpPort {
   service: string;
@@ -41,10 +50,17 @@ export interface HttpPort {
 
 /** The published ports a first journey can call over HTTP: every published TCP port not known to be something else. */
 export function httpPortsOf(definition: StackDefinition): HttpPort[] {
-  const infrastructure = new Set(SERVICE_ROLES.filter((role) => role !== 'wiremock').flatMap((role) => definition.roles[role]));
+  const infrastructure = new Set(
+    SERVICE_ROLES.filter((role) => role !== 'wiremock').flatMap((role) => definition.roles[role]),
+  );
   return Object.entries(definition.config.services).flatMap(([service, spec]) =>
     (spec.ports ?? [])
-      .filter((port) => (port.protocol ?? 'tcp') === 'tcp' && !NOT_HTTP.has(port.target) && !(infrastructure.has(service) && port.target !== 15672))
+      .filter(
+        (port) =>
+          (port.protocol ?? 'tcp') === 'tcp' &&
+          !NOT_HTTP.has(port.target) &&
+          !(infrastructure.has(service) && port.target !== 15672),
+      )
       .map((port) => ({ service, containerPort: port.target })),
   );
 }
@@ -69,7 +85,9 @@ test('every published port accepts connections', async ({ stack }) => {
 });
 `;
   }
-  const list = ports.map((port) => `  { service: '${port.service}', containerPort: ${port.containerPort} },`).join('\n');
+  const list = ports
+    .map((port) => `  { service: '${port.service}', containerPort: ${port.containerPort} },`)
+    .join('\n');
   return `${header}// Written by \`journeys init\` from the compose file: every published HTTP port answers without a server
 // error. Add your own journeys next to this one (see the compose-journeys README).
 const httpPorts = [

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exitCodeFor, JourneysError } from '../errors.ts';
 import type { Command, CommandContext } from './context.ts';
-import { COMMAND_NAMES, HELP, type CommandName } from './help.ts';
+import { COMMAND_NAMES, type CommandName, HELP } from './help.ts';
 
 /** Options shared by every command; stack selection mirrors `docker compose`. */
 const OPTIONS = {
@@ -42,7 +42,9 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: Command }>> = {
 const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);
 
 async function main(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
+  >;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {

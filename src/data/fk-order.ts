@@ -23,7 +23,9 @@ export function deletionOrder(tables: readonly string[], foreignKeys: readonly F
     if (state.get(table) === 'done') return;
     if (state.get(table) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(table)), table];
-      throw new Error(`Foreign keys form a cycle (${cycle.join(' -> ')}): no delete order exists. Keep one of these tables (keepTables) or make a constraint DEFERRABLE.`);
+      throw new Error(
+        `Foreign keys form a cycle (${cycle.join(' -> ')}): no delete order exists. Keep one of these tables (keepTables) or make a constraint DEFERRABLE.`,
+      );
     }
     state.set(table, 'visiting');
     for (const child of [...children.get(table)!].sort()) visit(child, [...trail, table]);

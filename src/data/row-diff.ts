@@ -13,7 +13,9 @@ export interface TableDiff {
 
 /** Rows as JSON would show them, so a Date and its ISO string compare equal and the diff attaches as is. */
 export function normalizeRow(row: Row): Row {
-  return JSON.parse(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Row;
+  return JSON.parse(
+    JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+  ) as Row;
 }
 
 /** Rows added, removed and changed (field by field) between two reads of one table, matched by `keyOf`. */
@@ -29,7 +31,8 @@ export function diffRows(before: readonly Row[], after: readonly Row[], keyOf: (
     }
     const fields: RowChange['fields'] = {};
     for (const field of new Set([...Object.keys(previous), ...Object.keys(row)])) {
-      if (JSON.stringify(previous[field]) !== JSON.stringify(row[field])) fields[field] = { before: previous[field], after: row[field] };
+      if (JSON.stringify(previous[field]) !== JSON.stringify(row[field]))
+        fields[field] = { before: previous[field], after: row[field] };
     }
     if (Object.keys(fields).length > 0) diff.changed.push({ key, fields });
   }

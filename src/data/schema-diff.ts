@@ -11,8 +11,14 @@ export interface SchemaMismatch {
 /** Thrown when a value (a response body, a row) does not parse: names where it came from and every mismatch. */
 export class SchemaMismatchError extends Error {
   override name = 'SchemaMismatchError';
-  constructor(readonly source: string, readonly mismatches: SchemaMismatch[], readonly received: unknown) {
-    super(`${source} does not match the schema (${mismatches.length} ${mismatches.length === 1 ? 'issue' : 'issues'}):\n${formatMismatches(mismatches)}`);
+  constructor(
+    readonly source: string,
+    readonly mismatches: SchemaMismatch[],
+    readonly received: unknown,
+  ) {
+    super(
+      `${source} does not match the schema (${mismatches.length} ${mismatches.length === 1 ? 'issue' : 'issues'}):\n${formatMismatches(mismatches)}`,
+    );
   }
 }
 
@@ -36,7 +42,10 @@ export function mismatchesOf(issues: readonly z.core.$ZodIssue[], input: unknown
   return issues.map((issue) => ({
     path: formatPath(issue.path),
     expected: expectedOf(issue),
-    received: issue.code === 'unrecognized_keys' ? `extra keys ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : preview(valueAt(input, issue.path)),
+    received:
+      issue.code === 'unrecognized_keys'
+        ? `extra keys ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+        : preview(valueAt(input, issue.path)),
     message: issue.message,
   }));
 }
@@ -54,15 +63,26 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case 'invalid_type': return issue.expected;
-    case 'invalid_value': return issue.values.length === 1 ? preview(issue.values[0]) : `one of ${issue.values.map((v) => preview(v)).join(' | ')}`;
-    case 'too_small': return `${issue.origin} ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'string' || issue.origin === 'array' ? ' (length)' : ''}`;
-    case 'too_big': return `${issue.origin} ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}${issue.origin === 'string' || issue.origin === 'array' ? ' (length)' : ''}`;
-    case 'invalid_format': return `a ${issue.format} string`;
-    case 'not_multiple_of': return `a multiple of ${String(issue.divisor)}`;
-    case 'unrecognized_keys': return 'no other keys';
-    case 'invalid_union': return `one of the union's options (${issue.message})`;
-    default: return issue.message;
+    case 'invalid_type':
+      return issue.expected;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? preview(issue.values[0])
+        : `one of ${issue.values.map((v) => preview(v)).join(' | ')}`;
+    case 'too_small':
+      return `${issue.origin} ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'string' || issue.origin === 'array' ? ' (length)' : ''}`;
+    case 'too_big':
+      return `${issue.origin} ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}${issue.origin === 'string' || issue.origin === 'array' ? ' (length)' : ''}`;
+    case 'invalid_format':
+      return `a ${issue.format} string`;
+    case 'not_multiple_of':
+      return `a multiple of ${String(issue.divisor)}`;
+    case 'unrecognized_keys':
+      return 'no other keys';
+    case 'invalid_union':
+      return `one of the union's options (${issue.message})`;
+    default:
+      return issue.message;
   }
 }
 
@@ -80,7 +100,7 @@ export function preview(value: unknown, max = 120): string {
   if (value === undefined) return 'undefined (missing)';
   let text: string;
   try {
-    text = typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+    text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

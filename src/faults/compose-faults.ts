@@ -1,7 +1,7 @@
 // Every Docker command the faults fixture runs, in one place: what a service's containers are (state,
 // health, healthcheck, networks), and the faults and their heals (stop, kill, pause, network
 // disconnect; start, unpause, connect), on the containers Compose labelled with the project.
-import { runCommand, type CommandResult } from '../util/run-command.ts';
+import { type CommandResult, runCommand } from '../util/run-command.ts';
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';

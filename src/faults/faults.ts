@@ -11,15 +11,15 @@ import {
   describeContainer,
   disconnectContainer,
   killContainer,
+  type NetworkAttachment,
   pauseContainer,
   probeHealth,
   projectContainers,
   restartContainer,
+  type ServiceContainer,
   startContainer,
   stopContainer,
   unpauseContainer,
-  type NetworkAttachment,
-  type ServiceContainer,
 } from './compose-faults.ts';
 import type { IntendedFault } from './intended.ts';
 
@@ -439,7 +439,8 @@ export class Faults {
             return void pending.push(
               `${container.service}: Docker holds it unhealthy until its next probe passes (${container.lastProbe ?? 'no probe output'})`,
             );
-          if (container.health === 'starting') return void pending.push(`${container.service}: starting (Docker has not seen its healthcheck pass yet)`);
+          if (container.health === 'starting')
+            return void pending.push(`${container.service}: starting (Docker has not seen its healthcheck pass yet)`);
           if (ready.has(container.id)) return;
           const probe = await probeHealth(container);
           if (probe.ok) ready.add(container.id);

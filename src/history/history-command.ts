@@ -33,7 +33,10 @@ export async function runHistoryCommand(options: HistoryCommandOptions): Promise
   try {
     const store = await openHistoryStore({ url: options.url, access: 'read' });
     try {
-      report = await buildHistoryReport(store, { window, ...(options.quarantine ? { quarantine: options.quarantine } : {}) });
+      report = await buildHistoryReport(store, {
+        window,
+        ...(options.quarantine ? { quarantine: options.quarantine } : {}),
+      });
     } finally {
       await store.close();
     }
@@ -55,10 +58,25 @@ export function formatHistoryReport(report: HistoryReport): string[] {
     `${report.runs.length} run(s) from ${report.database}${newest ? `, newest ${newest.startedAt.replace('T', ' ').slice(0, 19)} UTC${newest.gitSha ? ` (${newest.gitSha.slice(0, 7)})` : ''}: ${newest.status}${newest.passedByQuarantine ? ' (by quarantine)' : ''}` : ''}`,
   ];
   if (newest?.infraFailure) lines.push(`  the newest run's stack did not come up: ${newest.infraFailure}`);
-  const header = ['journey', 'pass', 'flaky', 'fail', 'flake', 'last failure', 'failing since', 'median', 'p95', 'trend'];
+  const header = [
+    'journey',
+    'pass',
+    'flaky',
+    'fail',
+    'flake',
+    'last failure',
+    'failing since',
+    'median',
+    'p95',
+    'trend',
+  ];
   const rows = report.journeys.map((j) => journeyRow(j));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const format = (cells: string[]) => cells.map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   lines.push('', format(header), ...rows.map(format));
   if (report.quarantined.length) {
     lines.push('', 'Quarantined (they run and are reported, but their failures do not fail the run):');
@@ -73,14 +91,19 @@ export function formatHistoryReport(report: HistoryReport): string[] {
 
 function journeyRow(j: JourneyStats): string[] {
   const d = j.duration;
-  const trend = d.trend.changePct === undefined ? d.trend.direction : `${d.trend.direction} ${d.trend.changePct > 0 ? '+' : ''}${d.trend.changePct}%`;
+  const trend =
+    d.trend.changePct === undefined
+      ? d.trend.direction
+      : `${d.trend.direction} ${d.trend.changePct > 0 ? '+' : ''}${d.trend.changePct}%`;
   return [
     `${j.journeyId}${j.quarantine.quarantined ? ' [quarantined]' : ''}${j.drift.length ? ' [drift]' : ''}`,
     String(j.passed),
     String(j.flaky),
     String(j.failed),
     `${Math.round(j.flakeRate * 100)}%`,
-    j.lastFailure ? `${j.lastFailure.category ?? '?'}${j.lastFailure.services.length ? ` (${j.lastFailure.services.join(', ')})` : ''}${j.lastFailure.flaky ? ' flaky' : ''}` : '–',
+    j.lastFailure
+      ? `${j.lastFailure.category ?? '?'}${j.lastFailure.services.length ? ` (${j.lastFailure.services.join(', ')})` : ''}${j.lastFailure.flaky ? ' flaky' : ''}`
+      : '–',
     j.failingSince ? `${j.failingSince.startedAt.replace('T', ' ').slice(0, 16)} (${j.failingSince.runs} runs)` : '–',
     d.medianMs === undefined ? '–' : `${d.medianMs} ms`,
     d.p95Ms === undefined ? '–' : `${d.p95Ms} ms`,

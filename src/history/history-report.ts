@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { journeyStats, journeyStatsSchema } from './journey-stats.ts';
-import { DEFAULT_QUARANTINE_POLICY, QUARANTINE_REPLAY_RUNS, quarantinePolicySchema, type QuarantinePolicy } from './quarantine.ts';
-import { failureCategorySchema, runStatusSchema, shardSchema, type StoredJourneyResult } from './run-record.ts';
+import {
+  DEFAULT_QUARANTINE_POLICY,
+  QUARANTINE_REPLAY_RUNS,
+  type QuarantinePolicy,
+  quarantinePolicySchema,
+} from './quarantine.ts';
+import { failureCategorySchema, runStatusSchema, type StoredJourneyResult, shardSchema } from './run-record.ts';
 import type { HistoryStore } from './store/history-store.ts';
 
 /**
@@ -15,39 +20,55 @@ export const historyReportSchema = z.object({
   window: z.number(),
   quarantinePolicy: quarantinePolicySchema,
   /** Oldest first. */
-  runs: z.array(z.object({
-    runId: z.string(),
-    startedAt: z.string(),
-    endedAt: z.string(),
-    status: runStatusSchema,
-    passedByQuarantine: z.boolean(),
-    gitSha: z.string().optional(),
-    shard: shardSchema.optional(),
-    configHash: z.string().optional(),
-    images: z.record(z.string(), z.string()),
-    infraFailure: z.string().optional(),
-    counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
-    /** Failures (flaky attempts included) by category and by failing service. */
-    failuresByCategory: z.record(z.string(), z.number()),
-    failuresByService: z.record(z.string(), z.number()),
-    /** journeyId → duration (ms) of its passing attempt in this run. */
-    durations: z.record(z.string(), z.number()),
-  })),
+  runs: z.array(
+    z.object({
+      runId: z.string(),
+      startedAt: z.string(),
+      endedAt: z.string(),
+      status: runStatusSchema,
+      passedByQuarantine: z.boolean(),
+      gitSha: z.string().optional(),
+      shard: shardSchema.optional(),
+      configHash: z.string().optional(),
+      images: z.record(z.string(), z.string()),
+      infraFailure: z.string().optional(),
+      counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
+      /** Failures (flaky attempts included) by category and by failing service. */
+      failuresByCategory: z.record(z.string(), z.number()),
+      failuresByService: z.record(z.string(), z.number()),
+      /** journeyId → duration (ms) of its passing attempt in this run. */
+      durations: z.record(z.string(), z.number()),
+    }),
+  ),
   journeys: z.array(journeyStatsSchema),
-  quarantined: z.array(z.object({ journeyId: z.string(), reason: z.string(), since: z.object({ runId: z.string(), startedAt: z.string() }).optional() })),
+  quarantined: z.array(
+    z.object({
+      journeyId: z.string(),
+      reason: z.string(),
+      since: z.object({ runId: z.string(), startedAt: z.string() }).optional(),
+    }),
+  ),
   /** Journeys whose newest run reported drift. */
-  drift: z.array(z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) })),
+  drift: z.array(
+    z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) }),
+  ),
   failuresByCategory: z.partialRecord(failureCategorySchema.or(z.literal('UNKNOWN')), z.number()),
   failuresByService: z.record(z.string(), z.number()),
 });
 export type HistoryReport = z.infer<typeof historyReportSchema>;
 
-export async function buildHistoryReport(store: HistoryStore, options: { window: number; quarantine?: Partial<QuarantinePolicy> }): Promise<HistoryReport> {
+export async function buildHistoryReport(
+  store: HistoryStore,
+  options: { window: number; quarantine?: Partial<QuarantinePolicy> },
+): Promise<HistoryReport> {
   const policy = quarantinePolicySchema.parse(options.quarantine ?? DEFAULT_QUARANTINE_POLICY);
   const runs = await store.recentRuns(options.window);
   const results = await store.journeyResults({ perJourney: Math.max(options.window, QUARANTINE_REPLAY_RUNS) });
   const inWindow = new Set(runs.map((r) => r.runId));
-  const byRun = groupBy(results.filter((r) => inWindow.has(r.runId)), (r) => r.runId);
+  const byRun = groupBy(
+    results.filter((r) => inWindow.has(r.runId)),
+    (r) => r.runId,
+  );
   const byJourney = groupBy(results, (r) => r.journeyId);
   // A journey no run in the window ran (renamed, deleted) is history, not news.
   const journeys = [...byJourney.values()]
@@ -78,11 +99,19 @@ export async function buildHistoryReport(store: HistoryStore, options: { window:
       };
     }),
     journeys,
-    quarantined: journeys.filter((j) => j.quarantine.quarantined).map((j) => ({ journeyId: j.journeyId, reason: j.quarantine.reason, ...(j.quarantine.since ? { since: j.quarantine.since } : {}) })),
-    drift: journeys.filter((j) => j.drift.length > 0).map((j) => {
-      const newest = byJourney.get(j.journeyId)!.at(-1)!;
-      return { journeyId: j.journeyId, runId: newest.runId, startedAt: newest.runStartedAt, drift: j.drift };
-    }),
+    quarantined: journeys
+      .filter((j) => j.quarantine.quarantined)
+      .map((j) => ({
+        journeyId: j.journeyId,
+        reason: j.quarantine.reason,
+        ...(j.quarantine.since ? { since: j.quarantine.since } : {}),
+      })),
+    drift: journeys
+      .filter((j) => j.drift.length > 0)
+      .map((j) => {
+        const newest = byJourney.get(j.journeyId)!.at(-1)!;
+        return { journeyId: j.journeyId, runId: newest.runId, startedAt: newest.runStartedAt, drift: j.drift };
+      }),
     failuresByCategory: countBy(windowResults.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
     failuresByService: countBy(windowResults.filter(failedAtAll), (r) => r.failureServices),
   };

@@ -1,14 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestError,
+  TestResult,
+} from '@playwright/test/reporter';
 import { z } from 'zod';
 import { gitSha } from './git-sha.ts';
 import { journeyIdOfTestCase } from './journey-id.ts';
 import { journeyResultOf, shapesOf } from './journey-result-of.ts';
-import { QUARANTINE_REPLAY_RUNS, QUARANTINE_TAG, quarantinePolicySchema, quarantineVerdicts, type QuarantineVerdict } from './quarantine.ts';
+import {
+  QUARANTINE_REPLAY_RUNS,
+  QUARANTINE_TAG,
+  type QuarantineVerdict,
+  quarantinePolicySchema,
+  quarantineVerdicts,
+} from './quarantine.ts';
 import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
-import { readRunStackInfo, type RunStackInfo } from './run-stack-info.ts';
+import { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
 import { formatRunSummary, type RunSummary } from './run-summary.ts';
 import { HistoryDatabaseError } from './store/history-database-error.ts';
 import type { HistoryStore } from './store/history-store.ts';
@@ -71,7 +85,9 @@ export default class HistoryReporter implements Reporter {
       return;
     }
     // Playwright adds keys of its own (configDir, onlyFailures, _mode…); anything else unknown is a typo.
-    const own: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => !PLAYWRIGHT_OPTION_KEYS.has(key) && !key.startsWith('_')));
+    const own: Record<string, unknown> = Object.fromEntries(
+      Object.entries(options).filter(([key]) => !PLAYWRIGHT_OPTION_KEYS.has(key) && !key.startsWith('_')),
+    );
     if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
       try {
         own.quarantine = JSON.parse(process.env[QUARANTINE_ENV]);
@@ -80,10 +96,15 @@ export default class HistoryReporter implements Reporter {
       }
     }
     const unknown = Object.keys(own).filter((key) => !(key in historyReporterOptionsSchema.shape));
-    if (unknown.length) this.warn(`unknown history reporter option(s) ${unknown.join(', ')}: ignored. Known: ${Object.keys(historyReporterOptionsSchema.shape).join(', ')}`);
+    if (unknown.length)
+      this.warn(
+        `unknown history reporter option(s) ${unknown.join(', ')}: ignored. Known: ${Object.keys(historyReporterOptionsSchema.shape).join(', ')}`,
+      );
     const parsed = historyReporterOptionsSchema.safeParse(own);
     if (!parsed.success) {
-      this.warn(`history reporter options (playwright.config.ts, or ${QUARANTINE_ENV}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`);
+      this.warn(
+        `history reporter options (playwright.config.ts, or ${QUARANTINE_ENV}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`,
+      );
       this.disabled = true;
       this.options = historyReporterOptionsSchema.parse({});
     } else {
@@ -124,7 +145,9 @@ export default class HistoryReporter implements Reporter {
     try {
       return await this.finish(result);
     } catch (error) {
-      this.warn(`the history reporter failed, the run's status is Playwright's: ${(error as Error).stack ?? String(error)}`);
+      this.warn(
+        `the history reporter failed, the run's status is Playwright's: ${(error as Error).stack ?? String(error)}`,
+      );
       return undefined;
     } finally {
       await (await this.opening)?.store.close().catch(() => undefined); // closing twice is harmless
@@ -133,7 +156,11 @@ export default class HistoryReporter implements Reporter {
 
   private async open(): Promise<OpenedHistory | undefined> {
     try {
-      const store = await openHistoryStore({ url: this.options.url, access: this.recording() ? 'write' : 'read', busyTimeoutMs: this.options.busyTimeoutMs });
+      const store = await openHistoryStore({
+        url: this.options.url,
+        access: this.recording() ? 'write' : 'read',
+        busyTimeoutMs: this.options.busyTimeoutMs,
+      });
       try {
         const past = await store.journeyResults({ perJourney: QUARANTINE_REPLAY_RUNS });
         return { store, past, verdicts: quarantineVerdicts(past, this.options.quarantine) };
@@ -178,14 +205,27 @@ export default class HistoryReporter implements Reporter {
       seen.add(`${project}\0${id}`);
       const tagged = test.tags.includes(QUARANTINE_TAG);
       const verdict = opened?.verdicts.get(id);
-      const quarantine = tagged ? { reason: `tagged ${QUARANTINE_TAG}` } : verdict?.quarantined ? { reason: verdict.reason } : undefined;
-      journeys.push({ test, tagged, record: journeyResultOf(test, { rootDir, project, stackFailed, ...(quarantine ? { quarantine } : {}) }) });
+      const quarantine = tagged
+        ? { reason: `tagged ${QUARANTINE_TAG}` }
+        : verdict?.quarantined
+          ? { reason: verdict.reason }
+          : undefined;
+      journeys.push({
+        test,
+        tagged,
+        record: journeyResultOf(test, { rootDir, project, stackFailed, ...(quarantine ? { quarantine } : {}) }),
+      });
     }
-    if (seen.size < all.filter((t) => !STACK_PROJECTS.has(projectOf(t))).length) this.warn('--repeat-each: only the first copy of each journey is recorded');
+    if (seen.size < all.filter((t) => !STACK_PROJECTS.has(projectOf(t))).length)
+      this.warn('--repeat-each: only the first copy of each journey is recorded');
 
     const unexpected = all.filter((test) => test.outcome() === 'unexpected');
     const quarantinedIds = new Set(journeys.filter((j) => j.record.quarantined).map((j) => j.test.id));
-    const passedByQuarantine = result.status === 'failed' && this.globalErrors === 0 && unexpected.length > 0 && unexpected.every((test) => quarantinedIds.has(test.id));
+    const passedByQuarantine =
+      result.status === 'failed' &&
+      this.globalErrors === 0 &&
+      unexpected.length > 0 &&
+      unexpected.every((test) => quarantinedIds.has(test.id));
 
     const shapes: JourneyShapes[] = [];
     for (const { test, record } of journeys) {
@@ -198,10 +238,11 @@ export default class HistoryReporter implements Reporter {
       }
     }
 
-    const stackInfo = await (this.stackInfo ?? readRunStackInfo().catch((error: unknown) => {
-      this.warn(`stack info not recorded: ${(error as Error).message}`);
-      return undefined;
-    }));
+    const stackInfo = await (this.stackInfo ??
+      readRunStackInfo().catch((error: unknown) => {
+        this.warn(`stack info not recorded: ${(error as Error).message}`);
+        return undefined;
+      }));
     const startedAt = result.startTime;
     const run: RunRecord = {
       runId: randomUUID(),
@@ -235,13 +276,28 @@ export default class HistoryReporter implements Reporter {
     return passedByQuarantine ? { status: 'passed' } : undefined;
   }
 
-  private summarise(run: RunRecord, playwrightStatus: FullResult['status'], opened: OpenedHistory | undefined, recorded: boolean, journeys: { record: JourneyResult; tagged: boolean }[]): RunSummary {
+  private summarise(
+    run: RunRecord,
+    playwrightStatus: FullResult['status'],
+    opened: OpenedHistory | undefined,
+    recorded: boolean,
+    journeys: { record: JourneyResult; tagged: boolean }[],
+  ): RunSummary {
     const records = journeys.map((j) => j.record);
     const count = (predicate: (r: JourneyResult) => boolean) => records.filter(predicate).length;
     // The same replay with this run appended: who enters or leaves quarantine for the next run.
-    const now = opened ? quarantineVerdicts([...opened.past, ...records.map((r) => ({ ...r, runId: run.runId, runStartedAt: run.startedAt }))], this.options.quarantine) : new Map<string, QuarantineVerdict>();
-    const entering = [...now].filter(([id, v]) => v.quarantined && !opened?.verdicts.get(id)?.quarantined).map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
-    const leaving = [...now].filter(([id, v]) => !v.quarantined && opened?.verdicts.get(id)?.quarantined).map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
+    const now = opened
+      ? quarantineVerdicts(
+          [...opened.past, ...records.map((r) => ({ ...r, runId: run.runId, runStartedAt: run.startedAt }))],
+          this.options.quarantine,
+        )
+      : new Map<string, QuarantineVerdict>();
+    const entering = [...now]
+      .filter(([id, v]) => v.quarantined && !opened?.verdicts.get(id)?.quarantined)
+      .map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
+    const leaving = [...now]
+      .filter(([id, v]) => !v.quarantined && opened?.verdicts.get(id)?.quarantined)
+      .map(([journeyId, v]) => ({ journeyId, reason: v.reason }));
     return {
       runId: run.runId,
       ...(opened ? { database: opened.store.description } : {}),
@@ -258,14 +314,16 @@ export default class HistoryReporter implements Reporter {
         skipped: count((r) => r.status === 'skipped'),
         notRun: count((r) => r.status === 'notRun' || r.status === 'interrupted'),
       },
-      quarantined: journeys.filter((j) => j.record.quarantined).map(({ record, tagged }) => ({
-        journeyId: record.journeyId,
-        project: record.project,
-        reason: record.quarantineReason ?? '',
-        tagged,
-        status: record.status,
-        failed: record.status === 'failed' || record.status === 'timedOut',
-      })),
+      quarantined: journeys
+        .filter((j) => j.record.quarantined)
+        .map(({ record, tagged }) => ({
+          journeyId: record.journeyId,
+          project: record.project,
+          reason: record.quarantineReason ?? '',
+          tagged,
+          status: record.status,
+          failed: record.status === 'failed' || record.status === 'timedOut',
+        })),
       nextRun: { entering, leaving },
       drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
       warnings: [...this.warnings],
@@ -278,7 +336,9 @@ export default class HistoryReporter implements Reporter {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     } catch (error) {
-      this.warn(`cannot write the run summary ${file}: ${(error as Error).message}. Fix: make its folder writable, or set the reporter's summaryFile option`);
+      this.warn(
+        `cannot write the run summary ${file}: ${(error as Error).message}. Fix: make its folder writable, or set the reporter's summaryFile option`,
+      );
     }
   }
 
@@ -297,7 +357,11 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 }
 
 function firstLine(error: TestError | undefined): string | undefined {
-  return error?.message?.replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((line) => line.trim())?.trim();
+  return error?.message
+    ?.replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .find((line) => line.trim())
+    ?.trim();
 }
 
 function describeProblem(error: unknown): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { z } from 'zod';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
-import { shapeSchema, type Shape } from './drift/shape.ts';
+import { type Shape, shapeSchema } from './drift/shape.ts';
 import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
 import { failureCategorySchema, type JourneyResult, type JourneyStatus } from './run-record.ts';
 
@@ -14,22 +14,39 @@ const FAILED: ReadonlySet<string> = new Set(['failed', 'timedOut', 'interrupted'
  * first and passed on a retry, and the failure fields from the last FAILED attempt (for a flaky
  * journey, why it failed before it passed). `notRun`: it has no attempt, or its stack never came up.
  */
-export function journeyResultOf(test: TestCase, options: { rootDir: string; project: string; stackFailed: boolean; quarantine?: { reason: string } }): JourneyResult {
+export function journeyResultOf(
+  test: TestCase,
+  options: { rootDir: string; project: string; stackFailed: boolean; quarantine?: { reason: string } },
+): JourneyResult {
   const last = test.results.at(-1);
   const failedAttempt = [...test.results].reverse().find((result) => FAILED.has(result.status));
   const notRun = !last || (options.stackFailed && last.status === 'skipped');
   const status: JourneyStatus = notRun ? 'notRun' : last.status;
   // Runtime annotations live on each attempt; test.annotations holds the declared ones (and, for
   // the last attempt, Playwright's copy of its runtime ones): read the attempt first.
-  const failureAnnotations: Annotation[] = failedAttempt ? [...failedAttempt.annotations, ...(failedAttempt === last ? test.annotations : [])] : [];
+  const failureAnnotations: Annotation[] = failedAttempt
+    ? [...failedAttempt.annotations, ...(failedAttempt === last ? test.annotations : [])]
+    : [];
   const lastAnnotations: Annotation[] = [...(last?.annotations ?? []), ...test.annotations];
-  const find = (list: Annotation[], type: string) => list.find((a) => a.type === type)?.description?.trim() || undefined;
+  const find = (list: Annotation[], type: string) =>
+    list.find((a) => a.type === type)?.description?.trim() || undefined;
 
   const category = failureCategorySchema.safeParse(find(failureAnnotations, HISTORY_ANNOTATIONS.category));
-  const reason = failedAttempt ? find(failureAnnotations, HISTORY_ANNOTATIONS.reason) ?? errorSummary(failedAttempt) : undefined;
-  const services = (find(failureAnnotations, HISTORY_ANNOTATIONS.services) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const correlationId = find(failureAnnotations, HISTORY_ANNOTATIONS.correlationId) ?? find(lastAnnotations, HISTORY_ANNOTATIONS.correlationId);
-  const drift = [...new Set(lastAnnotations.filter((a) => a.type === HISTORY_ANNOTATIONS.drift && a.description).map((a) => a.description!))];
+  const reason = failedAttempt
+    ? (find(failureAnnotations, HISTORY_ANNOTATIONS.reason) ?? errorSummary(failedAttempt))
+    : undefined;
+  const services = (find(failureAnnotations, HISTORY_ANNOTATIONS.services) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const correlationId =
+    find(failureAnnotations, HISTORY_ANNOTATIONS.correlationId) ??
+    find(lastAnnotations, HISTORY_ANNOTATIONS.correlationId);
+  const drift = [
+    ...new Set(
+      lastAnnotations.filter((a) => a.type === HISTORY_ANNOTATIONS.drift && a.description).map((a) => a.description!),
+    ),
+  ];
 
   return {
     journeyId: journeyIdOfTestCase(test, options.rootDir),
@@ -54,15 +71,24 @@ export function journeyResultOf(test: TestCase, options: { rootDir: string; proj
 export function shapesOf(result: TestResult | undefined, journeyId: string): Record<string, Shape> | undefined {
   const attachment = result?.attachments.find((a) => a.name === SHAPES_ATTACHMENT);
   if (!attachment) return undefined;
-  const text = attachment.body ? attachment.body.toString('utf8') : attachment.path ? readFileSync(attachment.path, 'utf8') : '';
+  const text = attachment.body
+    ? attachment.body.toString('utf8')
+    : attachment.path
+      ? readFileSync(attachment.path, 'utf8')
+      : '';
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${SHAPES_ATTACHMENT} of "${journeyId}" is not JSON (${(error as Error).message}); its shapes were not kept as the drift baseline`);
+    throw new Error(
+      `${SHAPES_ATTACHMENT} of "${journeyId}" is not JSON (${(error as Error).message}); its shapes were not kept as the drift baseline`,
+    );
   }
   const parsed = z.record(z.string(), shapeSchema).safeParse(json);
-  if (!parsed.success) throw new Error(`${SHAPES_ATTACHMENT} of "${journeyId}" is not { channel: { path: type } } (${z.prettifyError(parsed.error)}); its shapes were not kept as the drift baseline`);
+  if (!parsed.success)
+    throw new Error(
+      `${SHAPES_ATTACHMENT} of "${journeyId}" is not { channel: { path: type } } (${z.prettifyError(parsed.error)}); its shapes were not kept as the drift baseline`,
+    );
   return parsed.data;
 }
 
@@ -70,6 +96,12 @@ export function shapesOf(result: TestResult | undefined, journeyId: string): Rec
 function errorSummary(result: TestResult): string | undefined {
   const message = result.error?.message ?? result.errors[0]?.message;
   if (!message) return result.status === 'timedOut' ? 'timed out' : undefined;
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' · ');
+  const plain = message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(' · ');
   return plain.length > 300 ? `${plain.slice(0, 299)}…` : plain;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_QUARANTINE_POLICY, replayQuarantine, type QuarantinePolicy } from './quarantine.ts';
+import { DEFAULT_QUARANTINE_POLICY, type QuarantinePolicy, replayQuarantine } from './quarantine.ts';
 import { failureCategorySchema, journeyStatusSchema, type StoredJourneyResult } from './run-record.ts';
 
 const runRef = z.object({ runId: z.string(), startedAt: z.string(), gitSha: z.string().optional() });
@@ -20,13 +20,15 @@ export const journeyStatsSchema = z.object({
   /** flaky ÷ (passed + flaky + failed): how often a pass needed a retry. */
   flakeRate: z.number(),
   lastStatus: journeyStatusSchema,
-  lastFailure: runRef.extend({
-    category: failureCategorySchema.optional(),
-    reason: z.string().optional(),
-    services: z.array(z.string()),
-    /** It failed on an attempt, then passed on a retry. */
-    flaky: z.boolean(),
-  }).optional(),
+  lastFailure: runRef
+    .extend({
+      category: failureCategorySchema.optional(),
+      reason: z.string().optional(),
+      services: z.array(z.string()),
+      /** It failed on an attempt, then passed on a retry. */
+      flaky: z.boolean(),
+    })
+    .optional(),
   /** The first run of the current failure streak (the journey fails now); `runs` in a row. */
   failingSince: runRef.extend({ runs: z.number() }).optional(),
   /** Durations of passing attempts (flaky included), ms. */
@@ -41,7 +43,11 @@ export const journeyStatsSchema = z.object({
       direction: z.enum(['slower', 'faster', 'steady', 'unknown']),
     }),
   }),
-  quarantine: z.object({ quarantined: z.boolean(), reason: z.string(), since: z.object({ runId: z.string(), startedAt: z.string() }).optional() }),
+  quarantine: z.object({
+    quarantined: z.boolean(),
+    reason: z.string(),
+    since: z.object({ runId: z.string(), startedAt: z.string() }).optional(),
+  }),
   /** `drift` annotations of its newest run. */
   drift: z.array(z.string()),
 });
@@ -55,7 +61,11 @@ const STEADY_PCT = 10;
  * `window` results; the failure streak and quarantine look at everything given (the streak may
  * begin before the window).
  */
-export function journeyStats(results: readonly StoredJourneyResult[], window: number, policy: QuarantinePolicy = DEFAULT_QUARANTINE_POLICY): JourneyStats {
+export function journeyStats(
+  results: readonly StoredJourneyResult[],
+  window: number,
+  policy: QuarantinePolicy = DEFAULT_QUARANTINE_POLICY,
+): JourneyStats {
   const newest = results.at(-1);
   if (!newest) throw new Error('journeyStats needs at least one result');
   const counted = results.slice(-window);
@@ -79,7 +89,10 @@ export function journeyStats(results: readonly StoredJourneyResult[], window: nu
   const half = Math.floor(durations.length / 2);
   const older = half >= 2 ? median(durations.slice(0, half)) : undefined;
   const newer = half >= 2 ? median(durations.slice(durations.length - half)) : undefined;
-  const changePct = older !== undefined && newer !== undefined && older > 0 ? Math.round(((newer - older) / older) * 1000) / 10 : undefined;
+  const changePct =
+    older !== undefined && newer !== undefined && older > 0
+      ? Math.round(((newer - older) / older) * 1000) / 10
+      : undefined;
 
   return {
     journeyId: newest.journeyId,
@@ -91,25 +104,43 @@ export function journeyStats(results: readonly StoredJourneyResult[], window: nu
     notRun: counted.length - ran,
     flakeRate: ran ? Math.round((flaky / ran) * 1000) / 1000 : 0,
     lastStatus: newest.status,
-    ...(lastFailed ? {
-      lastFailure: {
-        runId: lastFailed.runId,
-        startedAt: lastFailed.runStartedAt,
-        ...(lastFailed.gitSha ? { gitSha: lastFailed.gitSha } : {}),
-        ...(lastFailed.failureCategory ? { category: lastFailed.failureCategory } : {}),
-        ...(lastFailed.failureReason ? { reason: lastFailed.failureReason } : {}),
-        services: lastFailed.failureServices,
-        flaky: lastFailed.flaky,
-      },
-    } : {}),
-    ...(streakStart ? { failingSince: { runId: streakStart.runId, startedAt: streakStart.runStartedAt, ...(streakStart.gitSha ? { gitSha: streakStart.gitSha } : {}), runs: streak } } : {}),
+    ...(lastFailed
+      ? {
+          lastFailure: {
+            runId: lastFailed.runId,
+            startedAt: lastFailed.runStartedAt,
+            ...(lastFailed.gitSha ? { gitSha: lastFailed.gitSha } : {}),
+            ...(lastFailed.failureCategory ? { category: lastFailed.failureCategory } : {}),
+            ...(lastFailed.failureReason ? { reason: lastFailed.failureReason } : {}),
+            services: lastFailed.failureServices,
+            flaky: lastFailed.flaky,
+          },
+        }
+      : {}),
+    ...(streakStart
+      ? {
+          failingSince: {
+            runId: streakStart.runId,
+            startedAt: streakStart.runStartedAt,
+            ...(streakStart.gitSha ? { gitSha: streakStart.gitSha } : {}),
+            runs: streak,
+          },
+        }
+      : {}),
     duration: {
       ...(durations.length ? { medianMs: median(durations), p95Ms: percentile(durations, 95) } : {}),
       trend: {
         ...(older !== undefined ? { olderMedianMs: older } : {}),
         ...(newer !== undefined ? { newerMedianMs: newer } : {}),
         ...(changePct !== undefined ? { changePct } : {}),
-        direction: changePct === undefined ? 'unknown' : changePct > STEADY_PCT ? 'slower' : changePct < -STEADY_PCT ? 'faster' : 'steady',
+        direction:
+          changePct === undefined
+            ? 'unknown'
+            : changePct > STEADY_PCT
+              ? 'slower'
+              : changePct < -STEADY_PCT
+                ? 'faster'
+                : 'steady',
       },
     },
     quarantine: replayQuarantine(results, policy),

@@ -5,14 +5,16 @@ import type { HistoryStore } from './store/history-store.ts';
 /** Explicit quarantine: `test('…', { tag: '@quarantine' }, …)`. */
 export const QUARANTINE_TAG = '@quarantine';
 
-export const quarantinePolicySchema = z.object({
-  /** How many of the journey's latest runs the flake rate looks at. */
-  window: z.number().int().min(1).default(10),
-  /** Flaky runs ÷ window at which the journey is quarantined. */
-  flakeRate: z.number().gt(0).max(1).default(0.2),
-  /** Clean runs in a row (passed first time) after which it leaves quarantine. */
-  releaseAfter: z.number().int().min(1).default(5),
-}).strict();
+export const quarantinePolicySchema = z
+  .object({
+    /** How many of the journey's latest runs the flake rate looks at. */
+    window: z.number().int().min(1).default(10),
+    /** Flaky runs ÷ window at which the journey is quarantined. */
+    flakeRate: z.number().gt(0).max(1).default(0.2),
+    /** Clean runs in a row (passed first time) after which it leaves quarantine. */
+    releaseAfter: z.number().int().min(1).default(5),
+  })
+  .strict();
 export type QuarantinePolicy = z.infer<typeof quarantinePolicySchema>;
 export const DEFAULT_QUARANTINE_POLICY: QuarantinePolicy = quarantinePolicySchema.parse({});
 
@@ -37,14 +39,20 @@ type Outcome = Pick<StoredJourneyResult, 'status' | 'flaky' | 'runId' | 'runStar
  * flakes that put it there then no longer count, or it would re-enter at once.
  * Runs in which it did not run (skipped, not run, interrupted) count for nothing.
  */
-export function replayQuarantine(results: readonly Outcome[], policy: QuarantinePolicy = DEFAULT_QUARANTINE_POLICY): QuarantineVerdict {
+export function replayQuarantine(
+  results: readonly Outcome[],
+  policy: QuarantinePolicy = DEFAULT_QUARANTINE_POLICY,
+): QuarantineVerdict {
   const ran = results.filter((r) => r.status === 'passed' || r.status === 'failed' || r.status === 'timedOut');
   const flakeText = (end: number) => {
     const window = ran.slice(Math.max(countFrom, end - policy.window), end);
     const flaky = window.filter((r) => r.flaky).length;
     const rate = flaky / policy.window;
     const reached = rate >= policy.flakeRate - 1e-9;
-    return { reached, text: `flaky in ${flaky} of its last ${window.length} runs (${rate.toFixed(2)} ${reached ? '≥' : '<'} ${policy.flakeRate} over a window of ${policy.window})` };
+    return {
+      reached,
+      text: `flaky in ${flaky} of its last ${window.length} runs (${rate.toFixed(2)} ${reached ? '≥' : '<'} ${policy.flakeRate} over a window of ${policy.window})`,
+    };
   };
   let quarantined = false;
   let entered = '';
@@ -71,12 +79,17 @@ export function replayQuarantine(results: readonly Outcome[], policy: Quarantine
   });
   const reason = quarantined
     ? `${entered}; clean runs since: ${cleanRuns} of ${policy.releaseAfter} to leave`
-    : released && countFrom === ran.length ? released : `${released ? `${released}; since then ` : ''}${ran.length ? flakeText(ran.length).text : 'no runs yet'}`;
+    : released && countFrom === ran.length
+      ? released
+      : `${released ? `${released}; since then ` : ''}${ran.length ? flakeText(ran.length).text : 'no runs yet'}`;
   return { quarantined, reason, ...(since ? { since } : {}) };
 }
 
 /** Quarantine verdicts for every journey in the results. */
-export function quarantineVerdicts(results: readonly StoredJourneyResult[], policy: QuarantinePolicy): Map<string, QuarantineVerdict> {
+export function quarantineVerdicts(
+  results: readonly StoredJourneyResult[],
+  policy: QuarantinePolicy,
+): Map<string, QuarantineVerdict> {
   const byJourney = new Map<string, StoredJourneyResult[]>();
   for (const result of results) byJourney.set(result.journeyId, [...(byJourney.get(result.journeyId) ?? []), result]);
   return new Map([...byJourney].map(([journeyId, own]) => [journeyId, replayQuarantine(own, policy)]));
@@ -86,7 +99,11 @@ export function quarantineVerdicts(results: readonly StoredJourneyResult[], poli
  * For a worker fixture at test start: is this journey quarantined for this run? (The fixture
  * annotates it so the HTML report shows it; the reporter makes the same decision for the run.)
  */
-export async function quarantineVerdict(store: HistoryStore, journeyId: string, policy: Partial<QuarantinePolicy> = {}): Promise<QuarantineVerdict> {
+export async function quarantineVerdict(
+  store: HistoryStore,
+  journeyId: string,
+  policy: Partial<QuarantinePolicy> = {},
+): Promise<QuarantineVerdict> {
   const results = await store.journeyResults({ perJourney: QUARANTINE_REPLAY_RUNS, journeyId });
   return replayQuarantine(results, quarantinePolicySchema.parse(policy));
 }

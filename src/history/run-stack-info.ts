@@ -27,7 +27,9 @@ const run = promisify(execFile);
  * project's containers: each service's image id, and a config hash over Compose's own per-service
  * `com.docker.compose.config-hash` labels. Undefined when there is nothing to go on.
  */
-export async function readRunStackInfo(options: { file?: string; projectName?: string } = {}): Promise<RunStackInfo | undefined> {
+export async function readRunStackInfo(
+  options: { file?: string; projectName?: string } = {},
+): Promise<RunStackInfo | undefined> {
   const file = options.file ?? process.env[RUN_STACK_INFO_ENV];
   let fromFile: z.infer<typeof stackInfoFileSchema> = {};
   if (file) {
@@ -35,10 +37,15 @@ export async function readRunStackInfo(options: { file?: string; projectName?: s
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${RUN_STACK_INFO_ENV}=${file}: cannot read it (${(error as Error).message}). Fix: point it at the stack info JSON file, or unset it.`);
+      throw new Error(
+        `${RUN_STACK_INFO_ENV}=${file}: cannot read it (${(error as Error).message}). Fix: point it at the stack info JSON file, or unset it.`,
+      );
     }
     const parsed = stackInfoFileSchema.safeParse(safeJson(text));
-    if (!parsed.success) throw new Error(`${file} (${RUN_STACK_INFO_ENV}) is not stack info: ${z.prettifyError(parsed.error)}. Fix: write { "configHash": "…", "images": { "service": "sha256:…" } }.`);
+    if (!parsed.success)
+      throw new Error(
+        `${file} (${RUN_STACK_INFO_ENV}) is not stack info: ${z.prettifyError(parsed.error)}. Fix: write { "configHash": "…", "images": { "service": "sha256:…" } }.`,
+      );
     fromFile = parsed.data;
   }
   const projectName = options.projectName ?? fromFile.projectName;
@@ -57,13 +64,19 @@ function safeJson(text: string): unknown {
   }
 }
 
-const inspectSchema = z.array(z.object({
-  Image: z.string(),
-  Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
-}));
+const inspectSchema = z.array(
+  z.object({
+    Image: z.string(),
+    Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
+  }),
+);
 
 async function inspectProject(projectName: string): Promise<RunStackInfo | undefined> {
-  const { stdout: ids } = await run('docker', ['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${projectName}`], { timeout: 15_000 });
+  const { stdout: ids } = await run(
+    'docker',
+    ['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${projectName}`],
+    { timeout: 15_000 },
+  );
   const containers = ids.split('\n').filter(Boolean);
   if (containers.length === 0) return undefined;
   const { stdout } = await run('docker', ['inspect', ...containers], { timeout: 15_000, maxBuffer: 64 * 1024 * 1024 });
@@ -76,6 +89,11 @@ async function inspectProject(projectName: string): Promise<RunStackInfo | undef
     images[service] = container.Image;
     if (labels['com.docker.compose.config-hash']) hashes.push(`${service}=${labels['com.docker.compose.config-hash']}`);
   }
-  const configHash = hashes.length > 0 ? createHash('sha256').update([...new Set(hashes)].sort().join('\n')).digest('hex') : undefined;
+  const configHash =
+    hashes.length > 0
+      ? createHash('sha256')
+          .update([...new Set(hashes)].sort().join('\n'))
+          .digest('hex')
+      : undefined;
   return { images, ...(configHash ? { configHash } : {}) };
 }

@@ -18,9 +18,24 @@ export const runSummarySchema = z.object({
   passedByQuarantine: z.boolean(),
   shard: shardSchema.optional(),
   /** failed: failed or timed out on every attempt; notRun: never started, or interrupted. */
-  counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), skipped: z.number(), notRun: z.number() }),
+  counts: z.object({
+    passed: z.number(),
+    flaky: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    notRun: z.number(),
+  }),
   /** Journeys quarantined in this run and why; `failed` ones did not fail the run. */
-  quarantined: z.array(z.object({ journeyId: z.string(), project: z.string(), reason: z.string(), tagged: z.boolean(), status: journeyStatusSchema, failed: z.boolean() })),
+  quarantined: z.array(
+    z.object({
+      journeyId: z.string(),
+      project: z.string(),
+      reason: z.string(),
+      tagged: z.boolean(),
+      status: journeyStatusSchema,
+      failed: z.boolean(),
+    }),
+  ),
   /** What this run changes for the next one. */
   nextRun: z.object({
     entering: z.array(z.object({ journeyId: z.string(), reason: z.string() })),
@@ -37,11 +52,16 @@ export function formatRunSummary(summary: RunSummary): string[] {
     `${summary.recorded ? `run ${summary.runId} recorded in ${summary.database}` : summary.readOnly ? `run ${summary.runId} not recorded (read-only: JOURNEYS_HISTORY_RECORD=0)` : `run ${summary.runId} NOT recorded`}: ${counts.passed} passed, ${counts.flaky} flaky, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.notRun} not run`,
   ];
   for (const q of summary.quarantined) {
-    lines.push(`quarantined: ${q.journeyId} [${q.project}] ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`);
+    lines.push(
+      `quarantined: ${q.journeyId} [${q.project}] ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`,
+    );
   }
-  if (summary.passedByQuarantine) lines.push(`run status: ${summary.playwrightStatus} → passed: every failure is a quarantined journey`);
-  for (const e of summary.nextRun.entering) lines.push(`enters quarantine from the next run: ${e.journeyId} — ${e.reason}`);
-  for (const l of summary.nextRun.leaving) lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
+  if (summary.passedByQuarantine)
+    lines.push(`run status: ${summary.playwrightStatus} → passed: every failure is a quarantined journey`);
+  for (const e of summary.nextRun.entering)
+    lines.push(`enters quarantine from the next run: ${e.journeyId} — ${e.reason}`);
+  for (const l of summary.nextRun.leaving)
+    lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
   for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
   return lines;
 }

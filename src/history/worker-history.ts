@@ -1,9 +1,9 @@
 import type { TestInfo } from '@playwright/test';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
-import { driftOf, type ChannelDrift } from './drift/drift-annotations.ts';
+import { type ChannelDrift, driftOf } from './drift/drift-annotations.ts';
 import type { Shape } from './drift/shape.ts';
 import { journeyIdOf } from './journey-id.ts';
-import { QUARANTINE_TAG, quarantinePolicySchema, quarantineVerdict, type QuarantinePolicy } from './quarantine.ts';
+import { QUARANTINE_TAG, type QuarantinePolicy, quarantinePolicySchema, quarantineVerdict } from './quarantine.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
 
@@ -28,7 +28,9 @@ export interface WorkerHistory {
  * Policy: options, else JOURNEYS_HISTORY_QUARANTINE (JSON), else the defaults; keep it equal to
  * the reporter's, or the report's annotation and the run's verdict disagree.
  */
-export async function openWorkerHistory(options: { url?: string; quarantine?: Partial<QuarantinePolicy> } = {}): Promise<WorkerHistory> {
+export async function openWorkerHistory(
+  options: { url?: string; quarantine?: Partial<QuarantinePolicy> } = {},
+): Promise<WorkerHistory> {
   const policy = quarantinePolicySchema.parse(options.quarantine ?? policyFromEnv());
   let store: HistoryStore | undefined;
   try {
@@ -53,13 +55,19 @@ export async function openWorkerHistory(options: { url?: string; quarantine?: Pa
           // as above: the reporter says what is wrong with the database
         }
       }
-      if (reason) testInfo.annotations.push({ type: HISTORY_ANNOTATIONS.quarantine, description: `${reason}: its failure does not fail the run` });
+      if (reason)
+        testInfo.annotations.push({
+          type: HISTORY_ANNOTATIONS.quarantine,
+          description: `${reason}: its failure does not fail the run`,
+        });
       return { quarantined: reason !== undefined, baseline };
     },
     async endJourney(testInfo, baseline, seen) {
       const drift = driftOf(baseline, seen);
-      for (const channel of drift) testInfo.annotations.push({ type: HISTORY_ANNOTATIONS.drift, description: channel.description });
-      if (Object.keys(seen).length > 0) await testInfo.attach(SHAPES_ATTACHMENT, { body: JSON.stringify(seen), contentType: 'application/json' });
+      for (const channel of drift)
+        testInfo.annotations.push({ type: HISTORY_ANNOTATIONS.drift, description: channel.description });
+      if (Object.keys(seen).length > 0)
+        await testInfo.attach(SHAPES_ATTACHMENT, { body: JSON.stringify(seen), contentType: 'application/json' });
       return drift;
     },
     async close() {

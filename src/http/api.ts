@@ -1,7 +1,13 @@
 import type { APIRequest, APIResponse, TestInfo } from '@playwright/test';
 import type { z } from 'zod';
 import type { Endpoints } from '../stack/endpoints.ts';
-import { CORRELATION_HEADER, parseResponse, ServiceClient, type ApiExchange, type ExchangeLog } from './service-client.ts';
+import {
+  type ApiExchange,
+  CORRELATION_HEADER,
+  type ExchangeLog,
+  parseResponse,
+  ServiceClient,
+} from './service-client.ts';
 
 /** What a journey calls the stack's HTTP services with (the `api` fixture). */
 export interface Api {
@@ -42,7 +48,12 @@ export function createApi(options: {
         options.endpoints.url(name, containerPort); // throws, listing the services, for an unknown name
         // Looked up on every call: a service the faults fixture restarted is published on a new port.
         const baseURL = () => options.endpoints.url(name, containerPort);
-        client = new ServiceClient(name, baseURL, () => options.request.newContext({ extraHTTPHeaders: { [CORRELATION_HEADER]: options.correlationId } }), log);
+        client = new ServiceClient(
+          name,
+          baseURL,
+          () => options.request.newContext({ extraHTTPHeaders: { [CORRELATION_HEADER]: options.correlationId } }),
+          log,
+        );
         clients.set(key, client);
       }
       return client;

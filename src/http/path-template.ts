@@ -6,6 +6,10 @@ export function pathTemplate(url: string): string {
   const { pathname } = new URL(url, 'http://x');
   return pathname
     .split('/')
-    .map((segment) => (/^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,})$/i.test(segment) ? ':id' : segment))
+    .map((segment) =>
+      /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,})$/i.test(segment)
+        ? ':id'
+        : segment,
+    )
     .join('/');
 }

@@ -60,7 +60,10 @@ export class ApiCall implements PromiseLike<APIResponse> {
   }
 
   // biome-ignore lint/suspicious/noThenProperty: awaited without `expect`, a call gives its raw response, like Playwright's request.get().
-  then<A = APIResponse, B = never>(onFulfilled?: ((response: APIResponse) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = APIResponse, B = never>(
+    onFulfilled?: ((response: APIResponse) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.#response().then(onFulfilled, onRejected);
   }
 
@@ -70,7 +73,15 @@ export class ApiCall implements PromiseLike<APIResponse> {
   async expect(status: number, schema?: z.ZodType): Promise<unknown> {
     const response = await this.#response();
     if (!schema) {
-      if (response.status() !== status) await failParse(this.log, response, new Error(`${labelOf(this.log, response)}: expected status ${status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`), undefined);
+      if (response.status() !== status)
+        await failParse(
+          this.log,
+          response,
+          new Error(
+            `${labelOf(this.log, response)}: expected status ${status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`,
+          ),
+          undefined,
+        );
       return response;
     }
     return parseResponse(this.log, response, schema, { status });
@@ -157,7 +168,12 @@ export class ServiceClient {
     const began = performance.now();
     try {
       const context = await this.context();
-      const response = await context.fetch(url.toString(), { method, data: body, headers: options.headers, timeout: options.timeout });
+      const response = await context.fetch(url.toString(), {
+        method,
+        data: body,
+        headers: options.headers,
+        timeout: options.timeout,
+      });
       exchange.durationMs = performance.now() - began;
       exchange.status = response.status();
       exchange.url = response.url();
@@ -174,16 +190,25 @@ export class ServiceClient {
 
 function labelOf(log: ExchangeLog, response: APIResponse): string {
   const exchange = log.exchangeOf(response);
-  return exchange ? `${exchange.method} ${exchange.url} (${exchange.status})` : `Response from ${response.url()} (${response.status()})`;
+  return exchange
+    ? `${exchange.method} ${exchange.url} (${exchange.status})`
+    : `Response from ${response.url()} (${response.status()})`;
 }
 
 /** The response's JSON parsed by `schema` (and its status checked); on mismatch, attaches request and response and throws a readable diff. */
-export async function parseResponse<S extends z.ZodType>(log: ExchangeLog, response: APIResponse, schema: S, options: { status?: number }): Promise<z.output<S>> {
+export async function parseResponse<S extends z.ZodType>(
+  log: ExchangeLog,
+  response: APIResponse,
+  schema: S,
+  options: { status?: number },
+): Promise<z.output<S>> {
   const label = labelOf(log, response);
   let body: unknown;
   try {
     if (options.status !== undefined && response.status() !== options.status) {
-      throw new Error(`${label}: expected status ${options.status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`);
+      throw new Error(
+        `${label}: expected status ${options.status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`,
+      );
     }
     const text = await response.text();
     try {
@@ -200,8 +225,18 @@ export async function parseResponse<S extends z.ZodType>(log: ExchangeLog, respo
 async function failParse(log: ExchangeLog, response: APIResponse, error: unknown, body: unknown): Promise<never> {
   const exchange = log.exchangeOf(response);
   if (log.attach) {
-    await log.attach(`request ${exchange?.method ?? ''} ${new URL(response.url()).pathname}`.trim(), { body: JSON.stringify({ method: exchange?.method, url: response.url(), ...exchange?.request }, null, 2), contentType: 'application/json' });
-    await log.attach(`response ${response.status()}`, { body: JSON.stringify({ status: response.status(), headers: response.headers(), body: exchange?.response?.body ?? body }, null, 2), contentType: 'application/json' });
+    await log.attach(`request ${exchange?.method ?? ''} ${new URL(response.url()).pathname}`.trim(), {
+      body: JSON.stringify({ method: exchange?.method, url: response.url(), ...exchange?.request }, null, 2),
+      contentType: 'application/json',
+    });
+    await log.attach(`response ${response.status()}`, {
+      body: JSON.stringify(
+        { status: response.status(), headers: response.headers(), body: exchange?.response?.body ?? body },
+        null,
+        2,
+      ),
+      contentType: 'application/json',
+    });
   }
   if (error instanceof SchemaMismatchError) error.message += '\nRequest and response are attached to the report.';
   throw error;

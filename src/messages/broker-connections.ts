@@ -16,10 +16,14 @@ function environmentOf(state: StackState, service: string): Record<string, strin
 
 /** The container port a role's service publishes: its usual one, or its only one. */
 function publishedPort(endpoints: Endpoints, service: string, usual: number, purpose: string): number {
-  const ports = endpoints.all.filter((endpoint) => endpoint.service === service).map((endpoint) => endpoint.containerPort);
+  const ports = endpoints.all
+    .filter((endpoint) => endpoint.service === service)
+    .map((endpoint) => endpoint.containerPort);
   if (ports.includes(usual)) return usual;
   if (ports.length === 1) return ports[0]!;
-  throw new Error(`${purpose}: service "${service}" publishes ${ports.length === 0 ? 'no port' : `ports ${ports.join(', ')} but not ${usual}`}. Publish it in the compose file, e.g. ports: ["127.0.0.1::${usual}"].`);
+  throw new Error(
+    `${purpose}: service "${service}" publishes ${ports.length === 0 ? 'no port' : `ports ${ports.join(', ')} but not ${usual}`}. Publish it in the compose file, e.g. ports: ["127.0.0.1::${usual}"].`,
+  );
 }
 
 /** The stack's Kafka broker as a host-side kafkajs client reaches it (advertised name → published port). */
@@ -28,7 +32,10 @@ export function kafkaConnectionOf(state: StackState, purpose = 'The Kafka tap'):
   const endpoints = new Endpoints(state.endpoints);
   const containerPort = publishedPort(endpoints, service, KAFKA_PORT, purpose);
   const endpoint = endpoints.get(service, containerPort);
-  return { bootstrap: `${endpoint.host}:${endpoint.port}`, advertised: advertisedKafkaAddresses(service, containerPort, environmentOf(state, service)) };
+  return {
+    bootstrap: `${endpoint.host}:${endpoint.port}`,
+    advertised: advertisedKafkaAddresses(service, containerPort, environmentOf(state, service)),
+  };
 }
 
 export interface RabbitConnectionInfo {
@@ -53,7 +60,9 @@ export function rabbitConnectionOf(state: StackState, purpose = 'The RabbitMQ ta
   const amqp = endpoints.get(service, publishedPort(endpoints, service, AMQP_PORT, purpose));
   const user = env.RABBITMQ_DEFAULT_USER ?? env.RABBITMQ_USERNAME ?? 'guest';
   const password = env.RABBITMQ_DEFAULT_PASS ?? env.RABBITMQ_PASSWORD ?? 'guest';
-  const management = endpoints.all.find((endpoint) => endpoint.service === service && endpoint.containerPort === MANAGEMENT_PORT);
+  const management = endpoints.all.find(
+    (endpoint) => endpoint.service === service && endpoint.containerPort === MANAGEMENT_PORT,
+  );
   return {
     service,
     url: `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${amqp.host}:${amqp.port}`,

@@ -14,7 +14,11 @@ export const DEFAULT_CORRELATION: Required<CorrelationLocation> = {
   field: 'correlationId',
 };
 
-export function correlationIdIn(headers: Readonly<Record<string, string>>, value: unknown, location: CorrelationLocation = DEFAULT_CORRELATION): string | undefined {
+export function correlationIdIn(
+  headers: Readonly<Record<string, string>>,
+  value: unknown,
+  location: CorrelationLocation = DEFAULT_CORRELATION,
+): string | undefined {
   const lower = new Map(Object.entries(headers).map(([name, text]) => [name.toLowerCase(), text]));
   for (const name of location.headers ?? []) {
     const found = lower.get(name.toLowerCase());
@@ -40,6 +44,9 @@ export function inScope(message: RecordedMessage, scope: JourneyScope): boolean 
 }
 
 export function describeLocation(location: CorrelationLocation): string {
-  const parts = [...(location.headers ?? []).map((name) => `header ${name}`), ...(location.field ? [`payload field ${location.field}`] : [])];
+  const parts = [
+    ...(location.headers ?? []).map((name) => `header ${name}`),
+    ...(location.field ? [`payload field ${location.field}`] : []),
+  ];
   return parts.join(', ') || 'nowhere';
 }

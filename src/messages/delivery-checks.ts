@@ -13,7 +13,11 @@ function identityOf(message: RecordedMessage, by: DuplicateIdentity): string | u
   if (by === 'key') return message.key ?? undefined;
   if (by === 'payload') return message.raw;
   const identity = by(message);
-  return identity === undefined || identity === null ? undefined : typeof identity === 'string' ? identity : JSON.stringify(identity);
+  return identity === undefined || identity === null
+    ? undefined
+    : typeof identity === 'string'
+      ? identity
+      : JSON.stringify(identity);
 }
 
 /** Groups of two or more messages with the same identity; messages without one (e.g. no key) are never duplicates. */
@@ -26,7 +30,9 @@ export function findDuplicates(messages: readonly RecordedMessage[], by: Duplica
     if (group) group.push(message);
     else groups.set(identity, [message]);
   }
-  return [...groups].filter(([, group]) => group.length > 1).map(([identity, group]) => ({ identity, messages: group }));
+  return [...groups]
+    .filter(([, group]) => group.length > 1)
+    .map(([identity, group]) => ({ identity, messages: group }));
 }
 
 export type Rank = number | string | bigint;

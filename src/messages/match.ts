@@ -1,7 +1,7 @@
 // Does a message match what a journey expects, and if none does, which came closest and why.
 import type { z } from 'zod';
-import type { MessageSource } from './message-tap.ts';
 import { errorText } from '../util/error-text.ts';
+import type { MessageSource } from './message-tap.ts';
 import { describeOrigin, type RecordedMessage } from './recorded-message.ts';
 
 export interface MessageExpectation<S extends z.ZodType = z.ZodType> {
@@ -33,7 +33,10 @@ export function evaluate(message: RecordedMessage, expectation: AnyExpectation):
   if (expectation.schema) {
     const parsed = expectation.schema.safeParse(message.value);
     if (parsed.success) value = parsed.data;
-    else issues = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+    else
+      issues = parsed.error.issues.map(
+        (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+      );
   }
   // `where` runs even when the schema failed: "the message about my order, with a bad field" is the
   // most useful thing a failure message can show. It may then throw on the unparsed value.
@@ -54,7 +57,8 @@ export function evaluate(message: RecordedMessage, expectation: AnyExpectation):
  * entity) before `where` failed, then fewer zod issues; ties keep arrival order.
  */
 export function rankClosest(evaluations: readonly Evaluation[]): Evaluation[] {
-  const distance = (e: Evaluation) => (e.topicMatches ? 0 : 1_000_000) + (e.where === 'passed' || e.where === 'skipped' ? 0 : 1_000) + e.issues.length;
+  const distance = (e: Evaluation) =>
+    (e.topicMatches ? 0 : 1_000_000) + (e.where === 'passed' || e.where === 'skipped' ? 0 : 1_000) + e.issues.length;
   return evaluations
     .map((evaluation, index) => ({ evaluation, index }))
     .sort((a, b) => distance(a.evaluation) - distance(b.evaluation) || a.index - b.index)
@@ -82,7 +86,8 @@ export function formatEvaluation(evaluation: Evaluation, startedAt: number): str
   if (evaluation.where === 'failed') verdicts.push('where ✗');
   else if (evaluation.where === 'passed') verdicts.push('where ✓');
   else if (typeof evaluation.where === 'object') verdicts.push(`where threw: ${evaluation.where.threw}`);
-  if (evaluation.issues.length) verdicts.push(`schema ✗ (${evaluation.issues.length} issue${evaluation.issues.length > 1 ? 's' : ''})`);
+  if (evaluation.issues.length)
+    verdicts.push(`schema ✗ (${evaluation.issues.length} issue${evaluation.issues.length > 1 ? 's' : ''})`);
   else verdicts.push('schema ✓');
   const lines = [`${formatMessageHeadline(evaluation.message, startedAt)} — ${verdicts.join(', ')}`];
   for (const issue of evaluation.issues.slice(0, 5)) lines.push(`    zod: ${issue}`);
@@ -92,10 +97,17 @@ export function formatEvaluation(evaluation: Evaluation, startedAt: number): str
 }
 
 /** Up to `limit` messages, closest first, numbered; says how many were left out. */
-export function formatClosest(messages: readonly RecordedMessage[], expectation: AnyExpectation, startedAt: number, limit = 10): string {
+export function formatClosest(
+  messages: readonly RecordedMessage[],
+  expectation: AnyExpectation,
+  startedAt: number,
+  limit = 10,
+): string {
   if (messages.length === 0) return 'Received no messages in this test.';
   const ranked = rankClosest(messages.map((message) => evaluate(message, expectation)));
-  const shown = ranked.slice(0, limit).map((evaluation, index) => `  ${index + 1}. ${formatEvaluation(evaluation, startedAt).replaceAll('\n', '\n   ')}`);
+  const shown = ranked
+    .slice(0, limit)
+    .map((evaluation, index) => `  ${index + 1}. ${formatEvaluation(evaluation, startedAt).replaceAll('\n', '\n   ')}`);
   const more = ranked.length > limit ? `\n  … and ${ranked.length - limit} more (see journey-timeline.md)` : '';
   return `Received ${messages.length} message${messages.length > 1 ? 's' : ''} in this test (closest first):\n${shown.join('\n')}${more}`;
 }
@@ -103,7 +115,8 @@ export function formatClosest(messages: readonly RecordedMessage[], expectation:
 /** `schema "orders.placed event", topic "orders.placed", where (e) => e.orderId === id`. */
 export function describeExpectation(expectation: AnyExpectation): string {
   const parts: string[] = [];
-  if (expectation.schema) parts.push(expectation.schema.description ? `schema "${expectation.schema.description}"` : 'the schema');
+  if (expectation.schema)
+    parts.push(expectation.schema.description ? `schema "${expectation.schema.description}"` : 'the schema');
   if (expectation.topic !== undefined) parts.push(`topic "${expectation.topic}"`);
   if (expectation.where) {
     const source = expectation.where.toString().replace(/\s+/g, ' ');
@@ -114,7 +127,10 @@ export function describeExpectation(expectation: AnyExpectation): string {
 
 /** The body of a "nothing matched" failure: what was expected, for how long, what came instead, and what the window left out. */
 export function describeNoMatch(source: MessageSource, expectation: AnyExpectation, withinMs: number): string {
-  const lines = [`${source.name}: no message matching ${describeExpectation(expectation)} within ${withinMs} ms.`, formatClosest(source.messages(), expectation, source.startedAt)];
+  const lines = [
+    `${source.name}: no message matching ${describeExpectation(expectation)} within ${withinMs} ms.`,
+    formatClosest(source.messages(), expectation, source.startedAt),
+  ];
   const excluded = source.excluded().filter((message) => evaluate(message, expectation).matches);
   const why = source.explainExcluded(excluded);
   if (why) lines.push('', why);

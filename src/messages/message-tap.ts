@@ -135,7 +135,12 @@ function parsedValue(message: RecordedMessage, schema: z.ZodType | undefined): u
 }
 
 function describeOutOfScope(excluded: readonly RecordedMessage[], scope: JourneyScope, startedAt: number): string {
-  const shown = excluded.slice(0, 5).map((message) => `  ${formatMessageHeadline(message, startedAt)}${message.correlationId ? '' : ' (no correlation id)'}`);
+  const shown = excluded
+    .slice(0, 5)
+    .map(
+      (message) =>
+        `  ${formatMessageHeadline(message, startedAt)}${message.correlationId ? '' : ' (no correlation id)'}`,
+    );
   if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
   return (
     `${excluded.length} matching message${excluded.length === 1 ? '' : 's'} arrived during this test but carr${excluded.length === 1 ? 'ies' : 'y'} another journey's correlation id or none, ` +

@@ -1,2 +1,2 @@
 // `compose-journeys/config`: what a playwright.config.ts needs.
-export { stackProjects, type StackProjects, type StackProjectsOptions } from './stack-projects.ts';
+export { type StackProjects, type StackProjectsOptions, stackProjects } from './stack-projects.ts';

@@ -30,7 +30,9 @@ export function stackOptionsFromEnv(): z.infer<typeof stackEnvOptionsSchema> & {
   const raw = process.env[STACK_ENV.options];
   const projectName = process.env[STACK_ENV.project];
   if (!raw || !projectName) {
-    throw new Error('No stack configured for this run: add ...stackProjects().projects to playwright.config.ts and make your journeys depend on the "stack" project.');
+    throw new Error(
+      'No stack configured for this run: add ...stackProjects().projects to playwright.config.ts and make your journeys depend on the "stack" project.',
+    );
   }
   return { ...stackEnvOptionsSchema.parse(JSON.parse(raw)), projectName };
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project, ReporterDescription } from '@playwright/test';
+import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
-import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
 
 export interface StackProjectsOptions {
   /** Compose files; default: "journeys.stack" in package.json. */
@@ -51,7 +51,11 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
   // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
   const reporters: ReporterDescription[] = [[path.join(HERE, '../history/reporter.js')]];
   if (process.env.JOURNEYS_REUSE === '1' || process.env.JOURNEYS_KEEP === '1') {
-    return { setup: 'stack', reporters, projects: [{ name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, retries: 0 }] };
+    return {
+      setup: 'stack',
+      reporters,
+      projects: [{ name: 'stack', testDir: HERE, testMatch: /stack\.setup\.[jt]s$/, retries: 0 }],
+    };
   }
   return {
     setup: 'stack',

@@ -1,11 +1,11 @@
 import { test as setup } from '@playwright/test';
 import { JourneysError } from '../errors.ts';
+import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 import { formatFinding, lintDefinition } from '../stack/lint.ts';
 import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
 import { startStack } from '../stack/start-stack.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
-import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 
 /** First image builds can take minutes; the wait for health has its own timeout inside. */
 setup.setTimeout(20 * 60_000);
@@ -42,8 +42,16 @@ setup('start the stack', async ({}, testInfo) => {
       if (!lintNow && !started.reused) lintWarnings(definition, log);
       return started;
     });
-    await attach('endpoints.json', { body: JSON.stringify(stack.endpoints.all, null, 2), contentType: 'application/json' });
-    const keepReason = process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : process.env.JOURNEYS_REUSE === '1' ? 'JOURNEYS_REUSE=1' : undefined;
+    await attach('endpoints.json', {
+      body: JSON.stringify(stack.endpoints.all, null, 2),
+      contentType: 'application/json',
+    });
+    const keepReason =
+      process.env.JOURNEYS_KEEP === '1'
+        ? 'JOURNEYS_KEEP=1'
+        : process.env.JOURNEYS_REUSE === '1'
+          ? 'JOURNEYS_REUSE=1'
+          : undefined;
     if (keepReason) {
       // Kept whatever the journeys do (there is no teardown project then): say so here.
       const kept = keepStack(stack.target, keepReason);
@@ -53,7 +61,10 @@ setup('start the stack', async ({}, testInfo) => {
     }
   } catch (error) {
     if (error instanceof JourneysError) {
-      testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'error-category', description: error.category });
+      testInfo.annotations.push(
+        { type: 'failure-category', description: 'INFRA' },
+        { type: 'error-category', description: error.category },
+      );
       await attach('stack-diagnosis.txt', { body: error.describe(), contentType: 'text/plain' });
       // The terminal shows what the report shows: the whole diagnosis (failing service, health
       // output, log tail, blocked dependants), not only the headline.

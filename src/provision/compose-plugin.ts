@@ -6,7 +6,9 @@ export const MIN_COMPOSE_VERSION = '2.20.0';
 export const START_INTERVAL_ENGINE = '25.0.0';
 
 export async function composeVersion(host: Host): Promise<string | undefined> {
-  const result = await host.run('docker', ['compose', 'version', '--short'], { timeoutMs: 15_000 }).catch(() => undefined);
+  const result = await host
+    .run('docker', ['compose', 'version', '--short'], { timeoutMs: 15_000 })
+    .catch(() => undefined);
   return result?.exitCode === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
 }
 
@@ -16,7 +18,11 @@ export async function composeUsable(host: Host): Promise<boolean> {
 }
 
 export function versionAtLeast(version: string, minimum: string): boolean {
-  const parse = (v: string) => v.split(/[.+-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0);
+  const parse = (v: string) =>
+    v
+      .split(/[.+-]/)
+      .slice(0, 3)
+      .map((part) => Number.parseInt(part, 10) || 0);
   const [a, b] = [parse(version), parse(minimum)];
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
   return true;

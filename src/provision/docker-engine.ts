@@ -7,7 +7,9 @@ const START_TIMEOUT_MS = 60_000;
 
 /** The engine's version when `docker info` answers (any DOCKER_HOST or context), else undefined. */
 export async function engineVersion(host: Host): Promise<string | undefined> {
-  const result = await host.run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 }).catch(() => undefined);
+  const result = await host
+    .run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 })
+    .catch(() => undefined);
   const version = result?.exitCode === 0 ? result.stdout.trim() : '';
   return version === '' ? undefined : version;
 }
@@ -32,7 +34,11 @@ export async function startDaemon(host: Host, log: (line: string) => void): Prom
     await host.sleep(500);
   }
   const tail = host.exists(DOCKERD_LOG) ? host.read(DOCKERD_LOG).split('\n').slice(-15).join('\n') : '';
-  throw new JourneysError('DOCKER_UNAVAILABLE', `The Docker daemon did not come up within ${START_TIMEOUT_MS / 1000} s.`, `${tail}\n\nFix: read the dockerd log above; \`dockerd\` in a terminal shows the same.`);
+  throw new JourneysError(
+    'DOCKER_UNAVAILABLE',
+    `The Docker daemon did not come up within ${START_TIMEOUT_MS / 1000} s.`,
+    `${tail}\n\nFix: read the dockerd log above; \`dockerd\` in a terminal shows the same.`,
+  );
 }
 
 function removeStalePidFile(host: Host, log: (line: string) => void): void {

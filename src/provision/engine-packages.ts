@@ -27,7 +27,13 @@ export const TRIXIE_PIN = '/etc/apt/preferences.d/compose-journeys-trixie';
 export function enginePackages(os: OsRelease, missing: MissingParts): { packages: string[]; needsTrixie: boolean } {
   const want = (part: boolean, ...packages: string[]) => (part ? packages : []);
   if (os.id === 'ubuntu' || (os.id !== 'debian' && os.idLike.includes('ubuntu'))) {
-    return { needsTrixie: false, packages: [...want(missing.engine || missing.cli, 'docker.io', 'docker-buildx'), ...want(missing.compose, 'docker-compose-v2')] };
+    return {
+      needsTrixie: false,
+      packages: [
+        ...want(missing.engine || missing.cli, 'docker.io', 'docker-buildx'),
+        ...want(missing.compose, 'docker-compose-v2'),
+      ],
+    };
   }
   if (os.codename === 'bookworm') {
     const packages = [
@@ -38,11 +44,19 @@ export function enginePackages(os: OsRelease, missing: MissingParts): { packages
     return { needsTrixie: packages.length > 0, packages };
   }
   if (['buster', 'bullseye'].includes(os.codename)) {
-    throw new JourneysError('PROVISION_FAILED', `Debian ${os.codename} is too old to provision: its Docker has no Compose v2.`, 'Fix: install Docker Engine and the Compose v2 plugin from Docker\'s own repository, or use Debian 12 or later.');
+    throw new JourneysError(
+      'PROVISION_FAILED',
+      `Debian ${os.codename} is too old to provision: its Docker has no Compose v2.`,
+      "Fix: install Docker Engine and the Compose v2 plugin from Docker's own repository, or use Debian 12 or later.",
+    );
   }
   return {
     needsTrixie: false,
-    packages: [...want(missing.engine, 'docker.io', 'docker-buildx', 'iptables'), ...want(missing.cli, 'docker-cli'), ...want(missing.compose, 'docker-compose')],
+    packages: [
+      ...want(missing.engine, 'docker.io', 'docker-buildx', 'iptables'),
+      ...want(missing.cli, 'docker-cli'),
+      ...want(missing.compose, 'docker-compose'),
+    ],
   };
 }
 
@@ -53,7 +67,10 @@ export function enginePackages(os: OsRelease, missing: MissingParts): { packages
 export function addTrixieSource(host: Host): void {
   if (host.exists(TRIXIE_SOURCE)) return;
   const mirror = configuredDebianMirror(host);
-  host.write(TRIXIE_SOURCE, `Types: deb\nURIs: ${mirror}\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`);
+  host.write(
+    TRIXIE_SOURCE,
+    `Types: deb\nURIs: ${mirror}\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
+  );
   host.write(TRIXIE_PIN, 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n');
 }
 
@@ -61,7 +78,8 @@ function configuredDebianMirror(host: Host): string {
   for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
     if (!host.exists(file)) continue;
     const text = host.read(file);
-    for (const match of text.matchAll(/^URIs:\s*(\S+)/gm)) if (match[1] && !match[1].includes('security')) return match[1];
+    for (const match of text.matchAll(/^URIs:\s*(\S+)/gm))
+      if (match[1] && !match[1].includes('security')) return match[1];
     const oneLine = text.match(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/m);
     if (oneLine?.[1]) return oneLine[1];
   }

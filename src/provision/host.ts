@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { commandExists, runCommand, type CommandResult, type RunOptions } from '../util/run-command.ts';
+import { type CommandResult, commandExists, type RunOptions, runCommand } from '../util/run-command.ts';
 
 /**
  * Everything provisioning does to the machine goes through this interface: the real one below, and

@@ -1,5 +1,5 @@
-import { JourneysError } from '../errors.ts';
 import { doctor, formatCheck } from '../doctor.ts';
+import { JourneysError } from '../errors.ts';
 import { registryReachable } from '../stack/registry-probe.ts';
 import { aptInstall, isDebianLike, readOsRelease } from './apt.ts';
 import { ensureBaseImage, ensureNodeImage } from './base-images.ts';
@@ -7,7 +7,7 @@ import { composeUsable } from './compose-plugin.ts';
 import { engineVersion, startDaemon } from './docker-engine.ts';
 import { engineEndpoint } from './engine-endpoint.ts';
 import { addTrixieSource, enginePackages, type MissingParts } from './engine-packages.ts';
-import { realHost, type Host } from './host.ts';
+import { type Host, realHost } from './host.ts';
 
 export interface ProvisionOptions {
   /** Build the offline base images even when a registry answers (our own tests use them). */
@@ -25,7 +25,12 @@ export interface ProvisionOptions {
  */
 export async function provision({ baseImages = false, log, host = realHost }: ProvisionOptions): Promise<void> {
   if (!(await engineVersion(host))) await bringUpLocalEngine(host, log);
-  if (!(await composeUsable(host))) throw await withFindings(host, 'Docker answers, but Compose v2 is missing or too old.', 'Docker here is managed by you, so compose-journeys installs nothing into it.');
+  if (!(await composeUsable(host)))
+    throw await withFindings(
+      host,
+      'Docker answers, but Compose v2 is missing or too old.',
+      'Docker here is managed by you, so compose-journeys installs nothing into it.',
+    );
   if (baseImages || !(await registryReachable(undefined, (args) => host.run('docker', args, { timeoutMs: 8_000 })))) {
     if (!baseImages) log('no image registry reachable: offline stacks build from the local base images');
     await ensureBaseImage(host, log);
@@ -36,7 +41,11 @@ export async function provision({ baseImages = false, log, host = realHost }: Pr
 async function bringUpLocalEngine(host: Host, log: (line: string) => void): Promise<void> {
   const endpoint = engineEndpoint(host);
   if (!endpoint.local) {
-    throw await withFindings(host, `The Docker engine of ${endpoint.description} does not answer.`, 'compose-journeys never installs or starts anything for an engine that is not this machine\'s default one: start it yourself.');
+    throw await withFindings(
+      host,
+      `The Docker engine of ${endpoint.description} does not answer.`,
+      "compose-journeys never installs or starts anything for an engine that is not this machine's default one: start it yourself.",
+    );
   }
   const missing: MissingParts = {
     engine: !(await host.commandExists('dockerd')),
@@ -45,8 +54,18 @@ async function bringUpLocalEngine(host: Host, log: (line: string) => void): Prom
   };
   if (missing.engine || missing.cli || missing.compose) {
     const os = readOsRelease(host);
-    if (!isDebianLike(os)) throw await withFindings(host, 'Docker is not installed.', 'compose-journeys installs Docker only on Debian and Ubuntu: install Docker Engine (or Docker Desktop, Colima) yourself.');
-    if (!host.isRoot()) throw await withFindings(host, 'Docker is not installed.', 'Installing it needs root: run `sudo npx journeys provision`.');
+    if (!isDebianLike(os))
+      throw await withFindings(
+        host,
+        'Docker is not installed.',
+        'compose-journeys installs Docker only on Debian and Ubuntu: install Docker Engine (or Docker Desktop, Colima) yourself.',
+      );
+    if (!host.isRoot())
+      throw await withFindings(
+        host,
+        'Docker is not installed.',
+        'Installing it needs root: run `sudo npx journeys provision`.',
+      );
     const plan = enginePackages(os, missing);
     if (plan.needsTrixie) addTrixieSource(host);
     await aptInstall(host, plan.packages, log); // refreshes the lists after the source above was added

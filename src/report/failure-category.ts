@@ -34,23 +34,36 @@ const ERROR_LINE = /\b(error|fatal|panic)\b|"level":\s*"(error|fatal)"|\blevel=(
  */
 export function failingServices(problems: readonly string[], logs: ReadonlyMap<string, string>): string[] {
   if (problems.length > 0) return [...new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))))];
-  return [...logs].filter(([, log]) => log.split('\n').some((line) => ERROR_LINE.test(line))).map(([service]) => service);
+  return [...logs]
+    .filter(([, log]) => log.split('\n').some((line) => ERROR_LINE.test(line)))
+    .map(([service]) => service);
 }
 
 export function infraProblems(containers: readonly ContainerState[], events: readonly ContainerEvent[]): string[] {
-  const fromEvents = events.filter((event) => INFRA_ACTIONS.test(event.action)).map((event) => `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''} at ${event.at.toISOString()}`);
+  const fromEvents = events
+    .filter((event) => INFRA_ACTIONS.test(event.action))
+    .map(
+      (event) =>
+        `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''} at ${event.at.toISOString()}`,
+    );
   const fromState = containers.flatMap((c) => {
     // A one-shot (migration) that exited 0 is done, not down.
-    if ((c.status === 'exited' || c.status === 'dead') && (c.exitCode !== 0 || c.oomKilled)) return [`${c.service}: ${c.status} (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`];
-    if (c.status === 'restarting' || c.health === 'unhealthy') return [`${c.service}: ${c.status}${c.health ? ` (${c.health})` : ''}`];
+    if ((c.status === 'exited' || c.status === 'dead') && (c.exitCode !== 0 || c.oomKilled))
+      return [`${c.service}: ${c.status} (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`];
+    if (c.status === 'restarting' || c.health === 'unhealthy')
+      return [`${c.service}: ${c.status}${c.health ? ` (${c.health})` : ''}`];
     return [];
   });
   return [...new Set([...fromEvents, ...fromState])];
 }
 
-export function categorise(testInfo: Pick<TestInfo, 'status' | 'errors' | 'timeout'>, problems: readonly string[]): Categorised {
+export function categorise(
+  testInfo: Pick<TestInfo, 'status' | 'errors' | 'timeout'>,
+  problems: readonly string[],
+): Categorised {
   if (problems.length > 0) return { category: 'INFRA', reason: problems.join('; ') };
-  if (testInfo.status === 'timedOut') return { category: 'TEST', reason: `the journey timed out (${testInfo.timeout} ms)` };
+  if (testInfo.status === 'timedOut')
+    return { category: 'TEST', reason: `the journey timed out (${testInfo.timeout} ms)` };
   const messages = testInfo.errors.map((error) => stripAnsi(error.message ?? error.value ?? ''));
   const assertion = messages.find((message) => /\bexpect(\.poll|\.soft)?\(/.test(message));
   if (assertion) return { category: 'PRODUCT', reason: summary(assertion) };
@@ -63,6 +76,11 @@ function stripAnsi(text: string): string {
 
 /** The message on one line, short enough for an annotation (`Error: price · expect(received)… · Received: -5`). */
 function summary(text: string): string {
-  const compact = text.split('\n').map((line) => line.trim()).filter(Boolean).join(' · ').replace(/\s+/g, ' ');
+  const compact = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' · ')
+    .replace(/\s+/g, ' ');
   return compact.length > 300 ? `${compact.slice(0, 299)}…` : compact;
 }

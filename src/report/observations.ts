@@ -37,7 +37,11 @@ let sequence = 0;
 export function recordEvidence(testInfo: TestInfo, observation: Observation): void {
   const list = recorded.get(testInfo) ?? [];
   recorded.set(testInfo, list);
-  list.push({ ...observation, at: observation.at === undefined ? new Date() : new Date(observation.at), sequence: sequence++ });
+  list.push({
+    ...observation,
+    at: observation.at === undefined ? new Date() : new Date(observation.at),
+    sequence: sequence++,
+  });
 }
 
 export function observationsOf(testInfo: TestInfo): readonly RecordedObservation[] {

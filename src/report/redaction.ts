@@ -19,7 +19,10 @@ const PATTERNS: readonly [RegExp, string][] = [
   // scheme://user:password@host → scheme://user:[REDACTED]@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+):([^\s@/'"]+)@/gi, `$1:${REDACTED}@`],
   // Authorization: Bearer abc / "authorization": "Basic abc" / proxy-authorization / x-api-key / cookie headers
-  [/(["']?(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|digest)\s+)?[^\s"',}\u001b]+/gi, `$1${REDACTED}`],
+  [
+    /(["']?(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|digest)\s+)?[^\s"',}\u001b]+/gi,
+    `$1${REDACTED}`,
+  ],
   [/(["']?(?:x-api-key|api[-_]?key|cookie|set-cookie)["']?\s*[:=]\s*["']?)[^\s"',;}\u001b]+/gi, `$1${REDACTED}`],
   // password=…, "token": "…", client_secret: …
   [/(["']?[\w-]*(?:password|passwd|secret|token)[\w-]*["']?\s*[:=]\s*["']?)[^\s"'&,;}\u001b]+/gi, `$1${REDACTED}`],
@@ -33,7 +36,9 @@ export interface Redactor {
 
 export function createRedactor(secretValues: Iterable<string>): Redactor {
   // Longest first: a secret that contains another is replaced whole.
-  const values = [...new Set([...secretValues].filter((value) => value.length >= MIN_VALUE_LENGTH))].sort((a, b) => b.length - a.length);
+  const values = [...new Set([...secretValues].filter((value) => value.length >= MIN_VALUE_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   const valuePattern = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
   const redact = (text: string): string => {
     let result = valuePattern ? text.replace(valuePattern, REDACTED) : text;
@@ -67,7 +72,10 @@ function escapeRegExp(value: string): string {
 }
 
 /** The way report code attaches anything: `testInfo.attach` with text bodies passed through the redactor, never around it. */
-export function redactingAttach(testInfo: Pick<TestInfo, 'attach'>, redact: (text: string) => string): TestInfo['attach'] {
+export function redactingAttach(
+  testInfo: Pick<TestInfo, 'attach'>,
+  redact: (text: string) => string,
+): TestInfo['attach'] {
   return (name, options = {}) => {
     const { body, contentType } = options;
     if (body === undefined || contentType?.startsWith('image/')) return testInfo.attach(name, options);

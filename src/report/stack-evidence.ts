@@ -1,5 +1,5 @@
-import { compose, type ComposeTarget } from '../stack/compose-target.ts';
-import { describeState, listContainers, type ContainerState } from '../stack/container-state.ts';
+import { type ComposeTarget, compose } from '../stack/compose-target.ts';
+import { type ContainerState, describeState, listContainers } from '../stack/container-state.ts';
 import { docker, parseJsonLines } from '../stack/docker-cli.ts';
 import { LABEL } from '../stack/labels.ts';
 
@@ -36,7 +36,10 @@ export interface TimeWindow {
 export async function collectStackEvidence(target: ComposeTarget, window: TimeWindow): Promise<StackEvidence> {
   const containers = await listContainers(target.projectName);
   const services = [...new Set(containers.map((container) => container.service))];
-  const [events, ...serviceLogs] = await Promise.all([containerEvents(target.projectName, window), ...services.map((service) => serviceLog(target, service, window))]);
+  const [events, ...serviceLogs] = await Promise.all([
+    containerEvents(target.projectName, window),
+    ...services.map((service) => serviceLog(target, service, window)),
+  ]);
   const logs = new Map<string, string>();
   services.forEach((service, index) => {
     if (serviceLogs[index]) logs.set(service, serviceLogs[index]);
@@ -51,16 +54,24 @@ const LIFECYCLE = ['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', '
  * before each test or to leak when a worker dies. The daemon keeps recent events in memory.
  */
 async function containerEvents(projectName: string, window: TimeWindow): Promise<ContainerEvent[]> {
-  const result = await docker([
-    'events',
-    '--since', unixSeconds(window.since),
-    '--until', unixSeconds(window.until),
-    '--filter', `label=${LABEL.project}=${projectName}`,
-    '--filter', 'type=container',
-    // Not exec_*: every healthcheck probe is an exec, and they would drown what matters.
-    ...LIFECYCLE.flatMap((event) => ['--filter', `event=${event}`]),
-    '--format', '{{json .}}',
-  ], { timeoutMs: 15_000 });
+  const result = await docker(
+    [
+      'events',
+      '--since',
+      unixSeconds(window.since),
+      '--until',
+      unixSeconds(window.until),
+      '--filter',
+      `label=${LABEL.project}=${projectName}`,
+      '--filter',
+      'type=container',
+      // Not exec_*: every healthcheck probe is an exec, and they would drown what matters.
+      ...LIFECYCLE.flatMap((event) => ['--filter', `event=${event}`]),
+      '--format',
+      '{{json .}}',
+    ],
+    { timeoutMs: 15_000 },
+  );
   return parseJsonLines<RawEvent>(result.stdout).map((event) => ({
     at: new Date(event.timeNano / 1e6),
     service: event.Actor.Attributes[LABEL.service] ?? '?',
@@ -78,13 +89,25 @@ async function containerEvents(projectName: string, window: TimeWindow): Promise
 const LOG_END_SLACK_MS = 2_000;
 
 async function serviceLog(target: ComposeTarget, service: string, window: TimeWindow): Promise<string> {
-  const result = await compose(target, [
-    'logs', '--no-color', '--no-log-prefix', '--timestamps',
-    '--since', window.since.toISOString(), '--until', new Date(window.until.getTime() + LOG_END_SLACK_MS).toISOString(),
-    service,
-  ], { timeoutMs: 30_000 });
+  const result = await compose(
+    target,
+    [
+      'logs',
+      '--no-color',
+      '--no-log-prefix',
+      '--timestamps',
+      '--since',
+      window.since.toISOString(),
+      '--until',
+      new Date(window.until.getTime() + LOG_END_SLACK_MS).toISOString(),
+      service,
+    ],
+    { timeoutMs: 30_000 },
+  );
   // Compose prefixes lines with terminal escapes (erase-line) even with --no-color.
-  return result.exitCode === 0 ? result.stdout.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim() : `(docker compose logs failed: ${result.stderr.trim()})`;
+  return result.exitCode === 0
+    ? result.stdout.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim()
+    : `(docker compose logs failed: ${result.stderr.trim()})`;
 }
 
 function unixSeconds(date: Date): string {
@@ -93,7 +116,15 @@ function unixSeconds(date: Date): string {
 
 /** `docker compose ps`, as a table a reader can scan. */
 export function formatContainers(containers: readonly ContainerState[]): string {
-  const rows = containers.map((c) => [c.service, c.name, describeState(c), String(c.exitCode), String(c.restartCount), c.oomKilled ? 'yes' : 'no', c.startedAt]);
+  const rows = containers.map((c) => [
+    c.service,
+    c.name,
+    describeState(c),
+    String(c.exitCode),
+    String(c.restartCount),
+    c.oomKilled ? 'yes' : 'no',
+    c.startedAt,
+  ]);
   return formatTable(['SERVICE', 'CONTAINER', 'STATE', 'EXIT', 'RESTARTS', 'OOM', 'STARTED'], rows);
 }
 
@@ -101,11 +132,23 @@ export function formatEvents(events: readonly (ContainerEvent & { intended?: str
   if (events.length === 0) return 'No container events during the test.';
   return formatTable(
     ['TIME', 'SERVICE', 'CONTAINER', 'EVENT'],
-    events.map((e) => [e.at.toISOString(), e.service, e.container, `${e.exitCode ? `${e.action} (exit ${e.exitCode})` : e.action}${e.intended ? ` (intended: ${e.intended})` : ''}`]),
+    events.map((e) => [
+      e.at.toISOString(),
+      e.service,
+      e.container,
+      `${e.exitCode ? `${e.action} (exit ${e.exitCode})` : e.action}${e.intended ? ` (intended: ${e.intended})` : ''}`,
+    ]),
   );
 }
 
 function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -15,7 +15,12 @@ interface TimelineEntry {
  * messages, container events), with its correlation id, so a reader follows the journey through the
  * stack in the report itself. Markdown because the HTML report shows text attachments inline.
  */
-export function renderTimeline(title: string, since: Date, observations: readonly RecordedObservation[], events: readonly (ContainerEvent & { intended?: string })[]): string {
+export function renderTimeline(
+  title: string,
+  since: Date,
+  observations: readonly RecordedObservation[],
+  events: readonly (ContainerEvent & { intended?: string })[],
+): string {
   const entries: TimelineEntry[] = [
     ...observations,
     ...events.map((event, index) => ({
@@ -26,7 +31,9 @@ export function renderTimeline(title: string, since: Date, observations: readonl
     })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || a.sequence - b.sequence);
 
-  const correlationIds = [...new Set(entries.map((entry) => entry.correlationId).filter((id): id is string => Boolean(id)))];
+  const correlationIds = [
+    ...new Set(entries.map((entry) => entry.correlationId).filter((id): id is string => Boolean(id))),
+  ];
   const lines = [
     `# Journey timeline: ${title}`,
     '',
@@ -39,13 +46,22 @@ export function renderTimeline(title: string, since: Date, observations: readonl
   }
   lines.push('| # | +ms | time | correlation | kind | what |', '| ---: | ---: | --- | --- | --- | --- |');
   entries.forEach((entry, index) => {
-    lines.push(`| ${index + 1} | ${entry.at.getTime() - since.getTime()} | ${entry.at.toISOString().slice(11, 23)} | ${cell(entry.correlationId ?? '')} | ${cell(entry.kind)} | ${cell(entry.summary)} |`);
+    lines.push(
+      `| ${index + 1} | ${entry.at.getTime() - since.getTime()} | ${entry.at.toISOString().slice(11, 23)} | ${cell(entry.correlationId ?? '')} | ${cell(entry.kind)} | ${cell(entry.summary)} |`,
+    );
   });
   const detailed = entries.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.detail !== undefined);
   if (detailed.length > 0) {
     lines.push('', '## Details');
     for (const { entry, index } of detailed) {
-      lines.push('', `### ${index + 1}. ${entry.kind}: ${entry.summary}`, '', '```json', JSON.stringify(entry.detail, null, 2), '```');
+      lines.push(
+        '',
+        `### ${index + 1}. ${entry.kind}: ${entry.summary}`,
+        '',
+        '```json',
+        JSON.stringify(entry.detail, null, 2),
+        '```',
+      );
     }
   }
   return lines.join('\n');

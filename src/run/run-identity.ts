@@ -103,7 +103,10 @@ export function claimRun(): RunOwner {
 export function currentOwner(): RunOwner {
   const pid = Number(process.env[RUN_ENV.ownerPid] ?? process.pid);
   const recorded = process.env[RUN_ENV.ownerStarted];
-  return ownerOf(pid, recorded !== undefined && /^\d+$/.test(recorded) ? Number(recorded) : (processStartTime(pid) ?? 0));
+  return ownerOf(
+    pid,
+    recorded !== undefined && /^\d+$/.test(recorded) ? Number(recorded) : (processStartTime(pid) ?? 0),
+  );
 }
 
 /** `host/uid/boot/pidns/pid/started`: the owner in one label value (and the run marker of its processes). */
@@ -137,14 +140,20 @@ export type OwnerStatus =
 export function ownerStatus(owner: RunOwner): OwnerStatus {
   const here = thisMachine();
   if (owner.host !== here.host) return { state: 'unknown', why: `started on host ${owner.host}` };
-  if (owner.boot !== here.boot) return { state: 'unknown', why: 'started before this machine last booted, or on another machine of the same name' };
-  if (owner.pidns !== here.pidns) return { state: 'unknown', why: `started in another pid namespace (${owner.pidns}: a container?)` };
+  if (owner.boot !== here.boot)
+    return { state: 'unknown', why: 'started before this machine last booted, or on another machine of the same name' };
+  if (owner.pidns !== here.pidns)
+    return { state: 'unknown', why: `started in another pid namespace (${owner.pidns}: a container?)` };
   const started = processStartTime(owner.pid);
   if (started === undefined) {
     if (pidExists(owner.pid)) return { state: 'alive' }; // no /proc: a pid is all we can check
     return { state: 'gone', why: `process ${owner.pid} no longer exists` };
   }
-  if (owner.started !== 0 && started !== owner.started) return { state: 'gone', why: `pid ${owner.pid} now belongs to another process (started at tick ${started}, the owner at ${owner.started})` };
+  if (owner.started !== 0 && started !== owner.started)
+    return {
+      state: 'gone',
+      why: `pid ${owner.pid} now belongs to another process (started at tick ${started}, the owner at ${owner.started})`,
+    };
   return { state: 'alive' };
 }
 
@@ -189,7 +198,10 @@ export function shardOf(argv: readonly string[]): string | undefined {
  * per run and per shard (parallel CI jobs on one engine never share one), or the stable name with
  * JOURNEYS_REUSE=1 so the next run finds the stack again. JOURNEYS_PROJECT wins.
  */
-export function runProjectName(firstFile: string, { reuse = process.env.JOURNEYS_REUSE === '1', argv = process.argv } = {}): string {
+export function runProjectName(
+  firstFile: string,
+  { reuse = process.env.JOURNEYS_REUSE === '1', argv = process.argv } = {},
+): string {
   const base = stableProjectName(firstFile);
   if (!process.env[RUN_ENV.project]) {
     const shard = shardOf(argv);
@@ -198,4 +210,3 @@ export function runProjectName(firstFile: string, { reuse = process.env.JOURNEYS
   }
   return process.env[RUN_ENV.project]!;
 }
-

@@ -86,7 +86,8 @@ async function sweep(): Promise<void> {
     await sleep(SWEEP_POLL_MS);
   }
   try {
-    if (readRunRecord(projectName!)?.run === run) rmSync(projectStateDir(projectName!), { recursive: true, force: true });
+    if (readRunRecord(projectName!)?.run === run)
+      rmSync(projectStateDir(projectName!), { recursive: true, force: true });
   } catch {}
   log(`clean (${removedTotal} resource(s) removed)`);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processStartTime, RUN_ENV, runKey, type RunOwner } from './run-identity.ts';
+import { processStartTime, RUN_ENV, type RunOwner, runKey } from './run-identity.ts';
 import { stateFile, stateRoot } from './state-files.ts';
 
 /**
@@ -58,7 +58,12 @@ export function readRunRecord(projectName: string): RunRecord | undefined {
   } catch (error) {
     throw new Error(`${file} is not JSON: ${(error as Error).message}`);
   }
-  if (typeof record !== 'object' || record === null || typeof record.projectName !== 'string' || typeof record.run !== 'string') {
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    typeof record.projectName !== 'string' ||
+    typeof record.run !== 'string'
+  ) {
     throw new Error(`${file} is not a run record (expected projectName and run)`);
   }
   return record as RunRecord;

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { docker } from './docker-cli.ts';
 import type { CommandResult, RunOptions } from '../util/run-command.ts';
+import { docker } from './docker-cli.ts';
 
 /**
  * Which Compose project a command is about, in `docker compose`'s own words: users pass the same
@@ -33,7 +33,11 @@ export function composeGlobalArgs(target: ComposeTarget, { withInternal = true }
  * `docker-compose` npm package because that one waits a fixed 500 ms after every exit, which alone
  * would break the "re-use in under 0.5 s" budget.
  */
-export function compose(target: ComposeTarget, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+export function compose(
+  target: ComposeTarget,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
   return docker([...composeGlobalArgs(target), ...args], { cwd: projectDirectory(target), ...options });
 }
 

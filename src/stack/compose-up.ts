@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JourneysError } from '../errors.ts';
-import { compose, type ComposeTarget } from './compose-target.ts';
-import { glanceContainers, listContainers, type ContainerState } from './container-state.ts';
+import { type ComposeTarget, compose } from './compose-target.ts';
+import { type ContainerState, glanceContainers, listContainers } from './container-state.ts';
 import { diagnoseStartFailure } from './diagnosis.ts';
 import { interruptSignal } from './interrupt-cleanup.ts';
 import { watchProgress } from './progress.ts';
@@ -16,18 +16,28 @@ const GRACE_MS = 2_000;
  * as soon as an unawaited one-shot exits 0, so when it returns early we keep watching the rest
  * until the same deadline. Returns the containers once every service is ready or completed.
  */
-export async function composeUp(target: ComposeTarget, config: ResolvedConfig, waitTimeoutSeconds: number, log: (line: string) => void): Promise<ContainerState[]> {
+export async function composeUp(
+  target: ComposeTarget,
+  config: ResolvedConfig,
+  waitTimeoutSeconds: number,
+  log: (line: string) => void,
+): Promise<ContainerState[]> {
   const deadline = Date.now() + waitTimeoutSeconds * 1000 + GRACE_MS;
   const interrupt = interruptSignal();
   const overdue = AbortSignal.timeout(waitTimeoutSeconds * 1000 + GRACE_MS);
   const progress = watchProgress(target.projectName, log);
   let composeOutput = '';
   try {
-    const result = await compose(target, ['up', '--detach', '--wait', '--wait-timeout', String(waitTimeoutSeconds), '--no-build', '--remove-orphans'], {
-      signal: AbortSignal.any([interrupt.signal, overdue]),
-    });
+    const result = await compose(
+      target,
+      ['up', '--detach', '--wait', '--wait-timeout', String(waitTimeoutSeconds), '--no-build', '--remove-orphans'],
+      {
+        signal: AbortSignal.any([interrupt.signal, overdue]),
+      },
+    );
     composeOutput = `${result.stdout}${result.stderr}`;
-    if (interrupt.signal.aborted) throw new JourneysError('STACK_STARTUP', `Start of ${target.projectName} interrupted.`);
+    if (interrupt.signal.aborted)
+      throw new JourneysError('STACK_STARTUP', `Start of ${target.projectName} interrupted.`);
     for (;;) {
       // One `docker ps` while all is well; the full inspect only for a diagnosis.
       const glance = await glanceContainers(target.projectName);
@@ -40,7 +50,15 @@ export async function composeUp(target: ComposeTarget, config: ResolvedConfig, w
       if (!failed && allReady(verdicts)) return containers;
       // Compose exited with an error but nothing failed yet: the early-exit case above, keep waiting.
       if (failed || timedOut || (result.exitCode !== 0 && !composeStoppedEarly(composeOutput))) {
-        throw await diagnoseStartFailure({ projectName: target.projectName, config, containers, verdicts, waitTimeoutSeconds, timedOut, composeOutput });
+        throw await diagnoseStartFailure({
+          projectName: target.projectName,
+          config,
+          containers,
+          verdicts,
+          waitTimeoutSeconds,
+          timedOut,
+          composeOutput,
+        });
       }
       await sleep(250);
     }

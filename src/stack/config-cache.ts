@@ -30,13 +30,20 @@ export interface CacheInputs {
 }
 
 const CACHE_VERSION = 1;
-const PLUGIN_DIRS = ['/usr/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins'];
+const PLUGIN_DIRS = [
+  '/usr/libexec/docker/cli-plugins',
+  '/usr/lib/docker/cli-plugins',
+  '/usr/local/lib/docker/cli-plugins',
+  '/usr/local/libexec/docker/cli-plugins',
+];
 
 /** The hash of a resolution's inputs, or undefined when it cannot be computed safely. */
 export function inputsKey(inputs: CacheInputs, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const projectDir = path.dirname(inputs.files[0] ?? '.');
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ v: CACHE_VERSION, files: inputs.files, profiles: inputs.profiles, envFiles: inputs.envFiles }));
+  hash.update(
+    JSON.stringify({ v: CACHE_VERSION, files: inputs.files, profiles: inputs.profiles, envFiles: inputs.envFiles }),
+  );
   const seen = new Set<string>();
   const variables = new Set<string>();
   const queue: { file: string; compose: boolean }[] = [
@@ -65,11 +72,13 @@ export function inputsKey(inputs: CacheInputs, env: NodeJS.ProcessEnv = process.
     if (referenced === undefined) return undefined;
     for (const reference of referenced) {
       if (reference.path.includes('$')) return undefined;
-      for (const base of new Set([path.dirname(file), projectDir])) queue.push({ file: path.resolve(base, reference.path), compose: reference.compose });
+      for (const base of new Set([path.dirname(file), projectDir]))
+        queue.push({ file: path.resolve(base, reference.path), compose: reference.compose });
     }
   }
   for (const name of Object.keys(env).filter((name) => name.startsWith('COMPOSE_'))) variables.add(name);
-  for (const name of [...variables].sort()) hash.update(`\0env\0${name}=${env[name] === undefined ? '\u0001unset' : env[name]}`);
+  for (const name of [...variables].sort())
+    hash.update(`\0env\0${name}=${env[name] === undefined ? '\u0001unset' : env[name]}`);
   for (const dir of PLUGIN_DIRS) {
     try {
       const stat = statSync(path.join(dir, 'docker-compose'));
@@ -101,8 +110,12 @@ function parseReferences(text: string): { path: string; compose: boolean }[] | u
     return undefined; // Compose will say what is wrong; do not cache it
   }
   const found: { path: string; compose: boolean }[] = [];
-  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : []);
-  const root = (doc ?? {}) as { include?: unknown; services?: Record<string, { extends?: unknown; env_file?: unknown } | null> };
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : [];
+  const root = (doc ?? {}) as {
+    include?: unknown;
+    services?: Record<string, { extends?: unknown; env_file?: unknown } | null>;
+  };
   for (const entry of Array.isArray(root.include) ? root.include : []) {
     if (typeof entry === 'string') found.push({ path: entry, compose: true });
     else if (entry && typeof entry === 'object') {
@@ -115,7 +128,11 @@ function parseReferences(text: string): { path: string; compose: boolean }[] | u
     if (!service || typeof service !== 'object') continue;
     const extendsFile = (service.extends as { file?: unknown } | undefined)?.file;
     if (typeof extendsFile === 'string') found.push({ path: extendsFile, compose: true });
-    const envFiles = Array.isArray(service.env_file) ? service.env_file : service.env_file === undefined ? [] : [service.env_file];
+    const envFiles = Array.isArray(service.env_file)
+      ? service.env_file
+      : service.env_file === undefined
+        ? []
+        : [service.env_file];
     for (const entry of envFiles) {
       const file = typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path;
       if (typeof file === 'string') found.push({ path: file, compose: false });
@@ -182,7 +199,15 @@ export function forProject(config: ResolvedConfig, from: string, to: string): Re
   const rename = (resources: ResolvedConfig['networks']) =>
     resources &&
     Object.fromEntries(
-      Object.entries(resources).map(([key, spec]) => [key, spec && !spec.external && spec.name === `${from}_${key}` ? { ...spec, name: `${to}_${key}` } : spec]),
+      Object.entries(resources).map(([key, spec]) => [
+        key,
+        spec && !spec.external && spec.name === `${from}_${key}` ? { ...spec, name: `${to}_${key}` } : spec,
+      ]),
     );
-  return { ...config, name: config.name === from ? to : config.name, ...(config.networks ? { networks: rename(config.networks) } : {}), ...(config.volumes ? { volumes: rename(config.volumes) } : {}) };
+  return {
+    ...config,
+    name: config.name === from ? to : config.name,
+    ...(config.networks ? { networks: rename(config.networks) } : {}),
+    ...(config.volumes ? { volumes: rename(config.volumes) } : {}),
+  };
 }

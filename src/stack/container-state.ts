@@ -36,19 +36,26 @@ interface InspectOutput {
     StartedAt: string;
     FinishedAt: string;
     OOMKilled: boolean;
-    Health?: { Status: ContainerState['health']; Log: { Start: string; End: string; ExitCode: number; Output: string }[] | null };
+    Health?: {
+      Status: ContainerState['health'];
+      Log: { Start: string; End: string; ExitCode: number; Output: string }[] | null;
+    };
   };
   NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
 }
 
 /** All containers of a project, stopped ones included, in two docker calls. */
 export async function listContainers(projectName: string): Promise<ContainerState[]> {
-  const ids = (await dockerOk(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`])).split('\n').filter(Boolean);
+  const ids = (await dockerOk(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`]))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length === 0) return [];
   // A container can vanish between the two calls (teardown racing a progress poll): inspect what is left.
   const result = await docker(['inspect', ...ids]);
   const parsed = JSON.parse(result.stdout || '[]') as InspectOutput[];
-  return parsed.map(toContainerState).sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+  return parsed
+    .map(toContainerState)
+    .sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
 }
 
 function toContainerState(raw: InspectOutput): ContainerState {
@@ -65,19 +72,32 @@ function toContainerState(raw: InspectOutput): ContainerState {
     restartCount: raw.RestartCount,
     oomKilled: raw.State.OOMKilled,
     labels,
-    healthLog: (raw.State.Health?.Log ?? []).map((probe) => ({ start: probe.Start, end: probe.End, exitCode: probe.ExitCode, output: probe.Output })),
+    healthLog: (raw.State.Health?.Log ?? []).map((probe) => ({
+      start: probe.Start,
+      end: probe.End,
+      exitCode: probe.ExitCode,
+      output: probe.Output,
+    })),
     published: Object.entries(raw.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
       const [port, protocol = 'tcp'] = key.split('/');
-      return (bindings ?? []).map((binding) => ({ containerPort: Number(port), protocol, hostIp: binding.HostIp, hostPort: Number(binding.HostPort) }));
+      return (bindings ?? []).map((binding) => ({
+        containerPort: Number(port),
+        protocol,
+        hostIp: binding.HostIp,
+        hostPort: Number(binding.HostPort),
+      }));
     }),
   };
 }
 
 /** `running (healthy)`, `exited (1)`: how progress lines and diagnoses name a state. */
 export function describeState(container: ContainerState): string {
-  if (container.status === 'exited' || container.status === 'dead') return `exited (${container.exitCode})${container.oomKilled ? ' OOM-killed' : ''}`;
+  if (container.status === 'exited' || container.status === 'dead')
+    return `exited (${container.exitCode})${container.oomKilled ? ' OOM-killed' : ''}`;
   const restarts = container.restartCount > 0 ? `, ${container.restartCount} restarts` : '';
-  return container.health ? `${container.status} (${container.health}${restarts})` : `${container.status}${restarts ? ` (${restarts.slice(2)})` : ''}`;
+  return container.health
+    ? `${container.status} (${container.health}${restarts})`
+    : `${container.status}${restarts ? ` (${restarts.slice(2)})` : ''}`;
 }
 
 const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
@@ -88,15 +108,33 @@ const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] 
  * restart count or OOM flag: use `listContainers` for a diagnosis.
  */
 export async function glanceContainers(projectName: string): Promise<ContainerState[]> {
-  const format = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.Ports}}', ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`)].join('\t');
-  const output = await dockerOk(['ps', '-a', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`, '--format', format]);
+  const format = [
+    '{{.ID}}',
+    '{{.Names}}',
+    '{{.State}}',
+    '{{.Status}}',
+    '{{.Ports}}',
+    ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`),
+  ].join('\t');
+  const output = await dockerOk([
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--filter',
+    `label=${LABEL.project}=${projectName}`,
+    '--format',
+    format,
+  ]);
   return output
     .split('\n')
     .filter(Boolean)
     .map((line) => {
       const [id = '', name = '', state = '', status = '', ports = '', ...labelValues] = line.split('\t');
-      const labels = Object.fromEntries(GLANCE_LABELS.map((label, index) => [label, labelValues[index] ?? '']).filter(([, value]) => value !== ''));
-      const health = /\((healthy|unhealthy)\)/.exec(status)?.[1] ?? (/\(health: starting\)/.test(status) ? 'starting' : undefined);
+      const labels = Object.fromEntries(
+        GLANCE_LABELS.map((label, index) => [label, labelValues[index] ?? '']).filter(([, value]) => value !== ''),
+      );
+      const health =
+        /\((healthy|unhealthy)\)/.exec(status)?.[1] ?? (/\(health: starting\)/.test(status) ? 'starting' : undefined);
       return {
         id,
         name,
@@ -119,13 +157,21 @@ export async function glanceContainers(projectName: string): Promise<ContainerSt
 /** `127.0.0.1:32768->8080/tcp, 127.0.0.1:32770-32771->9000-9001/tcp` (docker collapses consecutive ranges). */
 export function parsePorts(text: string): ContainerState['published'] {
   const published: ContainerState['published'] = [];
-  for (const item of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^(.*):(\d+)(?:-(\d+))?->(\d+)(?:-(\d+))?\/(\w+)$/.exec(item);
     if (!match) continue; // exposed but not published
     const [, hostIp = '', hostFrom, hostTo, containerFrom, , protocol = 'tcp'] = match;
     const count = hostTo ? Number(hostTo) - Number(hostFrom) + 1 : 1;
     for (let offset = 0; offset < count; offset++) {
-      published.push({ containerPort: Number(containerFrom) + offset, protocol, hostIp: hostIp === '::' ? '::' : hostIp.replace(/^\[|\]$/g, ''), hostPort: Number(hostFrom) + offset });
+      published.push({
+        containerPort: Number(containerFrom) + offset,
+        protocol,
+        hostIp: hostIp === '::' ? '::' : hostIp.replace(/^\[|\]$/g, ''),
+        hostPort: Number(hostFrom) + offset,
+      });
     }
   }
   return published;

@@ -1,8 +1,8 @@
-import { JourneysError, type ErrorCategory } from '../errors.ts';
+import { type ErrorCategory, JourneysError } from '../errors.ts';
+import { type ContainerState, describeState } from './container-state.ts';
 import { docker } from './docker-cli.ts';
-import { describeState, type ContainerState } from './container-state.ts';
-import { dependantsOf, type ResolvedConfig } from './resolved-config.ts';
 import type { ServiceVerdict } from './readiness.ts';
+import { dependantsOf, type ResolvedConfig } from './resolved-config.ts';
 
 const LOG_LINES = 50;
 const HEALTH_PROBES = 3;
@@ -23,25 +23,44 @@ export interface StartFailureContext {
  */
 export async function diagnoseStartFailure(context: StartFailureContext): Promise<JourneysError> {
   const failed = context.verdicts.filter((verdict) => verdict.kind === 'failed');
-  const culprits = failed.length > 0 ? failed.map((verdict) => verdict.service) : context.verdicts.filter((v) => v.kind === 'waiting').map((v) => v.service);
+  const culprits =
+    failed.length > 0
+      ? failed.map((verdict) => verdict.service)
+      : context.verdicts.filter((v) => v.kind === 'waiting').map((v) => v.service);
   const sections: string[] = [];
   for (const service of culprits) sections.push(await describeService(context, service));
-  const fine = context.verdicts.filter((verdict) => verdict.kind === 'ready' || verdict.kind === 'completed').map((verdict) => verdict.service);
+  const fine = context.verdicts
+    .filter((verdict) => verdict.kind === 'ready' || verdict.kind === 'completed')
+    .map((verdict) => verdict.service);
   if (fine.length > 0) sections.push(`ready: ${fine.join(', ')}`);
-  const composeSaid = context.composeOutput.split('\n').map((line) => line.trim()).filter((line) => line && !/^(Container|Network|Volume) .* (Creating|Created|Starting|Started|Waiting|Healthy|Running)$/.test(line));
+  const composeSaid = context.composeOutput
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(
+      (line) =>
+        line &&
+        !/^(Container|Network|Volume) .* (Creating|Created|Starting|Started|Waiting|Healthy|Running)$/.test(line),
+    );
   if (composeSaid.length > 0) sections.push(`docker compose said:\n${indent(composeSaid.slice(-10).join('\n'))}`);
 
   const category = categorize(failed, context.timedOut);
-  const what = failed.length > 0
-    ? failed.map((verdict) => `${verdict.service} (${verdict.kind === 'failed' ? verdict.reason : ''})`).join(', ')
-    : `still not ready: ${culprits.join(', ') || 'nothing started'}`;
+  const what =
+    failed.length > 0
+      ? failed.map((verdict) => `${verdict.service} (${verdict.kind === 'failed' ? verdict.reason : ''})`).join(', ')
+      : `still not ready: ${culprits.join(', ') || 'nothing started'}`;
   const when = context.timedOut ? ` within the wait timeout of ${context.waitTimeoutSeconds} s` : '';
-  return new JourneysError(category, `Stack ${context.projectName} did not become ready${when}: ${what}.`, sections.join('\n\n'));
+  return new JourneysError(
+    category,
+    `Stack ${context.projectName} did not become ready${when}: ${what}.`,
+    sections.join('\n\n'),
+  );
 }
 
 function categorize(failed: ServiceVerdict[], timedOut: boolean): ErrorCategory {
-  if (failed.some((verdict) => verdict.kind === 'failed' && verdict.oneShot && verdict.reason === 'exited')) return 'ONE_SHOT_FAILED';
-  if (failed.some((verdict) => verdict.kind === 'failed' && verdict.reason === 'unhealthy')) return 'HEALTHCHECK_TIMEOUT';
+  if (failed.some((verdict) => verdict.kind === 'failed' && verdict.oneShot && verdict.reason === 'exited'))
+    return 'ONE_SHOT_FAILED';
+  if (failed.some((verdict) => verdict.kind === 'failed' && verdict.reason === 'unhealthy'))
+    return 'HEALTHCHECK_TIMEOUT';
   if (failed.length === 0 && timedOut) return 'HEALTHCHECK_TIMEOUT';
   return 'STACK_STARTUP';
 }
@@ -54,8 +73,13 @@ async function describeService(context: StartFailureContext, service: string): P
     lines.push(`✗ ${service}: ${describeState(container)}`);
     const probes = container.healthLog.slice(-HEALTH_PROBES);
     if (probes.length > 0) {
-      lines.push(`  healthcheck (${context.config.services[service]?.healthcheck?.test?.join(' ') ?? '?'}), last ${probes.length} probes:`);
-      for (const probe of probes) lines.push(indent(`[${probe.start.slice(11, 19)}] exit ${probe.exitCode}: ${probe.output.trim() || '(no output)'}`, 4));
+      lines.push(
+        `  healthcheck (${context.config.services[service]?.healthcheck?.test?.join(' ') ?? '?'}), last ${probes.length} probes:`,
+      );
+      for (const probe of probes)
+        lines.push(
+          indent(`[${probe.start.slice(11, 19)}] exit ${probe.exitCode}: ${probe.output.trim() || '(no output)'}`, 4),
+        );
     }
     const logs = await docker(['logs', '--tail', String(LOG_LINES), container.id]).catch(() => undefined);
     const text = `${logs?.stdout ?? ''}${logs?.stderr ?? ''}`.trim();
@@ -70,5 +94,8 @@ async function describeService(context: StartFailureContext, service: string): P
 }
 
 function indent(text: string, by = 2): string {
-  return text.split('\n').map((line) => `${' '.repeat(by)}${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `${' '.repeat(by)}${line}`)
+    .join('\n');
 }

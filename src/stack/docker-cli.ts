@@ -1,7 +1,8 @@
 import { JourneysError } from '../errors.ts';
-import { runCommand, type CommandResult, type RunOptions } from '../util/run-command.ts';
+import { type CommandResult, type RunOptions, runCommand } from '../util/run-command.ts';
 
-const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect/i;
+const DAEMON_DOWN =
+  /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect/i;
 
 /** Failures that mean "there is no engine to talk to", whatever command was run. */
 export function daemonUnavailable(result: CommandResult): JourneysError | undefined {

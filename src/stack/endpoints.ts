@@ -12,7 +12,13 @@ export interface Endpoint {
 }
 
 /** URL schemes for well-known container ports; anything else is assumed to speak HTTP. */
-const SCHEMES: Record<number, string> = { 5432: 'postgresql', 5672: 'amqp', 6379: 'redis', 9092: 'kafka', 27017: 'mongodb' };
+const SCHEMES: Record<number, string> = {
+  5432: 'postgresql',
+  5672: 'amqp',
+  6379: 'redis',
+  9092: 'kafka',
+  27017: 'mongodb',
+};
 
 /**
  * Every published port, as this machine reaches it: a port on all interfaces at 127.0.0.1 for a local
@@ -23,13 +29,23 @@ export function endpointsOf(containers: readonly ContainerState[], allInterfaces
   const endpoints: Endpoint[] = [];
   for (const container of containers) {
     for (const binding of container.published) {
-      const host = binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::' ? allInterfaces : binding.hostIp;
+      const host =
+        binding.hostIp === '' || binding.hostIp === '0.0.0.0' || binding.hostIp === '::'
+          ? allInterfaces
+          : binding.hostIp;
       if (host.includes(':')) continue; // the IPv6 twin of an IPv4 binding
       const key = `${container.service}/${binding.containerPort}/${binding.protocol}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const scheme = SCHEMES[binding.containerPort] ?? 'http';
-      endpoints.push({ service: container.service, containerPort: binding.containerPort, protocol: binding.protocol, host, port: binding.hostPort, url: `${scheme}://${host}:${binding.hostPort}` });
+      endpoints.push({
+        service: container.service,
+        containerPort: binding.containerPort,
+        protocol: binding.protocol,
+        host,
+        port: binding.hostPort,
+        url: `${scheme}://${host}:${binding.hostPort}`,
+      });
     }
   }
   return endpoints.sort((a, b) => a.service.localeCompare(b.service) || a.containerPort - b.containerPort);
@@ -43,14 +59,22 @@ export class Endpoints {
     const mine = this.all.filter((endpoint) => endpoint.service === service);
     if (mine.length === 0) {
       const services = [...new Set(this.all.map((endpoint) => endpoint.service))];
-      throw new Error(`No published port for service "${service}". Services with published ports: ${services.join(', ') || 'none'}. Publish one in the compose file, e.g. ports: ["127.0.0.1::8080"].`);
+      throw new Error(
+        `No published port for service "${service}". Services with published ports: ${services.join(', ') || 'none'}. Publish one in the compose file, e.g. ports: ["127.0.0.1::8080"].`,
+      );
     }
     if (containerPort === undefined) {
-      if (mine.length > 1) throw new Error(`Service "${service}" publishes ${mine.map((e) => e.containerPort).join(', ')}: say which container port you mean.`);
+      if (mine.length > 1)
+        throw new Error(
+          `Service "${service}" publishes ${mine.map((e) => e.containerPort).join(', ')}: say which container port you mean.`,
+        );
       return mine[0]!;
     }
     const found = mine.find((endpoint) => endpoint.containerPort === containerPort);
-    if (!found) throw new Error(`Service "${service}" does not publish container port ${containerPort}; it publishes ${mine.map((e) => e.containerPort).join(', ')}.`);
+    if (!found)
+      throw new Error(
+        `Service "${service}" does not publish container port ${containerPort}; it publishes ${mine.map((e) => e.containerPort).join(', ')}.`,
+      );
     return found;
   }
 

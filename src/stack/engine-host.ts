@@ -29,7 +29,8 @@ function contextHost(env: NodeJS.ProcessEnv): string | undefined {
   let name = env.DOCKER_CONTEXT;
   if (!name) {
     try {
-      name = (JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { currentContext?: string }).currentContext;
+      name = (JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8')) as { currentContext?: string })
+        .currentContext;
     } catch {
       return undefined;
     }
@@ -39,7 +40,8 @@ function contextHost(env: NodeJS.ProcessEnv): string | undefined {
   const meta = path.join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json');
   if (!existsSync(meta)) return undefined;
   try {
-    return (JSON.parse(readFileSync(meta, 'utf8')) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+    return (JSON.parse(readFileSync(meta, 'utf8')) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker
+      ?.Host;
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { JourneysError } from '../errors.ts';
-import { compose, type ComposeTarget } from './compose-target.ts';
+import { type ComposeTarget, compose } from './compose-target.ts';
 import { docker } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
 import { imageStackOf } from './labels-override.ts';
@@ -9,7 +9,11 @@ import type { ResolvedConfig } from './resolved-config.ts';
  * Pulls only images that are missing, before the wait clock starts: a slow registry must not be
  * mistaken for a slow healthcheck, and an offline machine gets a fix instead of a pull error.
  */
-export async function pullMissingImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void): Promise<void> {
+export async function pullMissingImages(
+  target: ComposeTarget,
+  config: ResolvedConfig,
+  log: (line: string) => void,
+): Promise<void> {
   const pulled = Object.entries(config.services).filter(([, service]) => service.image && !service.build);
   if (pulled.length === 0) return;
   // One `docker image inspect` for all of them; only when one is missing, one per image to say which.
@@ -40,8 +44,14 @@ export async function pullMissingImages(target: ComposeTarget, config: ResolvedC
  * Builds the services that have a `build:` section (Docker's layer cache keeps repeat builds quick).
  * Returns whether it built anything.
  */
-export async function buildImages(target: ComposeTarget, config: ResolvedConfig, log: (line: string) => void): Promise<boolean> {
-  const built = Object.entries(config.services).filter(([, service]) => service.build).map(([name]) => name);
+export async function buildImages(
+  target: ComposeTarget,
+  config: ResolvedConfig,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const built = Object.entries(config.services)
+    .filter(([, service]) => service.build)
+    .map(([name]) => name);
   if (built.length === 0) return false;
   const started = Date.now();
   log(`building images for ${built.join(', ')}`);
@@ -49,7 +59,11 @@ export async function buildImages(target: ComposeTarget, config: ResolvedConfig,
   const result = await compose(target, ['build', ...built]).finally(() => clearInterval(heartbeat));
   if (result.exitCode !== 0) {
     const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-40).join('\n');
-    throw new JourneysError('STACK_STARTUP', `Building the images of ${built.join(', ')} failed.`, `${output}\n\nFix: the build error is above; \`docker compose build\` shows the same.`);
+    throw new JourneysError(
+      'STACK_STARTUP',
+      `Building the images of ${built.join(', ')} failed.`,
+      `${output}\n\nFix: the build error is above; \`docker compose build\` shows the same.`,
+    );
   }
   log(`images built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
@@ -60,7 +74,14 @@ export async function buildImages(target: ComposeTarget, config: ResolvedConfig,
  * those (our label, this stack), are pruned; Docker keeps any that a container still uses.
  */
 export async function pruneDanglingImages(target: ComposeTarget, log: (line: string) => void): Promise<void> {
-  const result = await docker(['image', 'prune', '--force', '--filter', `label=${LABEL.imageOf}=${imageStackOf(target)}`]);
+  const result = await docker([
+    'image',
+    'prune',
+    '--force',
+    '--filter',
+    `label=${LABEL.imageOf}=${imageStackOf(target)}`,
+  ]);
   const reclaimed = /Total reclaimed space: (.*)/.exec(result.stdout)?.[1];
-  if (result.exitCode === 0 && /deleted/i.test(result.stdout)) log(`pruned images our earlier builds left dangling (${reclaimed ?? '?'})`);
+  if (result.exitCode === 0 && /deleted/i.test(result.stdout))
+    log(`pruned images our earlier builds left dangling (${reclaimed ?? '?'})`);
 }

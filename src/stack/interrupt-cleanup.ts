@@ -37,7 +37,9 @@ function install(): void {
       interrupted = true;
       process.stderr.write(`\n[journeys] ${signal}: removing what this run started...\n`);
       for (const controller of controllers) controller.abort();
-      const all = [...cleanups.values()].map((cleanup) => cleanup().catch((error: unknown) => process.stderr.write(`[journeys] cleanup failed: ${String(error)}\n`)));
+      const all = [...cleanups.values()].map((cleanup) =>
+        cleanup().catch((error: unknown) => process.stderr.write(`[journeys] cleanup failed: ${String(error)}\n`)),
+      );
       void Promise.all(all).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }

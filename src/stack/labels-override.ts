@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { legacyOwnerLabel, runKey, stableProjectName, type RunOwner } from '../run/run-identity.ts';
+import { legacyOwnerLabel, type RunOwner, runKey, stableProjectName } from '../run/run-identity.ts';
 import { stateFile } from '../run/state-files.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { LABEL, REUSABLE_OWNER } from './labels.ts';
@@ -16,9 +16,17 @@ import type { ResolvedConfig } from './resolved-config.ts';
  * from the stack (`builtImageName`), so every run reuses one tag and the build cache, and carry a
  * label that lets us prune their dangling predecessors, and only those.
  */
-export function withLabelsOverride(target: ComposeTarget, config: ResolvedConfig, labels: Record<string, string>): ComposeTarget {
+export function withLabelsOverride(
+  target: ComposeTarget,
+  config: ResolvedConfig,
+  labels: Record<string, string>,
+): ComposeTarget {
   const own = (resources: ResolvedConfig['networks']) =>
-    Object.fromEntries(Object.entries(resources ?? {}).filter(([, spec]) => !spec?.external).map(([name]) => [name, { labels }]));
+    Object.fromEntries(
+      Object.entries(resources ?? {})
+        .filter(([, spec]) => !spec?.external)
+        .map(([name]) => [name, { labels }]),
+    );
   const stack = imageStackOf(target);
   const services = Object.fromEntries(
     Object.entries(config.services).map(([name, service]) => {
@@ -57,7 +65,11 @@ function shortHash(text: string): string {
 }
 
 /** Our labels for a stack: the owner (both forms), its config hash. Reusable stacks belong to nobody. */
-export function journeysLabels(configHash: string, owner: RunOwner, { reusable = false, keep }: { reusable?: boolean; keep?: string } = {}): Record<string, string> {
+export function journeysLabels(
+  configHash: string,
+  owner: RunOwner,
+  { reusable = false, keep }: { reusable?: boolean; keep?: string } = {},
+): Record<string, string> {
   return {
     ...(keep ? { [LABEL.keep]: keep } : {}),
     [LABEL.managed]: 'true',

@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
-import { hasHealthcheck, oneShotServices, } from './resolved-config.ts';
 import { remoteEngineHost } from './engine-host.ts';
+import { hasHealthcheck, oneShotServices } from './resolved-config.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
 /** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
 const SHORT_INTERVAL_MS = 5_000;
-const HEALTHCHECK_FIX = 'probe fast while it starts and rarely after: start_period: 30s, start_interval: 1s, interval: 30s (Docker Engine >= 25 honours start_interval)';
+const HEALTHCHECK_FIX =
+  'probe fast while it starts and rarely after: start_period: 30s, start_interval: 1s, interval: 30s (Docker Engine >= 25 honours start_interval)';
 
 export interface LintFinding {
-  rule: 'healthcheck-missing' | 'healthcheck-interval-short' | 'depends-on-without-condition' | 'one-shot-not-awaited' | 'port-not-loopback' | 'port-loopback-on-remote-engine' | 'port-fixed-host' | 'image-unpinned' | 'version-obsolete';
+  rule:
+    | 'healthcheck-missing'
+    | 'healthcheck-interval-short'
+    | 'depends-on-without-condition'
+    | 'one-shot-not-awaited'
+    | 'port-not-loopback'
+    | 'port-loopback-on-remote-engine'
+    | 'port-fixed-host'
+    | 'image-unpinned'
+    | 'version-obsolete';
   file: string;
   line?: number;
   service?: string;
@@ -36,45 +46,114 @@ export function lintStack(definition: StackDefinition, remoteEngine = remoteEngi
   const sources = definition.target.files.map(readSource);
   const config = definition.config;
   const findings: LintFinding[] = [];
-  const where = (service: string | undefined, ...field: (string | number)[]) => locate(sources, service ? ['services', service, ...field] : field);
+  const where = (service: string | undefined, ...field: (string | number)[]) =>
+    locate(sources, service ? ['services', service, ...field] : field);
   const oneShots = oneShotServices(config);
-  const awaited = new Set(Object.values(config.services).flatMap((s) => Object.entries(s.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([name]) => name)));
+  const awaited = new Set(
+    Object.values(config.services).flatMap((s) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([, d]) => d.condition === 'service_completed_successfully')
+        .map(([name]) => name),
+    ),
+  );
 
   for (const source of sources) {
     if (source.doc.has('version')) {
-      findings.push({ rule: 'version-obsolete', ...at(source, ['version']), field: 'version', message: 'the top-level `version:` key is obsolete and ignored by Compose v2', fix: 'delete the `version:` line' });
+      findings.push({
+        rule: 'version-obsolete',
+        ...at(source, ['version']),
+        field: 'version',
+        message: 'the top-level `version:` key is obsolete and ignored by Compose v2',
+        fix: 'delete the `version:` line',
+      });
     }
   }
   for (const [name, service] of Object.entries(config.services)) {
     if (!oneShots.has(name) && !hasHealthcheck(service)) {
-      findings.push({ rule: 'healthcheck-missing', ...where(name), service: name, field: 'healthcheck', message: 'long-running service without a healthcheck: "running" is not "ready", journeys would race its start', fix: `add a healthcheck whose test checks the service really serves; ${HEALTHCHECK_FIX}` });
+      findings.push({
+        rule: 'healthcheck-missing',
+        ...where(name),
+        service: name,
+        field: 'healthcheck',
+        message: 'long-running service without a healthcheck: "running" is not "ready", journeys would race its start',
+        fix: `add a healthcheck whose test checks the service really serves; ${HEALTHCHECK_FIX}`,
+      });
     }
     const check = service.healthcheck as (typeof service.healthcheck & { start_interval?: string }) | undefined;
     const intervalMs = check && hasHealthcheck(service) ? durationMs(check.interval) : undefined;
     if (intervalMs !== undefined && intervalMs < SHORT_INTERVAL_MS && !check?.start_interval) {
-      findings.push({ rule: 'healthcheck-interval-short', ...where(name, 'healthcheck', 'interval'), service: name, field: 'healthcheck.interval', message: `healthcheck every ${check!.interval} for as long as the stack runs: an idle stack keeps the machine busy`, fix: HEALTHCHECK_FIX });
+      findings.push({
+        rule: 'healthcheck-interval-short',
+        ...where(name, 'healthcheck', 'interval'),
+        service: name,
+        field: 'healthcheck.interval',
+        message: `healthcheck every ${check!.interval} for as long as the stack runs: an idle stack keeps the machine busy`,
+        fix: HEALTHCHECK_FIX,
+      });
     }
     if (oneShots.has(name) && !awaited.has(name)) {
-      findings.push({ rule: 'one-shot-not-awaited', ...where(name), service: name, field: 'depends_on', message: 'one-shot service (restart: "no") that no service waits for: journeys may start before it finished', fix: `add depends_on: { ${name}: { condition: service_completed_successfully } } to the services that need it` });
+      findings.push({
+        rule: 'one-shot-not-awaited',
+        ...where(name),
+        service: name,
+        field: 'depends_on',
+        message: 'one-shot service (restart: "no") that no service waits for: journeys may start before it finished',
+        fix: `add depends_on: { ${name}: { condition: service_completed_successfully } } to the services that need it`,
+      });
     }
     for (const [dependency, location] of rawDependsOnWithoutCondition(sources, name)) {
-      findings.push({ rule: 'depends-on-without-condition', ...location, service: name, field: `depends_on.${dependency}`, message: `depends_on ${dependency} without a condition only waits for the container to be created`, fix: `use depends_on: { ${dependency}: { condition: service_healthy } } (or service_completed_successfully for a one-shot)` });
+      findings.push({
+        rule: 'depends-on-without-condition',
+        ...location,
+        service: name,
+        field: `depends_on.${dependency}`,
+        message: `depends_on ${dependency} without a condition only waits for the container to be created`,
+        fix: `use depends_on: { ${dependency}: { condition: service_healthy } } (or service_completed_successfully for a one-shot)`,
+      });
     }
     (service.ports ?? []).forEach((port, index) => {
       const hostIp = port.host_ip ?? '';
       const loopback = hostIp === '127.0.0.1' || hostIp === '::1';
       // A remote engine's loopback is not this machine's: there the port must be on an interface we reach.
       if (remoteEngine && loopback) {
-        findings.push({ rule: 'port-loopback-on-remote-engine', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on ${hostIp} of the remote engine ${remoteEngine}: journeys here cannot reach it`, fix: `publish it as "${port.target}" (all interfaces of ${remoteEngine}; keep that host's ports behind a firewall), or run the engine locally` });
+        findings.push({
+          rule: 'port-loopback-on-remote-engine',
+          ...where(name, 'ports', index),
+          service: name,
+          field: `ports[${index}]`,
+          message: `container port ${port.target} is published on ${hostIp} of the remote engine ${remoteEngine}: journeys here cannot reach it`,
+          fix: `publish it as "${port.target}" (all interfaces of ${remoteEngine}; keep that host's ports behind a firewall), or run the engine locally`,
+        });
       } else if (!remoteEngine && !loopback) {
-        findings.push({ rule: 'port-not-loopback', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on ${hostIp || 'all interfaces'}: anyone on the network can reach the test stack`, fix: `publish it as "127.0.0.1::${port.target}"` });
+        findings.push({
+          rule: 'port-not-loopback',
+          ...where(name, 'ports', index),
+          service: name,
+          field: `ports[${index}]`,
+          message: `container port ${port.target} is published on ${hostIp || 'all interfaces'}: anyone on the network can reach the test stack`,
+          fix: `publish it as "127.0.0.1::${port.target}"`,
+        });
       }
       if (port.published !== undefined && port.published !== '' && port.published !== '0') {
-        findings.push({ rule: 'port-fixed-host', ...where(name, 'ports', index), service: name, field: `ports[${index}]`, message: `container port ${port.target} is published on fixed host port ${port.published}: parallel runs and shards collide`, fix: `let Docker choose: "127.0.0.1::${port.target}", and read the port from the endpoints` });
+        findings.push({
+          rule: 'port-fixed-host',
+          ...where(name, 'ports', index),
+          service: name,
+          field: `ports[${index}]`,
+          message: `container port ${port.target} is published on fixed host port ${port.published}: parallel runs and shards collide`,
+          fix: `let Docker choose: "127.0.0.1::${port.target}", and read the port from the endpoints`,
+        });
       }
     });
     if (service.image && !service.build && isUnpinned(service.image)) {
-      findings.push({ rule: 'image-unpinned', ...where(name, 'image'), service: name, field: 'image', message: `image ${service.image} is not pinned: nightly runs change under you`, fix: 'pin a version tag (e.g. postgres:15.10) or a digest' });
+      findings.push({
+        rule: 'image-unpinned',
+        ...where(name, 'image'),
+        service: name,
+        field: 'image',
+        message: `image ${service.image} is not pinned: nightly runs change under you`,
+        fix: 'pin a version tag (e.g. postgres:15.10) or a digest',
+      });
     }
   }
   return findings;
@@ -150,21 +229,28 @@ function at(source: SourceFile, pathParts: (string | number)[]): { file: string;
 }
 
 /** Short-syntax entries (`depends_on: [db]`) and long-syntax ones missing `condition:`, as written. */
-function rawDependsOnWithoutCondition(sources: SourceFile[], service: string): [string, { file: string; line?: number }][] {
+function rawDependsOnWithoutCondition(
+  sources: SourceFile[],
+  service: string,
+): [string, { file: string; line?: number }][] {
   const found: [string, { file: string; line?: number }][] = [];
   for (const source of sources) {
     const node = source.doc.getIn(['services', service, 'depends_on'], true);
     const { isMap, isSeq } = yaml();
     if (isSeq(node)) {
-      for (const [index, item] of node.items.entries()) found.push([String((item as { value?: unknown }).value ?? item), at(source, ['services', service, 'depends_on', index])]);
+      for (const [index, item] of node.items.entries())
+        found.push([
+          String((item as { value?: unknown }).value ?? item),
+          at(source, ['services', service, 'depends_on', index]),
+        ]);
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const dependency = String((pair.key as { value?: unknown }).value);
         if (dependency === '<<') continue; // a YAML merge key: the merged entries are checked where they are written
-        if (!isMap(pair.value) || !pair.value.has('condition')) found.push([dependency, at(source, ['services', service, 'depends_on', dependency])]);
+        if (!isMap(pair.value) || !pair.value.has('condition'))
+          found.push([dependency, at(source, ['services', service, 'depends_on', dependency])]);
       }
     }
   }
   return found;
 }
-

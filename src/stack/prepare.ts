@@ -13,7 +13,11 @@ export async function runPrepare(definition: StackDefinition, log: (line: string
     log(`prepare: ${command}`);
     const result = await runCommand('sh', ['-c', command], { cwd });
     if (result.exitCode !== 0) {
-      throw new JourneysError('STACK_STARTUP', `The prepare command \`${command}\` (x-journeys.prepare in ${definition.target.files[0]}) exited ${result.exitCode}.`, `${result.stdout}\n${result.stderr}`.trim());
+      throw new JourneysError(
+        'STACK_STARTUP',
+        `The prepare command \`${command}\` (x-journeys.prepare in ${definition.target.files[0]}) exited ${result.exitCode}.`,
+        `${result.stdout}\n${result.stderr}`.trim(),
+      );
     }
   }
 }

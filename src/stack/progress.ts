@@ -1,4 +1,4 @@
-import { describeState, glanceContainers, type ContainerState } from './container-state.ts';
+import { type ContainerState, describeState, glanceContainers } from './container-state.ts';
 
 const HEARTBEAT_MS = 10_000;
 
@@ -6,7 +6,11 @@ const HEARTBEAT_MS = 10_000;
  * Prints one line per change, and at least one every 10 s, with every service's state and health,
  * so a slow start in CI shows where it is stuck rather than a silent minute.
  */
-export function watchProgress(projectName: string, log: (line: string) => void, pollMs = 1_000): { stop(): Promise<void> } {
+export function watchProgress(
+  projectName: string,
+  log: (line: string) => void,
+  pollMs = 1_000,
+): { stop(): Promise<void> } {
   const started = Date.now();
   let lastLine = '';
   let lastPrinted = 0;

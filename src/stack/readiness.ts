@@ -1,5 +1,5 @@
-import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import type { ContainerState } from './container-state.ts';
+import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 
 export type ServiceVerdict =
   | { service: string; kind: 'ready' | 'completed' | 'waiting' }
@@ -25,8 +25,9 @@ export function judgeReadiness(config: ResolvedConfig, containers: readonly Cont
       }
     }
     if (mine.every((container) => container.status === 'exited')) return { service, kind: 'completed' };
-    const usable = mine.every((container) =>
-      container.status === 'running' && (container.health === undefined || container.health === 'healthy'),
+    const usable = mine.every(
+      (container) =>
+        container.status === 'running' && (container.health === undefined || container.health === 'healthy'),
     );
     return { service, kind: usable ? 'ready' : 'waiting' };
   });

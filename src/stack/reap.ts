@@ -1,6 +1,13 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { JourneysError } from '../errors.ts';
-import { legacyOwnerStatus, ownerStatus, parseRunKey, thisMachine, type OwnerStatus, type RunOwner } from '../run/run-identity.ts';
+import {
+  legacyOwnerStatus,
+  type OwnerStatus,
+  ownerStatus,
+  parseRunKey,
+  type RunOwner,
+  thisMachine,
+} from '../run/run-identity.ts';
 import { projectStateDir, stateFile, stateRoot } from '../run/state-files.ts';
 import { readRunRecord } from '../run/watchdog.ts';
 import { dockerOk } from './docker-cli.ts';
@@ -23,7 +30,9 @@ export interface ManagedProject {
 
 /** Every Compose project carrying our label, from its containers, networks or volumes. */
 export async function listManagedProjects(): Promise<ManagedProject[]> {
-  const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep].map((label) => `{{.Label "${label}"}}`).join('\t');
+  const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep]
+    .map((label) => `{{.Label "${label}"}}`)
+    .join('\t');
   // Both labels: containers inherit labels from their image, so `managed` alone could come from one.
   const filter = ['--filter', `label=${LABEL.managed}=true`, '--filter', `label=${LABEL.owner}`];
   const outputs = await Promise.all([
@@ -38,7 +47,11 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
     if (!projectName || projects.has(projectName)) continue;
     const startedBy = parseRunKey(run);
     const reusable = owner === REUSABLE_OWNER;
-    const status: OwnerStatus = startedBy ? ownerStatus(startedBy) : owner && !reusable ? legacyOwnerStatus(owner) : { state: 'unknown', why: 'no owner recorded' };
+    const status: OwnerStatus = startedBy
+      ? ownerStatus(startedBy)
+      : owner && !reusable
+        ? legacyOwnerStatus(owner)
+        : { state: 'unknown', why: 'no owner recorded' };
     projects.set(projectName, {
       projectName,
       owner: owner || undefined,
@@ -72,7 +85,13 @@ export interface ReapResult {
  * The state directory decides "kept": when it cannot be read, or holds what we did not write,
  * nothing is removed (a JourneysError names the file).
  */
-export async function reap({ scope = 'dead' as ReapScope, only }: { scope?: ReapScope; only?: readonly string[] } = {}): Promise<ReapResult> {
+export async function reap({
+  scope = 'dead' as ReapScope,
+  only,
+}: {
+  scope?: ReapScope;
+  only?: readonly string[];
+} = {}): Promise<ReapResult> {
   const projects = (await listManagedProjects()).filter((project) => !only || only.includes(project.projectName));
   const candidates = projects.filter((project) => project.status.state !== 'alive');
   checkStateDirectory(candidates.map((project) => project.projectName));
@@ -89,7 +108,10 @@ export async function reap({ scope = 'dead' as ReapScope, only }: { scope?: Reap
 }
 
 /** Why a stack stays (undefined: it goes). Pure: the rules above, on what `listManagedProjects` found. */
-export function reapDecision(project: Pick<ManagedProject, 'status' | 'mine' | 'reusable' | 'kept' | 'owner' | 'startedBy' | 'user'>, scope: ReapScope): string | undefined {
+export function reapDecision(
+  project: Pick<ManagedProject, 'status' | 'mine' | 'reusable' | 'kept' | 'owner' | 'startedBy' | 'user'>,
+  scope: ReapScope,
+): string | undefined {
   if (project.status.state === 'alive') return 'its run is alive';
   if (scope === 'other-owners') return undefined;
   const otherOwner = !project.mine && project.status.state === 'unknown';

@@ -43,7 +43,9 @@ function buildSchemas(z: typeof Z) {
     external: z.boolean().optional(),
     labels: z.record(z.string(), z.string()).optional(),
   });
-  const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+  const stringList = z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]));
   /** Our own top-level extension: `x-journeys:` in a compose file. */
   const journeysExtensionSchema = z.strictObject({
     /** Commands run (from the project directory) before images are built, e.g. bundling service code. */

@@ -28,9 +28,21 @@ interface RoleSignature {
 }
 
 const SIGNATURES: Record<ServiceRole, RoleSignature> = {
-  postgres: { image: /(^|[/-])(postgres|postgresql|postgis|timescaledb[\w-]*|pgvector)$/, env: /^(POSTGRES_PASSWORD|POSTGRES_HOST_AUTH_METHOD|POSTGRESQL_PASSWORD)$/, port: 5432 },
-  kafka: { image: /(^|[/-])(kafka|cp-kafka|cp-server|redpanda)$/, env: /^(KAFKA_ADVERTISED_LISTENERS|KAFKA_CFG_ADVERTISED_LISTENERS|KAFKA_ADVERTISED_HOST|KAFKA_PROCESS_ROLES)$/, port: 9092 },
-  rabbitmq: { image: /(^|[/-])rabbitmq$/, env: /^(RABBITMQ_DEFAULT_USER|RABBITMQ_DEFAULT_PASS|RABBITMQ_USERNAME)$/, port: 5672 },
+  postgres: {
+    image: /(^|[/-])(postgres|postgresql|postgis|timescaledb[\w-]*|pgvector)$/,
+    env: /^(POSTGRES_PASSWORD|POSTGRES_HOST_AUTH_METHOD|POSTGRESQL_PASSWORD)$/,
+    port: 5432,
+  },
+  kafka: {
+    image: /(^|[/-])(kafka|cp-kafka|cp-server|redpanda)$/,
+    env: /^(KAFKA_ADVERTISED_LISTENERS|KAFKA_CFG_ADVERTISED_LISTENERS|KAFKA_ADVERTISED_HOST|KAFKA_PROCESS_ROLES)$/,
+    port: 9092,
+  },
+  rabbitmq: {
+    image: /(^|[/-])rabbitmq$/,
+    env: /^(RABBITMQ_DEFAULT_USER|RABBITMQ_DEFAULT_PASS|RABBITMQ_USERNAME)$/,
+    port: 5672,
+  },
   wiremock: { image: /(^|[/-])wiremock$/, env: /^WIREMOCK_/, port: 8080 },
 };
 
@@ -39,11 +51,16 @@ function repository(image: string): string {
   const withoutDigest = image.split('@')[0]!;
   const lastColon = withoutDigest.lastIndexOf(':');
   const withoutTag = lastColon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, lastColon) : withoutDigest;
-  return withoutTag.replace(/^[^/]+\.[^/]+\//, '').replace(/^library\//, '').toLowerCase();
+  return withoutTag
+    .replace(/^[^/]+\.[^/]+\//, '')
+    .replace(/^library\//, '')
+    .toLowerCase();
 }
 
 function containerPorts(service: ResolvedService): number[] {
-  const exposed = ((service as { expose?: (string | number)[] }).expose ?? []).map((port) => Number.parseInt(String(port), 10));
+  const exposed = ((service as { expose?: (string | number)[] }).expose ?? []).map((port) =>
+    Number.parseInt(String(port), 10),
+  );
   return [...(service.ports ?? []).map((port) => port.target), ...exposed];
 }
 
@@ -69,7 +86,9 @@ export function detectRoles(config: ResolvedConfig, overrides: RoleOverrides = {
       const chosen = Array.isArray(override) ? override : [override];
       const unknown = chosen.filter((name) => !names.includes(name));
       if (unknown.length > 0) {
-        throw new Error(`journeys.services.${role} names ${unknown.map((n) => `"${n}"`).join(', ')}, which the stack does not have. Services: ${names.join(', ')}.`);
+        throw new Error(
+          `journeys.services.${role} names ${unknown.map((n) => `"${n}"`).join(', ')}, which the stack does not have. Services: ${names.join(', ')}.`,
+        );
       }
       roles[role] = chosen;
     } else {
@@ -80,12 +99,21 @@ export function detectRoles(config: ResolvedConfig, overrides: RoleOverrides = {
 }
 
 /** The one service of a role a fixture needs, or an error that lists the stack's services and how to name the right one. */
-export function serviceForRole(roles: ServiceRoles, allServices: readonly string[], role: ServiceRole, purpose: string): string {
+export function serviceForRole(
+  roles: ServiceRoles,
+  allServices: readonly string[],
+  role: ServiceRole,
+  purpose: string,
+): string {
   const found = roles[role];
   if (found.length === 1) return found[0]!;
   const how = `Name it in package.json ("journeys": { "services": { "${role}": "<service>" } }), in stackProjects({ services: { ${role}: '<service>' } }), or with the label ${ROLE_LABEL}: ${role} on the service.`;
   if (found.length === 0) {
-    throw new Error(`${purpose} needs a ${role} service, and the stack has none that looks like one (by image, environment or port). Services: ${allServices.join(', ')}. ${how}`);
+    throw new Error(
+      `${purpose} needs a ${role} service, and the stack has none that looks like one (by image, environment or port). Services: ${allServices.join(', ')}. ${how}`,
+    );
   }
-  throw new Error(`${purpose} needs one ${role} service, and the stack has ${found.length}: ${found.join(', ')}. ${how}`);
+  throw new Error(
+    `${purpose} needs one ${role} service, and the stack has ${found.length}: ${found.join(', ')}. ${how}`,
+  );
 }

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
-import { forProject, inputsKey, readCache, writeCache, type CachedVariant, type CacheEntry } from './config-cache.ts';
-import { compose, type ComposeTarget } from './compose-target.ts';
-import { glanceContainers, type ContainerState } from './container-state.ts';
+import { type ComposeTarget, compose } from './compose-target.ts';
+import { type CachedVariant, type CacheEntry, forProject, inputsKey, readCache, writeCache } from './config-cache.ts';
+import { type ContainerState, glanceContainers } from './container-state.ts';
 import { LABEL } from './labels.ts';
-import { parseResolvedConfig, type ResolvedConfig } from './resolved-config.ts';
 import { registryReachable } from './registry-probe.ts';
+import { parseResolvedConfig, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles, type RoleOverrides, type ServiceRoles } from './service-roles.ts';
 
 export { stableProjectName };
@@ -52,7 +52,9 @@ export interface StackDefinition {
 
 /** Each service's environment as Compose resolved it: what fixtures read credentials from, and what redaction hides. */
 export function serviceEnvironments(definition: StackDefinition): Record<string, Record<string, string | null>> {
-  return Object.fromEntries(Object.entries(definition.config.services).map(([name, service]) => [name, service.environment ?? {}]));
+  return Object.fromEntries(
+    Object.entries(definition.config.services).map(([name, service]) => [name, service.environment ?? {}]),
+  );
 }
 
 /**
@@ -68,10 +70,19 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   const envFiles = (options.envFiles ?? []).map((file) => path.resolve(cwd, file));
   for (const file of [...files, ...envFiles]) {
     if (!existsSync(file)) {
-      throw new JourneysError('CONFIG_INVALID', `Compose file not found: ${file}`, 'Fix: check the -f/--file and --env-file paths (relative to the current directory).');
+      throw new JourneysError(
+        'CONFIG_INVALID',
+        `Compose file not found: ${file}`,
+        'Fix: check the -f/--file and --env-file paths (relative to the current directory).',
+      );
     }
   }
-  if (files.length === 0) throw new JourneysError('USAGE', 'No compose file given.', 'Fix: pass -f compose.yml, or set "journeys.stack.files" in package.json.');
+  if (files.length === 0)
+    throw new JourneysError(
+      'USAGE',
+      'No compose file given.',
+      'Fix: pass -f compose.yml, or set "journeys.stack.files" in package.json.',
+    );
   const reuse = options.reuse ?? process.env.JOURNEYS_REUSE === '1';
   const projectName = options.projectName ?? runProjectName(files[0]!, { reuse });
   const profiles = options.profiles ?? [];
@@ -81,12 +92,14 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   running.catch(() => {}); // awaited below; a failure surfaces there
   const key = inputsKey({ projectName, files, profiles, envFiles });
   const entry: CacheEntry = (key ? readCache(key) : undefined) ?? { key: key ?? '' };
-  const offlineOverrides = (variant: CachedVariant) => (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
+  const offlineOverrides = (variant: CachedVariant) =>
+    (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
   const offlineKey = (overrides: string[]) => inputsKey({ projectName, files: overrides, profiles, envFiles });
   const usable = (name: 'online' | 'offline'): CachedVariant | undefined => {
     const variant = entry[name];
     if (!variant) return undefined;
-    if (name === 'offline' && (!entry.online || variant.extraKey !== offlineKey(offlineOverrides(entry.online)))) return undefined;
+    if (name === 'offline' && (!entry.online || variant.extraKey !== offlineKey(offlineOverrides(entry.online))))
+      return undefined;
     return variant;
   };
 
@@ -96,7 +109,11 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
     for (const name of ['online', 'offline'] as const) {
       const variant = usable(name);
-      if (variant && hashes.size === 1 && hashes.has(hashOf(forProject(variant.config, variant.projectName, projectName)))) {
+      if (
+        variant &&
+        hashes.size === 1 &&
+        hashes.has(hashOf(forProject(variant.config, variant.projectName, projectName)))
+      ) {
         return finish(options, base, variant, name, key, containers);
       }
     }
@@ -114,13 +131,20 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   let chosen: CachedVariant = online;
   let name: 'online' | 'offline' = 'online';
   if (overrides.length > 0) {
-    const offlineTarget: ComposeTarget = { ...base, files: [...files, ...overrides.filter((file) => !files.includes(file))] };
+    const offlineTarget: ComposeTarget = {
+      ...base,
+      files: [...files, ...overrides.filter((file) => !files.includes(file))],
+    };
     let offline = usable('offline');
     // The registry question and the offline resolution run side by side.
-    const resolving = offline ? Promise.resolve(offline) : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: offlineKey(overrides) }));
+    const resolving = offline
+      ? Promise.resolve(offline)
+      : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: offlineKey(overrides) }));
     resolving.catch(() => {});
     if (await wantOffline(options.offline, online.config)) {
-      log(`No image registry reachable: using the offline override ${overrides.map((f) => path.relative(cwd, f)).join(', ')}.`);
+      log(
+        `No image registry reachable: using the offline override ${overrides.map((f) => path.relative(cwd, f)).join(', ')}.`,
+      );
       if (!offline) {
         offline = await resolving;
         entry.offline = offline;
@@ -134,13 +158,24 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   return finish(options, base, chosen, name, key, await running);
 }
 
-function finish(options: StackOptions, base: ComposeTarget, variant: CachedVariant, name: 'online' | 'offline', key: string | undefined, running: ContainerState[] | undefined): StackDefinition {
+function finish(
+  options: StackOptions,
+  base: ComposeTarget,
+  variant: CachedVariant,
+  name: 'online' | 'offline',
+  key: string | undefined,
+  running: ContainerState[] | undefined,
+): StackDefinition {
   const config = forProject(variant.config, variant.projectName, base.projectName);
   let roles: ServiceRoles;
   try {
     roles = detectRoles(config, options.services);
   } catch (error) {
-    throw new JourneysError('CONFIG_INVALID', (error as Error).message, 'Fix: correct the service names in "journeys.services" (package.json) or stackProjects({ services }).');
+    throw new JourneysError(
+      'CONFIG_INVALID',
+      (error as Error).message,
+      'Fix: correct the service names in "journeys.services" (package.json) or stackProjects({ services }).',
+    );
   }
   return {
     target: { ...base, files: variant.files },
@@ -171,7 +206,10 @@ async function wantOffline(option: StackOptions['offline'], config: ResolvedConf
 /** Lets Compose parse, merge and validate; maps its messages to CONFIG_INVALID naming the files. */
 async function resolve(target: ComposeTarget): Promise<CachedVariant> {
   const result = await compose(target, ['config', '--format', 'json']);
-  const warnings = result.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const warnings = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   if (result.exitCode !== 0) {
     throw new JourneysError(
       'CONFIG_INVALID',
@@ -181,7 +219,11 @@ async function resolve(target: ComposeTarget): Promise<CachedVariant> {
   }
   const parsed = await parseResolvedConfig(JSON.parse(result.stdout));
   if ('problems' in parsed) {
-    throw new JourneysError('CONFIG_INVALID', `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`, parsed.problems);
+    throw new JourneysError(
+      'CONFIG_INVALID',
+      `The resolved config of ${target.files.join(', ')} is not what compose-journeys understands.`,
+      parsed.problems,
+    );
   }
   return { files: [...target.files], projectName: target.projectName, config: parsed.config, warnings };
 }

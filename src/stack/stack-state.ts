@@ -35,7 +35,9 @@ export function readStackState(file: string): StackState {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the stack state ${file}: ${(error as Error).message}. Was the stack started (setup project "stack", or \`npx journeys up\`)?`);
+    throw new Error(
+      `Cannot read the stack state ${file}: ${(error as Error).message}. Was the stack started (setup project "stack", or \`npx journeys up\`)?`,
+    );
   }
   const parsed = stackStateSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`The stack state ${file} is not valid:\n${z.prettifyError(parsed.error)}`);

@@ -6,7 +6,7 @@ import { isKept, projectStateDir } from '../run/state-files.ts';
 import { guardStack } from '../run/watchdog.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
-import { glanceContainers, type ContainerState } from './container-state.ts';
+import { type ContainerState, glanceContainers } from './container-state.ts';
 import { endpointsOf } from './endpoints.ts';
 import { buildImages, pruneDanglingImages, pullMissingImages } from './images.ts';
 import { onInterrupt, wasInterrupted } from './interrupt-cleanup.ts';
@@ -15,7 +15,7 @@ import { journeysLabels, withLabelsOverride } from './labels-override.ts';
 import { runPrepare } from './prepare.ts';
 import { allReady, judgeReadiness } from './readiness.ts';
 import { reap } from './reap.ts';
-import { serviceEnvironments, type StackDefinition } from './stack-definition.ts';
+import { type StackDefinition, serviceEnvironments } from './stack-definition.ts';
 import { writeStackState } from './stack-state-file.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
 import { removeProjectResources, removeStack } from './teardown.ts';
@@ -67,7 +67,14 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   const leftover = definition.running ?? (await glanceContainers(projectName));
   // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
   rmSync(projectStateDir(projectName), { recursive: true, force: true });
-  const target = withLabelsOverride(definition.target, definition.config, journeysLabels(definition.configHash, owner, { reusable: definition.reuse, keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined) }));
+  const target = withLabelsOverride(
+    definition.target,
+    definition.config,
+    journeysLabels(definition.configHash, owner, {
+      reusable: definition.reuse,
+      keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
+    }),
+  );
   if (options.watchdog !== false) guardStack(projectName, owner);
   const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
   let pruning: Promise<void> = Promise.resolve();
@@ -102,13 +109,20 @@ export async function startStack(definition: StackDefinition, options: StartOpti
 async function reapAlongside(log: (line: string) => void): Promise<void> {
   try {
     const { removed } = await reap();
-    if (removed.length > 0) log(`removed stacks left by runs that died: ${removed.map((project) => project.projectName).join(', ')}`);
+    if (removed.length > 0)
+      log(`removed stacks left by runs that died: ${removed.map((project) => project.projectName).join(', ')}`);
   } catch (error) {
     log(`warning: reap skipped: ${error instanceof JourneysError ? error.describe() : String(error)}`);
   }
 }
 
-function started_(definition: StackDefinition, target: ComposeTarget, containers: ContainerState[], reused: boolean, unregister: () => void): StartedStack {
+function started_(
+  definition: StackDefinition,
+  target: ComposeTarget,
+  containers: ContainerState[],
+  reused: boolean,
+  unregister: () => void,
+): StartedStack {
   const environment = serviceEnvironments(definition);
   const state = {
     projectName: target.projectName,
@@ -126,7 +140,11 @@ function started_(definition: StackDefinition, target: ComposeTarget, containers
 }
 
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
-async function reuseRunningStack(definition: StackDefinition, initial: ContainerState[], log: (line: string) => void): Promise<StartedStack | undefined> {
+async function reuseRunningStack(
+  definition: StackDefinition,
+  initial: ContainerState[],
+  log: (line: string) => void,
+): Promise<StartedStack | undefined> {
   const projectName = definition.target.projectName;
   if (initial.length === 0) return undefined;
   // Only stacks `reap` leaves alone: reusable ones, and kept ones (`journeys up`).
@@ -151,7 +169,11 @@ async function reuseRunningStack(definition: StackDefinition, initial: Container
 }
 
 /** The containers once every service is ready; undefined as soon as one failed, or after the wait timeout. */
-async function waitUntilSettled(definition: StackDefinition, initial: ContainerState[], timeoutMs = DEFAULT_WAIT_TIMEOUT_SECONDS * 1000): Promise<ContainerState[] | undefined> {
+async function waitUntilSettled(
+  definition: StackDefinition,
+  initial: ContainerState[],
+  timeoutMs = DEFAULT_WAIT_TIMEOUT_SECONDS * 1000,
+): Promise<ContainerState[] | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (let containers = initial; ; containers = await glanceContainers(definition.target.projectName)) {
     const verdicts = judgeReadiness(definition.config, containers);

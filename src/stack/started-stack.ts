@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateFile } from '../run/state-files.ts';
-import { composeCommandLine, type ComposeTarget } from './compose-target.ts';
-import { listContainers, type ContainerState } from './container-state.ts';
+import { type ComposeTarget, composeCommandLine } from './compose-target.ts';
+import { type ContainerState, listContainers } from './container-state.ts';
 import { Endpoints } from './endpoints.ts';
 import type { StackState } from './stack-state.ts';
 import { removeStack } from './teardown.ts';

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { projectStateDir } from '../run/state-files.ts';
 import type { ComposeTarget } from './compose-target.ts';
-import { docker, dockerOk } from './docker-cli.ts';
 import { dockerApi, engineSocket, labelFilters } from './docker-api.ts';
+import { docker, dockerOk } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
 
 /**
@@ -45,11 +45,15 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
   const remove = async (path: string) => {
     const response = await dockerApi('DELETE', path, socket);
     // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
-    if (response.status >= 400 && response.status !== 404 && response.status !== 409) throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status >= 400 && response.status !== 404 && response.status !== 409)
+      throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   };
   const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string }[];
   await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));
-  const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [{ Id: string }[], { Volumes: { Name: string }[] | null }];
+  const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [
+    { Id: string }[],
+    { Volumes: { Name: string }[] | null },
+  ];
   await Promise.all([
     ...networks.map((network) => remove(`/networks/${network.Id}`)),
     ...(volumes.Volumes ?? []).map((volume) => remove(`/volumes/${encodeURIComponent(volume.Name)}?force=1`)),
@@ -61,7 +65,10 @@ async function removeThroughCli(labels: string[]): Promise<number> {
   const filter = labels.flatMap((label) => ['--filter', `label=${label}`]);
   const containers = (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
   if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
-  const [networks, volumes] = await Promise.all([dockerOk(['network', 'ls', '-q', ...filter]), dockerOk(['volume', 'ls', '-q', ...filter])]);
+  const [networks, volumes] = await Promise.all([
+    dockerOk(['network', 'ls', '-q', ...filter]),
+    dockerOk(['volume', 'ls', '-q', ...filter]),
+  ]);
   const networkIds = networks.split('\n').filter(Boolean);
   const volumeIds = volumes.split('\n').filter(Boolean);
   await Promise.all([

@@ -225,7 +225,8 @@ function stringMismatch(matcher: StringMatcher, value: string | undefined): stri
     return (m.absent ? value === undefined : value !== undefined)
       ? undefined
       : `expected ${m.absent ? 'absent' : 'present'}, received ${received}`;
-  if (value === undefined) return `expected ${typeof m.equalTo === 'string' ? JSON.stringify(m.equalTo) : describeMatcher(matcher)}, received absent`;
+  if (value === undefined)
+    return `expected ${typeof m.equalTo === 'string' ? JSON.stringify(m.equalTo) : describeMatcher(matcher)}, received absent`;
   if (typeof m.equalTo === 'string')
     return (m.caseInsensitive ? value.toLowerCase() === m.equalTo.toLowerCase() : value === m.equalTo)
       ? undefined

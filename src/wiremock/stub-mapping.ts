@@ -53,18 +53,24 @@ export function scopedRequest(
     ...(headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, matcherOf(value)]))),
     ...(scope === 'journey' && { [correlationHeader]: { equalTo: correlationId } }),
   };
-  const patterns = [...(bodyJson !== undefined ? [{ equalToJson: bodyJson, ignoreExtraElements: true }] : []), ...(bodyPatterns ?? [])];
+  const patterns = [
+    ...(bodyJson !== undefined ? [{ equalToJson: bodyJson, ignoreExtraElements: true }] : []),
+    ...(bodyPatterns ?? []),
+  ];
   return {
     ...rest,
     ...(Object.keys(allHeaders).length > 0 && { headers: allHeaders }),
     ...(queryParameters && {
-      queryParameters: Object.fromEntries(Object.entries(queryParameters).map(([name, value]) => [name, matcherOf(value)])),
+      queryParameters: Object.fromEntries(
+        Object.entries(queryParameters).map(([name, value]) => [name, matcherOf(value)]),
+      ),
     }),
     ...(patterns.length > 0 && { bodyPatterns: patterns }),
   };
 }
 
-const matcherOf = (value: string | StringMatcher): StringMatcher => (typeof value === 'string' ? { equalTo: value } : value);
+const matcherOf = (value: string | StringMatcher): StringMatcher =>
+  typeof value === 'string' ? { equalTo: value } : value;
 
 /** The mappings to POST for one `stub(...)` call: one, or one per answer of a `responses` sequence. */
 export function stubMappings(definition: StubDefinition, context: StubContext): WireMockMapping[] {

@@ -7,11 +7,11 @@ import {
   headerOf,
   jsonBodyOf,
   pathOf,
-  requestPatternOf,
   type RequestExpectation,
   type RequestScope,
+  requestPatternOf,
 } from './request-match.ts';
-import { describeStub, stubMappings, TAG_KEY, type StubScope } from './stub-mapping.ts';
+import { describeStub, type StubScope, stubMappings, TAG_KEY } from './stub-mapping.ts';
 import type { LoggedRequest, StubDefinition } from './types.ts';
 
 /** What a WireMock of a test knows about the test. */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { type ReportedTest, readJsonReport, runNested } from '../report/nested-run.ts';
 import { REPO } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
-import { readJsonReport, runNested, type ReportedTest } from '../report/nested-run.ts';
 
 /**
  * The faults and wiremock fixtures on a real stack of their own (test/stacks/faults), run nested
@@ -28,14 +28,22 @@ test.beforeAll(async () => {
   test.setTimeout(6 * 60_000);
   rmSync(OUT, { recursive: true, force: true });
   const rendezvous = mkdtempSync(path.join(os.tmpdir(), 'faults-rendezvous-'));
-  const run = await runNested([], { FAULTS_OUT: OUT, FAULTS_RENDEZVOUS: rendezvous, JOURNEYS_PROJECT: PROJECT }, 'test/faults/nested.config.ts');
+  const run = await runNested(
+    [],
+    { FAULTS_OUT: OUT, FAULTS_RENDEZVOUS: rendezvous, JOURNEYS_PROJECT: PROJECT },
+    'test/faults/nested.config.ts',
+  );
   rmSync(rendezvous, { recursive: true, force: true });
   expect(run.exitCode, run.output).toBe(1); // two journeys fail on purpose
   tests = readJsonReport(path.join(OUT, 'report.json'));
 });
 
 test('two journeys at once on one WireMock: each sees only its own stub; a fault or a stub for everyone is refused meanwhile', () => {
-  for (const worker of ['left', 'right']) expect(byTitle(`${worker}: its stub answers it alone`), byTitle(`${worker}: its stub answers it alone`).errors.join('\n')).toMatchObject({ project: 'stubs', status: 'passed' });
+  for (const worker of ['left', 'right'])
+    expect(
+      byTitle(`${worker}: its stub answers it alone`),
+      byTitle(`${worker}: its stub answers it alone`).errors.join('\n'),
+    ).toMatchObject({ project: 'stubs', status: 'passed' });
 });
 
 test('after their tests the stubs are gone and the defaults answer those journeys again', () => {
@@ -43,8 +51,20 @@ test('after their tests the stubs are gone and the defaults answer those journey
 });
 
 test('stop, kill, pause for a time, disconnect, restart: injected, healed, the next test on a healthy stack, the new host ports followed (the RabbitMQ tap too)', () => {
-  for (const title of ['stop, then heal', 'kill with a signal', '…so the next test starts on a ready stack', 'disconnect until reconnected', 'restart: over when it returns', 'bad input: a missing service', 'before: the tap sees what is published', 'after: the same worker’s next tap and publisher work again']) {
-    expect(byTitle(title), `${title}: ${byTitle(title).errors.join('\n')}`).toMatchObject({ project: 'faults', status: 'passed' });
+  for (const title of [
+    'stop, then heal',
+    'kill with a signal',
+    '…so the next test starts on a ready stack',
+    'disconnect until reconnected',
+    'restart: over when it returns',
+    'bad input: a missing service',
+    'before: the tap sees what is published',
+    'after: the same worker’s next tap and publisher work again',
+  ]) {
+    expect(byTitle(title), `${title}: ${byTitle(title).errors.join('\n')}`).toMatchObject({
+      project: 'faults',
+      status: 'passed',
+    });
   }
   expect(byTitle('stop, then heal').annotations['app-port']).toMatch(/^\d+ → \d+$/);
 });
@@ -53,9 +73,13 @@ test('a broken retry journey: PRODUCT, not INFRA, and its timeline shows the Wir
   const broken = byTitle('a quote survives a provider that resets');
   expect(broken.status).toBe('failed');
   expect(broken.annotations['failure-category']).toBe('PRODUCT');
-  expect(broken.annotations['failure-reason']).toContain('Expected exactly 1 request matching GET /prices/sku-retry from this journey, wiremock "wiremock" received 3');
+  expect(broken.annotations['failure-reason']).toContain(
+    'Expected exactly 1 request matching GET /prices/sku-retry from this journey, wiremock "wiremock" received 3',
+  );
   const timeline = broken.attachments.get('journey-timeline.md')!;
-  const rows = timeline.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| #') && !line.startsWith('| ---'));
+  const rows = timeline
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| #') && !line.startsWith('| ---'));
   const what = rows.map((row) => row.split(' | ').at(-1)!.replace(/ \|$/, ''));
   const order = (pattern: RegExp) => what.findIndex((line) => pattern.test(line));
   // In time order: the stub, the fault and its container events (intended), the call, the three requests as answered.
@@ -71,23 +95,38 @@ test('a broken retry journey: PRODUCT, not INFRA, and its timeline shows the Wir
     /^wiremock received GET \/prices\/sku-retry → 200 \(stub "prices: every SKU costs 12\.99"\)$/,
   ];
   const positions = steps.map(order);
-  expect(positions.every((position) => position >= 0), `${steps.filter((_, i) => positions[i]! < 0).join('\n')} not in:\n${what.join('\n')}`).toBe(true);
+  expect(
+    positions.every((position) => position >= 0),
+    `${steps.filter((_, i) => positions[i]! < 0).join('\n')} not in:\n${what.join('\n')}`,
+  ).toBe(true);
   expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   // Each of them is this journey's (its correlation id), with the request and what answered it in the details.
-  expect(rows.filter((row) => row.includes('| wiremock | wiremock received')).every((row) => row.includes(broken.annotations['correlation-id']!))).toBe(true);
+  expect(
+    rows
+      .filter((row) => row.includes('| wiremock | wiremock received'))
+      .every((row) => row.includes(broken.annotations['correlation-id']!)),
+  ).toBe(true);
   expect(timeline).toContain('"fault": "CONNECTION_RESET_BY_PEER"');
   // The error lists the three requests the journey did not expect.
-  expect(broken.errors.join('\n')).toMatch(/\+\d+ ms GET \/prices\/sku-retry\n\s+\+\d+ ms GET \/prices\/sku-retry\n\s+\+\d+ ms GET \/prices\/sku-retry/);
-  expect(broken.attachments.get('stack-state.txt')).toMatch(/app\s+\S+\s+die \(exit 0\) \(intended: faults\.restart\('app'\)\)/);
+  expect(broken.errors.join('\n')).toMatch(
+    /\+\d+ ms GET \/prices\/sku-retry\n\s+\+\d+ ms GET \/prices\/sku-retry\n\s+\+\d+ ms GET \/prices\/sku-retry/,
+  );
+  expect(broken.attachments.get('stack-state.txt')).toMatch(
+    /app\s+\S+\s+die \(exit 0\) \(intended: faults\.restart\('app'\)\)/,
+  );
 });
 
 test('a fault that cannot be healed: a clear error naming the service, its state and its last words; the stack is INFRA now', () => {
   const unhealed = byTitle('fragile is killed and refuses to start again');
   expect(unhealed.status).toBe('failed');
   const error = unhealed.errors.join('\n');
-  expect(error).toContain("FaultHealError: healing faults.kill('fragile', { signal: 'SIGKILL' }): the stack is not ready again within 5000 ms.");
+  expect(error).toContain(
+    "FaultHealError: healing faults.kill('fragile', { signal: 'SIGKILL' }): the stack is not ready again within 5000 ms.",
+  );
   expect(error).toContain('fragile: exited (1)');
-  expect(error).toContain('"fragile" could not be healed: the stack stays broken, and later journeys on it may fail as INFRA.');
+  expect(error).toContain(
+    '"fragile" could not be healed: the stack stays broken, and later journeys on it may fail as INFRA.',
+  );
   expect(error).toContain('fragile: refusing to start a second time');
   expect(unhealed.annotations['failure-category']).toBe('INFRA');
   expect(unhealed.annotations['failure-reason']).toContain('fragile: exited (exit 1)');

@@ -17,7 +17,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 5_000 },
   outputDir: path.join(out, 'results'),
-  reporter: [['json', { outputFile: path.join(out, 'report.json') }], ['html', { outputFolder: path.join(out, 'html'), open: 'never' }]],
+  reporter: [
+    ['json', { outputFile: path.join(out, 'report.json') }],
+    ['html', { outputFolder: path.join(out, 'html'), open: 'never' }],
+  ],
   projects: [
     ...stack.projects,
     { name: 'stubs', testMatch: /stubs\.journey\.ts/, fullyParallel: true, workers: 2, dependencies: [stack.setup] },

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { test, expect } from '@playwright/test';
-import { REPO, runNested, type NestedRun } from './support/nested-history-run.ts';
+import { type NestedRun, REPO, runNested } from './support/nested-history-run.ts';
 
 /**
  * A history database that cannot be used never costs the run: it completes with its own exit code
@@ -42,24 +42,43 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 /** The run reported its journeys as usual (the JSON report), whatever the history did. */
 function reportedNormally(run: NestedRun, secondRun: boolean): void {
   const report = run.report();
-  expect([...report.keys()].sort()).toEqual(['always passes', 'fails on the second run only', 'flaky: fails first, passes on retry', 'start the stack']);
+  expect([...report.keys()].sort()).toEqual([
+    'always passes',
+    'fails on the second run only',
+    'flaky: fails first, passes on retry',
+    'start the stack',
+  ]);
   expect(report.get('fails on the second run only')?.status).toBe(secondRun ? 'failed' : 'passed');
 }
 
 test('locked: another process holds an exclusive lock; the run completes, warns, and the recorded run stays', async ({}, testInfo) => {
   const db = await recordedOnce(testInfo);
-  const holder = spawn(process.execPath, [path.join(import.meta.dirname, 'support/hold-exclusive-lock.cjs'), db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, [path.join(import.meta.dirname, 'support/hold-exclusive-lock.cjs'), db], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
-      holder.stdout.once('data', (chunk: Buffer) => (chunk.toString().includes('locked') ? resolve() : reject(new Error(chunk.toString()))));
+      holder.stdout.once('data', (chunk: Buffer) =>
+        chunk.toString().includes('locked') ? resolve() : reject(new Error(chunk.toString())),
+      );
       holder.once('exit', (code) => reject(new Error(`the lock holder exited ${code}`)));
     });
-    const run = await nested(testInfo, 'locked', { HISTORY_RUN: '1', JOURNEYS_HISTORY_URL: db, JOURNEYS_HISTORY_BUSY_TIMEOUT_MS: '500' });
+    const run = await nested(testInfo, 'locked', {
+      HISTORY_RUN: '1',
+      JOURNEYS_HISTORY_URL: db,
+      JOURNEYS_HISTORY_BUSY_TIMEOUT_MS: '500',
+    });
     expect(run.exitCode, run.output).toBe(0);
     reportedNormally(run, false);
-    expect(run.output).toContain(`[journeys history] warning: history database SQLite ${shown(db)}: locked by another process for longer than 500 ms`);
+    expect(run.output).toContain(
+      `[journeys history] warning: history database SQLite ${shown(db)}: locked by another process for longer than 500 ms`,
+    );
     expect(run.output).toContain('Fix: let the other process finish');
-    expect(run.summary()).toMatchObject({ recorded: false, status: 'passed', warnings: [expect.stringContaining('locked by another process')] });
+    expect(run.summary()).toMatchObject({
+      recorded: false,
+      status: 'passed',
+      warnings: [expect.stringContaining('locked by another process')],
+    });
   } finally {
     holder.stdin.end();
     await new Promise((resolve) => holder.once('close', resolve));
@@ -74,7 +93,9 @@ test('corrupt: garbage bytes are refused before SQLite opens them, and left byte
   const run = await nested(testInfo, 'garbage', { HISTORY_RUN: '2', JOURNEYS_HISTORY_URL: db });
   expect(run.exitCode, run.output).toBe(1); // the journey that fails on run 2 fails the run, as without history
   reportedNormally(run, true);
-  expect(run.output).toContain(`warning: history database SQLite ${shown(db)}: the file is not a SQLite database (its header is wrong); it was left exactly as it is and nothing was recorded. Fix: restore it from a backup or your CI cache, or move it aside to start a new history: mv ${db} ${db}.corrupt`);
+  expect(run.output).toContain(
+    `warning: history database SQLite ${shown(db)}: the file is not a SQLite database (its header is wrong); it was left exactly as it is and nothing was recorded. Fix: restore it from a backup or your CI cache, or move it aside to start a new history: mv ${db} ${db}.corrupt`,
+  );
   expect(sha256(db)).toBe(before);
   expect(existsSync(`${db}-wal`)).toBe(false);
 });
@@ -89,36 +110,56 @@ test('corrupt: a real history with damaged pages is left as it is', async ({}, t
   const run = await nested(testInfo, 'damaged', { HISTORY_RUN: '1', JOURNEYS_HISTORY_URL: db });
   expect(run.exitCode, run.output).toBe(0);
   reportedNormally(run, false);
-  expect(run.output).toMatch(new RegExp(`warning: history database SQLite ${shown(db).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: SQLite says the file is damaged \\(.*\\); it was left exactly as it is and nothing was recorded\\. Fix: restore it`));
+  expect(run.output).toMatch(
+    new RegExp(
+      `warning: history database SQLite ${shown(db).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: SQLite says the file is damaged \\(.*\\); it was left exactly as it is and nothing was recorded\\. Fix: restore it`,
+    ),
+  );
   expect(sha256(db)).toBe(before);
 });
 
 test('newer schema: a database written by a newer compose-journeys is neither read nor written', async ({}, testInfo) => {
   const db = await recordedOnce(testInfo);
   const connection = new Database(db);
-  connection.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (2, 'from the future', '2030-01-01')").run();
+  connection
+    .prepare(
+      "INSERT INTO schema_version (version, description, applied_at) VALUES (2, 'from the future', '2030-01-01')",
+    )
+    .run();
   connection.close();
   const run = await nested(testInfo, 'newer', { HISTORY_RUN: '2', JOURNEYS_HISTORY_URL: db });
   expect(run.exitCode, run.output).toBe(1);
   reportedNormally(run, true);
-  expect(run.output).toContain(`warning: history database SQLite ${shown(db)}: its schema is version 2, written by a newer compose-journeys (this one knows up to version 1); nothing was read or written. Fix: upgrade compose-journeys to the version that wrote this database (or newer), or point JOURNEYS_HISTORY_URL at another database. The run goes on without history.`);
+  expect(run.output).toContain(
+    `warning: history database SQLite ${shown(db)}: its schema is version 2, written by a newer compose-journeys (this one knows up to version 1); nothing was read or written. Fix: upgrade compose-journeys to the version that wrote this database (or newer), or point JOURNEYS_HISTORY_URL at another database. The run goes on without history.`,
+  );
   expect(contents(db)).toEqual({ runs: 1, results: 3, integrity: 'ok' });
 });
 
 test('unreachable PostgreSQL: the run completes, the warning names the server (without its password) and the fix', async ({}, testInfo) => {
-  const run = await nested(testInfo, 'unreachable', { HISTORY_RUN: '1', JOURNEYS_HISTORY_URL: 'postgres://history:s3cret@127.0.0.1:1/history' });
+  const run = await nested(testInfo, 'unreachable', {
+    HISTORY_RUN: '1',
+    JOURNEYS_HISTORY_URL: 'postgres://history:s3cret@127.0.0.1:1/history',
+  });
   expect(run.exitCode, run.output).toBe(0);
   reportedNormally(run, false);
-  expect(run.output).toContain('warning: history database PostgreSQL postgres://history:***@127.0.0.1:1/history: cannot reach 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1); nothing was recorded. Fix: check the host and port in JOURNEYS_HISTORY_URL and that the server is up (pg_isready -h 127.0.0.1 -p 1)');
+  expect(run.output).toContain(
+    'warning: history database PostgreSQL postgres://history:***@127.0.0.1:1/history: cannot reach 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1); nothing was recorded. Fix: check the host and port in JOURNEYS_HISTORY_URL and that the server is up (pg_isready -h 127.0.0.1 -p 1)',
+  );
   expect(run.output).not.toContain('s3cret');
   expect(run.summary()).toMatchObject({ recorded: false, status: 'passed' });
   expect(existsSync(path.join(testInfo.outputPath(), 'reports/history.sqlite'))).toBe(false);
 });
 
 test('a URL of another database kind is refused by name, not taken for a file path', async ({}, testInfo) => {
-  const run = await nested(testInfo, 'mysql', { HISTORY_RUN: '1', JOURNEYS_HISTORY_URL: 'mysql://history:s3cret@127.0.0.1/history' });
+  const run = await nested(testInfo, 'mysql', {
+    HISTORY_RUN: '1',
+    JOURNEYS_HISTORY_URL: 'mysql://history:s3cret@127.0.0.1/history',
+  });
   expect(run.exitCode, run.output).toBe(0);
-  expect(run.output).toContain('warning: history database mysql://***@127.0.0.1/history: only PostgreSQL URLs and SQLite files are supported. Fix: set JOURNEYS_HISTORY_URL to postgres://');
+  expect(run.output).toContain(
+    'warning: history database mysql://***@127.0.0.1/history: only PostgreSQL URLs and SQLite files are supported. Fix: set JOURNEYS_HISTORY_URL to postgres://',
+  );
   expect(run.output).not.toContain('s3cret');
 });
 
@@ -127,7 +168,9 @@ test('journeys history on a missing or corrupt database: exit 1 and a message na
   const missing = testInfo.outputPath('none.sqlite');
   const logs: string[] = [];
   expect(await runHistoryCommand({ url: missing, out: () => undefined, log: (l) => logs.push(l) })).toBe(1);
-  expect(logs.join('\n')).toContain(`history database SQLite ${shown(missing)}: no history recorded yet (the file does not exist). Fix: run the journeys once with the history reporter`);
+  expect(logs.join('\n')).toContain(
+    `history database SQLite ${shown(missing)}: no history recorded yet (the file does not exist). Fix: run the journeys once with the history reporter`,
+  );
   expect(existsSync(missing)).toBe(false); // reading never creates a database
 
   const garbage = testInfo.outputPath('garbage.sqlite');

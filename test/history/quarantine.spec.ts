@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { runHistoryCommand, historyReportSchema, quarantineVerdict, openHistoryStore } from 'compose-journeys/history';
+import { expect, test } from '@playwright/test';
+import { historyReportSchema, openHistoryStore, quarantineVerdict, runHistoryCommand } from 'compose-journeys/history';
 import { runNested } from './support/nested-history-run.ts';
 
 /**
@@ -15,7 +15,13 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   let n = 0;
   const run = (vars: Record<string, string>) => {
     n += 1;
-    return runNested({ HISTORY_JOURNEYS: 'quarantine', JOURNEYS_HISTORY_QUARANTINE: JSON.stringify(POLICY), HISTORY_OUT: testInfo.outputPath(`run${n}`), JOURNEYS_HISTORY_URL: db, ...vars });
+    return runNested({
+      HISTORY_JOURNEYS: 'quarantine',
+      JOURNEYS_HISTORY_QUARANTINE: JSON.stringify(POLICY),
+      HISTORY_OUT: testInfo.outputPath(`run${n}`),
+      JOURNEYS_HISTORY_URL: db,
+      ...vars,
+    });
   };
   const verdict = async () => {
     const store = await openHistoryStore({ url: db, access: 'read' });
@@ -35,7 +41,12 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   // 2: two flaky runs of 4 reach 0.5: quarantined from the next run on.
   const second = await run({ WOBBLY: 'flaky' });
   expect(second.exitCode, second.output).toBe(0);
-  expect(second.summary().nextRun.entering).toEqual([{ journeyId: WOBBLY, reason: expect.stringContaining('flaky in 2 of its last 2 runs (0.50 ≥ 0.5 over a window of 4)') }]);
+  expect(second.summary().nextRun.entering).toEqual([
+    {
+      journeyId: WOBBLY,
+      reason: expect.stringContaining('flaky in 2 of its last 2 runs (0.50 ≥ 0.5 over a window of 4)'),
+    },
+  ]);
   expect(await verdict()).toMatchObject({ quarantined: true, since: { runId: second.summary().runId } });
 
   // 3: the quarantined journey and the @quarantine one fail on every attempt: still run, still
@@ -45,14 +56,35 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   expect(third.output).toMatch(/2 failed/); // the list reporter still reports both failures
   expect(third.report().get('wobbly checkout')?.status).toBe('failed');
   // The worker side (openWorkerHistory) annotated it for the HTML report, with the same verdict.
-  expect(third.report().get('wobbly checkout')?.annotations.quarantine).toEqual([expect.stringMatching(/^flaky in 2 of its last 2 runs .*: its failure does not fail the run$/)]);
+  expect(third.report().get('wobbly checkout')?.annotations.quarantine).toEqual([
+    expect.stringMatching(/^flaky in 2 of its last 2 runs .*: its failure does not fail the run$/),
+  ]);
   expect(first.report().get('wobbly checkout')?.annotations.quarantine).toBeUndefined();
   expect(third.report().get('known broken refund')?.status).toBe('failed');
   const summary = third.summary();
-  expect(summary).toMatchObject({ status: 'passed', playwrightStatus: 'failed', passedByQuarantine: true, recorded: true });
+  expect(summary).toMatchObject({
+    status: 'passed',
+    playwrightStatus: 'failed',
+    passedByQuarantine: true,
+    recorded: true,
+  });
   expect(summary.quarantined).toEqual([
-    { journeyId: TAGGED, project: 'journeys', reason: 'tagged @quarantine', tagged: true, status: 'failed', failed: true },
-    { journeyId: WOBBLY, project: 'journeys', reason: expect.stringContaining('flaky in 2 of its last 2 runs'), tagged: false, status: 'failed', failed: true },
+    {
+      journeyId: TAGGED,
+      project: 'journeys',
+      reason: 'tagged @quarantine',
+      tagged: true,
+      status: 'failed',
+      failed: true,
+    },
+    {
+      journeyId: WOBBLY,
+      project: 'journeys',
+      reason: expect.stringContaining('flaky in 2 of its last 2 runs'),
+      tagged: false,
+      status: 'failed',
+      failed: true,
+    },
   ]);
   expect(third.output).toContain('run status: failed → passed: every failure is a quarantined journey');
 
@@ -66,7 +98,9 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   // 5: the second clean run in a row releases it.
   const fifth = await run({ WOBBLY: 'pass' });
   expect(fifth.exitCode, fifth.output).toBe(0);
-  expect(fifth.summary().nextRun.leaving).toEqual([{ journeyId: WOBBLY, reason: 'left quarantine after 2 clean runs in a row' }]);
+  expect(fifth.summary().nextRun.leaving).toEqual([
+    { journeyId: WOBBLY, reason: 'left quarantine after 2 clean runs in a row' },
+  ]);
   expect(await verdict()).toMatchObject({ quarantined: false, since: { runId: fifth.summary().runId } });
 
   // 6: released, its failure fails the run again (the flakes before its release no longer count).
@@ -76,9 +110,23 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
 
   // The history shows the runs that passed by quarantine and who is quarantined now.
   const out: string[] = [];
-  expect(await runHistoryCommand({ url: db, json: true, quarantine: POLICY, out: (l) => out.push(l), log: () => undefined })).toBe(0);
+  expect(
+    await runHistoryCommand({ url: db, json: true, quarantine: POLICY, out: (l) => out.push(l), log: () => undefined }),
+  ).toBe(0);
   const history = historyReportSchema.parse(JSON.parse(out.join('\n')));
-  expect(history.runs.map((r) => [r.status, r.passedByQuarantine])).toEqual([['passed', false], ['passed', false], ['passed', true], ['failed', false], ['passed', false], ['failed', false]]);
+  expect(history.runs.map((r) => [r.status, r.passedByQuarantine])).toEqual([
+    ['passed', false],
+    ['passed', false],
+    ['passed', true],
+    ['failed', false],
+    ['passed', false],
+    ['failed', false],
+  ]);
   expect(history.quarantined).toEqual([]); // @quarantine is a tag in the code, not history
-  expect(history.journeys.find((j) => j.journeyId === WOBBLY)).toMatchObject({ passed: 2, flaky: 2, failed: 2, failingSince: { runs: 1 } });
+  expect(history.journeys.find((j) => j.journeyId === WOBBLY)).toMatchObject({
+    passed: 2,
+    flaky: 2,
+    failed: 2,
+    failingSince: { runs: 1 },
+  });
 });

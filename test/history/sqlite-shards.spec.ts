@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { openHistoryStore } from 'compose-journeys/history';
 import { writeConcurrently } from './support/concurrent-writers.ts';
 import { runNested } from './support/nested-history-run.ts';
@@ -7,8 +7,14 @@ import { runNested } from './support/nested-history-run.ts';
 
 test('four shards record into one new SQLite file at once: every result is there', async ({}, testInfo) => {
   const db = testInfo.outputPath('history.sqlite');
-  const runs = await Promise.all([1, 2, 3, 4].map((shard) =>
-    runNested({ HISTORY_JOURNEYS: 'shards', HISTORY_OUT: testInfo.outputPath(`shard${shard}`), JOURNEYS_HISTORY_URL: db }, [`--shard=${shard}/4`])));
+  const runs = await Promise.all(
+    [1, 2, 3, 4].map((shard) =>
+      runNested(
+        { HISTORY_JOURNEYS: 'shards', HISTORY_OUT: testInfo.outputPath(`shard${shard}`), JOURNEYS_HISTORY_URL: db },
+        [`--shard=${shard}/4`],
+      ),
+    ),
+  );
   for (const run of runs) {
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output).not.toContain('warning');
@@ -19,7 +25,9 @@ test('four shards record into one new SQLite file at once: every result is there
   const stored = await store.recentRuns(10);
   const results = await store.journeyResults({ perJourney: 10 });
   await store.close();
-  expect(stored.map((r) => r.shard).sort((a, b) => a!.current - b!.current)).toEqual([1, 2, 3, 4].map((current) => ({ current, total: 4 })));
+  expect(stored.map((r) => r.shard).sort((a, b) => a!.current - b!.current)).toEqual(
+    [1, 2, 3, 4].map((current) => ({ current, total: 4 })),
+  );
   expect(stored.map((r) => r.runId).sort()).toEqual(runs.map((r) => r.summary().runId).sort());
   expect(results).toHaveLength(100);
   expect(new Set(results.map((r) => r.journeyId)).size).toBe(100);
@@ -36,6 +44,7 @@ test('four writers, 40 runs of 30 journeys each, into one SQLite file at the sam
   await store.close();
   expect(runs).toHaveLength(160);
   expect(results).toHaveLength(160 * 30);
-  for (const writer of ['w1', 'w2', 'w3', 'w4']) expect(results.filter((r) => r.runId.startsWith(`${writer}-`))).toHaveLength(40 * 30);
+  for (const writer of ['w1', 'w2', 'w3', 'w4'])
+    expect(results.filter((r) => r.runId.startsWith(`${writer}-`))).toHaveLength(40 * 30);
   expect(shapes).toEqual({ 'kafka run-39': { id: 'string' } }); // the last passing run's shapes, whole
 });

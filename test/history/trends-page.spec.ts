@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, test, expect } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import { openHistoryStore, runHistoryCommand } from 'compose-journeys/history';
 import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nightly-history.ts';
 
@@ -13,7 +13,7 @@ import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nigh
  */
 const CHROMIUM = '/usr/bin/chromium';
 
-test('the trends page opens offline in Chromium and every chart has the history\'s data', async ({}, testInfo) => {
+test("the trends page opens offline in Chromium and every chart has the history's data", async ({}, testInfo) => {
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
   const db = testInfo.outputPath('history.sqlite');
   const store = await openHistoryStore({ url: db });
@@ -21,12 +21,21 @@ test('the trends page opens offline in Chromium and every chart has the history\
   await store.close();
   const dir = testInfo.outputPath('trends');
   const logs: string[] = [];
-  expect(await runHistoryCommand({ url: db, html: dir, last: NIGHTS, out: () => undefined, log: (l) => logs.push(l) })).toBe(0);
+  expect(
+    await runHistoryCommand({ url: db, html: dir, last: NIGHTS, out: () => undefined, log: (l) => logs.push(l) }),
+  ).toBe(0);
   expect(logs).toEqual([`trends page: ${path.join(dir, 'index.html')}`]);
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -43,15 +52,43 @@ test('the trends page opens offline in Chromium and every chart has the history\
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
 
     const charts = await page.evaluate(() => {
-      const ChartJs = (window as unknown as { Chart: { getChart(canvas: HTMLCanvasElement): { config: { type: string }; data: { labels: unknown[]; datasets: { label?: string; data: (number | null)[] }[] } } | undefined } }).Chart;
-      return Object.fromEntries([...document.querySelectorAll('canvas')].map((canvas) => {
-        const chart = ChartJs.getChart(canvas);
-        return [canvas.id, chart ? { type: chart.config.type, labels: chart.data.labels.map(String), datasets: chart.data.datasets.map((d) => ({ label: d.label ?? '', data: d.data })) } : null];
-      }));
+      const ChartJs = (
+        window as unknown as {
+          Chart: {
+            getChart(canvas: HTMLCanvasElement):
+              | {
+                  config: { type: string };
+                  data: { labels: unknown[]; datasets: { label?: string; data: (number | null)[] }[] };
+                }
+              | undefined;
+          };
+        }
+      ).Chart;
+      return Object.fromEntries(
+        [...document.querySelectorAll('canvas')].map((canvas) => {
+          const chart = ChartJs.getChart(canvas);
+          return [
+            canvas.id,
+            chart
+              ? {
+                  type: chart.config.type,
+                  labels: chart.data.labels.map(String),
+                  datasets: chart.data.datasets.map((d) => ({ label: d.label ?? '', data: d.data })),
+                }
+              : null,
+          ];
+        }),
+      );
     });
     expect(problems).toEqual([]);
     expect(requested).toEqual([]);
-    expect(Object.keys(charts).sort()).toEqual(['duration-trend', 'failures-by-category', 'failures-by-service', 'flake-rate', 'runs-by-outcome']);
+    expect(Object.keys(charts).sort()).toEqual([
+      'duration-trend',
+      'failures-by-category',
+      'failures-by-service',
+      'flake-rate',
+      'runs-by-outcome',
+    ]);
 
     const outcome = charts['runs-by-outcome']!;
     expect(outcome.type).toBe('bar');
@@ -73,14 +110,25 @@ test('the trends page opens offline in Chromium and every chart has the history\
     expect(happy.data[NIGHTS - 1]!).toBeGreaterThan(happy.data[0]!);
 
     const category = charts['failures-by-category']!;
-    expect(Object.fromEntries(category.labels.map((l, i) => [l, category.datasets[0]!.data[i]]))).toEqual({ PRODUCT: 3, INFRA: 4, TEST: 2 });
+    expect(Object.fromEntries(category.labels.map((l, i) => [l, category.datasets[0]!.data[i]]))).toEqual({
+      PRODUCT: 3,
+      INFRA: 4,
+      TEST: 2,
+    });
     const service = charts['failures-by-service']!;
-    expect(Object.fromEntries(service.labels.map((l, i) => [l, service.datasets[0]!.data[i]]))).toEqual({ payments: 3, orders: 3, kafka: 3, rabbitmq: 1 });
+    expect(Object.fromEntries(service.labels.map((l, i) => [l, service.datasets[0]!.data[i]]))).toEqual({
+      payments: 3,
+      orders: 3,
+      kafka: 3,
+      rabbitmq: 1,
+    });
 
     // The table says what the charts cannot: quarantine, drift, failure streak.
     await expect(page.locator('#journeys tr', { hasText: 'race for the last item' })).toContainText('quarantined');
     await expect(page.locator('#journeys tr', { hasText: 'redelivered event' })).toContainText('drift');
-    await expect(page.locator('#journeys tr', { hasText: 'declined payment' })).toContainText('2026-11-12 02:00 (3 runs)');
+    await expect(page.locator('#journeys tr', { hasText: 'declined payment' })).toContainText(
+      '2026-11-12 02:00 (3 runs)',
+    );
 
     const screenshot = testInfo.outputPath('history-trends.png');
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -1,7 +1,7 @@
 import net from 'node:net';
-import type { z } from 'zod';
-import { test, expect } from 'compose-journeys';
+import { expect, test } from 'compose-journeys';
 import { KafkaRecorder, kafkaClient } from 'compose-journeys/messages';
+import type { z } from 'zod';
 import { ordersPlaced, paymentsCaptured } from '../../journeys/shop/contracts.ts';
 import { placeOrder } from '../support/orders.ts';
 import { errorOf, probe, uniqueId } from './probe.ts';
@@ -10,21 +10,45 @@ import { errorOf, probe, uniqueId } from './probe.ts';
 const TEST_TOPIC = 'compose-journeys.test.kafka-tap';
 test.use({ kafkaTopics: ['orders.placed', 'payments.captured', TEST_TOPIC], kafkaCreateMissingTopics: true });
 
-test('sees what the shop emits for an order, alongside the services and a second tap', async ({ kafkaTap, _kafkaConnection, api, unique, correlationId }) => {
+test('sees what the shop emits for an order, alongside the services and a second tap', async ({
+  kafkaTap,
+  _kafkaConnection,
+  api,
+  unique,
+  correlationId,
+}) => {
   // Another worker's tap on the same topics (own group): both see every message, neither steals.
   const other = await KafkaRecorder.start({ ..._kafkaConnection, topics: ['orders.placed', 'payments.captured'] });
   try {
     const otherTap = await other.tap();
     const { order } = await placeOrder(api, unique);
-    await expect(kafkaTap).toHaveReceived(ordersPlaced, { where: (event) => event.orderId === order.id, timeout: 10_000 });
+    await expect(kafkaTap).toHaveReceived(ordersPlaced, {
+      where: (event) => event.orderId === order.id,
+      timeout: 10_000,
+    });
     // payments.captured means inventory and payments consumed their events: the taps took nothing away.
-    await expect(kafkaTap).toHaveReceived(paymentsCaptured, { where: (event) => event.orderId === order.id, timeout: 15_000 });
-    const placed = await kafkaTap.next({ schema: ordersPlaced, topic: 'orders.placed', where: (event) => event.orderId === order.id });
+    await expect(kafkaTap).toHaveReceived(paymentsCaptured, {
+      where: (event) => event.orderId === order.id,
+      timeout: 15_000,
+    });
+    const placed = await kafkaTap.next({
+      schema: ordersPlaced,
+      topic: 'orders.placed',
+      where: (event) => event.orderId === order.id,
+    });
     expect(placed.message.key).toBe(order.id);
     expect(placed.message.correlationId).toBe(correlationId);
-    expect(await otherTap.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000)).toBeDefined();
+    expect(
+      await otherTap.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000),
+    ).toBeDefined();
     // Kafka orders messages per partition, not across topics: compare the set, each exactly once.
-    expect(otherTap.messages().filter((message) => message.key === order.id).map((message) => message.topic).sort()).toEqual(['orders.placed', 'payments.captured']);
+    expect(
+      otherTap
+        .messages()
+        .filter((message) => message.key === order.id)
+        .map((message) => message.topic)
+        .sort(),
+    ).toEqual(['orders.placed', 'payments.captured']);
   } finally {
     await other.stop();
   }
@@ -39,10 +63,18 @@ test('a test sees only messages produced after it started', async ({ _kafkaRecor
   const later = await _kafkaRecorder.tap();
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 2 } });
   await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
-  expect(later.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
+  expect(
+    later
+      .messages()
+      .filter((message) => message.key === id)
+      .map((message) => (message.value as { seq: number }).seq),
+  ).toEqual([2]);
 });
 
-test('offsets windows, for producers on another clock, also start where the test started', async ({ _kafkaRecorder, kafkaProducer }) => {
+test('offsets windows, for producers on another clock, also start where the test started', async ({
+  _kafkaRecorder,
+  kafkaProducer,
+}) => {
   const id = uniqueId();
   await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
   const window = await _kafkaRecorder.tap('offsets');
@@ -50,33 +82,62 @@ test('offsets windows, for producers on another clock, also start where the test
   await expect(window).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   // seq 1 was acknowledged before the window opened; the tap may still have been fetching it then,
   // in which case the offset rule (not the log position) is what keeps it out.
-  expect(window.messages().filter((message) => message.key === id).map((message) => (message.value as { seq: number }).seq)).toEqual([2]);
+  expect(
+    window
+      .messages()
+      .filter((message) => message.key === id)
+      .map((message) => (message.value as { seq: number }).seq),
+  ).toEqual([2]);
 });
 
-test('a message stamped before the test started is left out, and the failure says why and what to do', async ({ _kafkaRecorder, kafkaProducer }) => {
+test('a message stamped before the test started is left out, and the failure says why and what to do', async ({
+  _kafkaRecorder,
+  kafkaProducer,
+}) => {
   const id = uniqueId();
   const byTimestamp = await _kafkaRecorder.tap();
   const byOffset = await _kafkaRecorder.tap('offsets');
   // A producer whose clock is a minute behind (or that stamps event time): sent during the test.
-  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 }, timestamp: Date.now() - 60_000 });
+  await kafkaProducer.send(TEST_TOPIC, {
+    key: id,
+    value: { kind: 'probe', id, seq: 1 },
+    timestamp: Date.now() - 60_000,
+  });
   await expect(byOffset).toHaveReceived(probe, { where: (value) => value.id === id });
-  const message = await errorOf(expect(byTimestamp).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }));
-  expect(message).toContain('1 message matching it arrived during this test but was produced before it started (by its Kafka timestamp), so it is not in its tap:');
+  const message = await errorOf(
+    expect(byTimestamp).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }),
+  );
+  expect(message).toContain(
+    '1 message matching it arrived during this test but was produced before it started (by its Kafka timestamp), so it is not in its tap:',
+  );
   expect(message).toMatch(new RegExp(`key=${id}, timestamp -(59|60)\\d{3} ms from the start`));
   expect(message).toContain("`test.use({ kafkaWindow: 'offsets' })`");
 });
 
-test('the broker answers pipelined requests, fire-and-forget produces included', async ({ _kafkaConnection, kafkaTap }) => {
+test('the broker answers pipelined requests, fire-and-forget produces included', async ({
+  _kafkaConnection,
+  kafkaTap,
+}) => {
   // kafkajs pipelines requests on a connection; an acks=0 produce gets no answer and must not hold the next one.
   const id = uniqueId();
   const producer = kafkaClient(_kafkaConnection, 'pipelining-test').producer({ allowAutoTopicCreation: true });
   const admin = kafkaClient(_kafkaConnection, 'pipelining-test').admin();
   await Promise.all([producer.connect(), admin.connect()]);
   try {
-    await producer.send({ topic: TEST_TOPIC, acks: 0, messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 1 }) }] });
-    const offsets = await Promise.all(['orders.placed', 'payments.captured', TEST_TOPIC].map((topic) => admin.fetchTopicOffsets(topic)));
+    await producer.send({
+      topic: TEST_TOPIC,
+      acks: 0,
+      messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 1 }) }],
+    });
+    const offsets = await Promise.all(
+      ['orders.placed', 'payments.captured', TEST_TOPIC].map((topic) => admin.fetchTopicOffsets(topic)),
+    );
     expect(offsets.every((partitions) => partitions.length > 0)).toBe(true);
-    await producer.send({ topic: TEST_TOPIC, acks: -1, messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 2 }) }] });
+    await producer.send({
+      topic: TEST_TOPIC,
+      acks: -1,
+      messages: [{ key: id, value: JSON.stringify({ kind: 'probe', id, seq: 2 }) }],
+    });
     await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 1 });
     await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
   } finally {
@@ -84,30 +145,52 @@ test('the broker answers pipelined requests, fire-and-forget produces included',
   }
 });
 
-test('toHaveReceived fails listing what was received, closest first, with zod issues', async ({ kafkaTap, kafkaProducer }) => {
+test('toHaveReceived fails listing what was received, closest first, with zod issues', async ({
+  kafkaTap,
+  kafkaProducer,
+}) => {
   const id = uniqueId();
-  await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 'one' }, headers: { 'correlation-id': `corr-${id}` } });
+  await kafkaProducer.send(TEST_TOPIC, {
+    key: id,
+    value: { kind: 'probe', id, seq: 'one' },
+    headers: { 'correlation-id': `corr-${id}` },
+  });
   await kafkaProducer.send(TEST_TOPIC, { key: 'other', value: { kind: 'probe', id: 'someone-else', seq: 1 } });
   await expect(kafkaTap).toHaveReceived({ where: (value) => (value as { id?: string }).id === 'someone-else' });
-  const message = await errorOf(expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }));
-  expect(message).toContain(`expect(kafka tap [orders.placed, payments.captured, ${TEST_TOPIC}]).toHaveReceived(schema, { where, timeout: 300 })`);
+  const message = await errorOf(
+    expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 }),
+  );
+  expect(message).toContain(
+    `expect(kafka tap [orders.placed, payments.captured, ${TEST_TOPIC}]).toHaveReceived(schema, { where, timeout: 300 })`,
+  );
   expect(message).toContain('no message matching the schema, where value => value.id === id within 300 ms.');
   // The stack is shared: other tests' orders may be listed too, after these two (where ✗ and schema ✗).
-  expect(message).toMatch(/Received \d+ messages in this test \(closest first\):\n {2}1\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=\S+ correlation=corr-\S+ — where ✓, schema ✗ \(1 issue\)\n {7}zod: seq: Invalid input: expected number, received string\n/);
-  expect(message).toMatch(/\n {2}2\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=other — where ✗, schema ✓\n/);
+  expect(message).toMatch(
+    /Received \d+ messages in this test \(closest first\):\n {2}1\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=\S+ correlation=corr-\S+ — where ✓, schema ✗ \(1 issue\)\n {7}zod: seq: Invalid input: expected number, received string\n/,
+  );
+  expect(message).toMatch(
+    /\n {2}2\. \+\d+ ms compose-journeys\.test\.kafka-tap\[\d+\]@\d+ key=other — where ✗, schema ✓\n/,
+  );
 });
 
-test('.not.toHaveReceived passes over a quiet window and fails at once when one arrives', async ({ kafkaTap, kafkaProducer }) => {
+test('.not.toHaveReceived passes over a quiet window and fails at once when one arrives', async ({
+  kafkaTap,
+  kafkaProducer,
+}) => {
   const id = uniqueId();
   const started = Date.now();
   await expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, timeout: 300 });
   expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   setTimeout(() => void kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 7 } }), 100);
   const failedAfter = Date.now();
-  const message = await errorOf(expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, timeout: 10_000 }));
+  const message = await errorOf(
+    expect(kafkaTap).not.toHaveReceived(probe, { where: (value) => value.id === id, timeout: 10_000 }),
+  );
   expect(Date.now() - failedAfter).toBeLessThan(5_000);
   expect(message).toContain('.not.toHaveReceived(schema, { where, timeout: 10000 })');
-  expect(message).toContain('Expected no message matching the schema, where value => value.id === id within 10000 ms, but one arrived:');
+  expect(message).toContain(
+    'Expected no message matching the schema, where value => value.id === id within 10000 ms, but one arrived:',
+  );
   expect(message).toContain(`key=${id}`);
   expect(message).toContain(`{"kind":"probe","id":"${id}","seq":7}`);
 });
@@ -122,37 +205,67 @@ test('toHaveNoDuplicates by key and by payload, with a redelivered message', asy
   const first = await kafkaTap.next({ ...mine, where: (value) => value.id === id && value.seq === 1 });
   await kafkaProducer.redeliver(first.message);
   const byPayload = await errorOf(expect(kafkaTap).toHaveNoDuplicates({ ...mine, by: 'payload', timeout: 5_000 }));
-  expect(byPayload).toContain('1 duplicate group by payload among messages matching the schema, where value => value.id === id:');
+  expect(byPayload).toContain(
+    '1 duplicate group by payload among messages matching the schema, where value => value.id === id:',
+  );
   expect(byPayload).toContain(`{"kind":"probe","id":"${id}","seq":1} ×2`);
   const byKey = await errorOf(expect(kafkaTap).toHaveNoDuplicates(mine));
-  expect(byKey).toMatch(new RegExp(`  ${id}-a ×2\\n    \\+\\d+ ms ${TEST_TOPIC.replaceAll('.', '\\.')}\\[\\d+\\]@\\d+ key=${id}-a\\n    \\+\\d+ ms`));
+  expect(byKey).toMatch(
+    new RegExp(
+      `  ${id}-a ×2\\n    \\+\\d+ ms ${TEST_TOPIC.replaceAll('.', '\\.')}\\[\\d+\\]@\\d+ key=${id}-a\\n    \\+\\d+ ms`,
+    ),
+  );
 });
 
-test('toHaveOrderPerKey passes for in-order keys and names the key that is not', async ({ kafkaTap, kafkaProducer }) => {
+test('toHaveOrderPerKey passes for in-order keys and names the key that is not', async ({
+  kafkaTap,
+  kafkaProducer,
+}) => {
   const id = uniqueId();
-  for (const [key, seq] of [['in', 1], ['out', 1], ['in', 2], ['out', 3], ['in', 3], ['out', 2]] as const) {
+  for (const [key, seq] of [
+    ['in', 1],
+    ['out', 1],
+    ['in', 2],
+    ['out', 3],
+    ['in', 3],
+    ['out', 2],
+  ] as const) {
     await kafkaProducer.send(TEST_TOPIC, { key: `${id}-${key}`, value: { kind: 'probe', id, seq } });
   }
-  await expect.poll(() => kafkaTap.received({ schema: probe, topic: TEST_TOPIC, where: (value) => value.id === id }).length).toBe(6);
+  await expect
+    .poll(() => kafkaTap.received({ schema: probe, topic: TEST_TOPIC, where: (value) => value.id === id }).length)
+    .toBe(6);
   // Only the "in" key: in order.
-  await expect(kafkaTap).toHaveOrderPerKey({ schema: probe, where: (value, message) => value.id === id && message.key === `${id}-in`, by: (value) => value.seq });
-  const message = await errorOf(expect(kafkaTap).toHaveOrderPerKey({ schema: probe, where: (value) => value.id === id, by: (value) => value.seq }));
+  await expect(kafkaTap).toHaveOrderPerKey({
+    schema: probe,
+    where: (value, message) => value.id === id && message.key === `${id}-in`,
+    by: (value) => value.seq,
+  });
+  const message = await errorOf(
+    expect(kafkaTap).toHaveOrderPerKey({ schema: probe, where: (value) => value.id === id, by: (value) => value.seq }),
+  );
   expect(message).toContain(`key ${id}-out: rank 2 arrived after rank 3; arrival order:`);
-  expect(message).toMatch(new RegExp(`rank 1 .*key=${id}-out\\n    rank 3 .*key=${id}-out\\n    rank 2 .*key=${id}-out`));
+  expect(message).toMatch(
+    new RegExp(`rank 1 .*key=${id}-out\\n    rank 3 .*key=${id}-out\\n    rank 2 .*key=${id}-out`),
+  );
   expect(message).not.toContain(`key ${id}-in:`);
 });
 
 test('bad input: unknown topic and unreachable broker fail fast, naming them', async ({ _kafkaConnection }) => {
   const missing = `compose-journeys.never-${uniqueId()}`;
   const unknown = await errorOf(KafkaRecorder.start({ ..._kafkaConnection, topics: ['orders.placed', missing] }));
-  expect(unknown).toContain(`Kafka tap: no topic "${missing}" on Kafka broker kafka:9092 (published at ${_kafkaConnection.bootstrap}); it has `);
+  expect(unknown).toContain(
+    `Kafka tap: no topic "${missing}" on Kafka broker kafka:9092 (published at ${_kafkaConnection.bootstrap}); it has `,
+  );
   expect(unknown).toContain('"orders.placed"');
   expect(unknown).toContain('kafkaCreateMissingTopics: true');
 
   // A port nothing listens on, and one that accepts but never answers.
   const closed = await freePort();
   let started = Date.now();
-  const refused = await errorOf(KafkaRecorder.start({ bootstrap: `127.0.0.1:${closed}`, advertised: ['kafka:9092'], topics: ['orders.placed'] }));
+  const refused = await errorOf(
+    KafkaRecorder.start({ bootstrap: `127.0.0.1:${closed}`, advertised: ['kafka:9092'], topics: ['orders.placed'] }),
+  );
   expect(refused).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${closed}): `);
   expect(refused).toContain('ECONNREFUSED');
   expect(Date.now() - started).toBeLessThan(6_000);
@@ -162,7 +275,14 @@ test('bad input: unknown topic and unreachable broker fail fast, naming them', a
   try {
     const port = (silent.address() as net.AddressInfo).port;
     started = Date.now();
-    const hung = await errorOf(KafkaRecorder.start({ bootstrap: `127.0.0.1:${port}`, advertised: ['kafka:9092'], topics: ['orders.placed'], connectTimeoutMs: 2_000 }));
+    const hung = await errorOf(
+      KafkaRecorder.start({
+        bootstrap: `127.0.0.1:${port}`,
+        advertised: ['kafka:9092'],
+        topics: ['orders.placed'],
+        connectTimeoutMs: 2_000,
+      }),
+    );
     expect(hung).toContain(`Kafka tap: cannot reach Kafka broker kafka:9092 (published at 127.0.0.1:${port}): `);
     expect(Date.now() - started).toBeLessThan(4_000);
   } finally {

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import net from 'node:net';
-import { test, expect } from 'compose-journeys';
+import { expect, test } from 'compose-journeys';
 import { connectRabbit, RabbitRecorder } from 'compose-journeys/messages';
+import { z } from 'zod';
 import { EXCHANGE, inventoryReserved, ordersPaid } from '../../journeys/shop/contracts.ts';
 import { placeOrder } from '../support/orders.ts';
 import { errorOf, probe, uniqueId } from './probe.ts';
@@ -10,20 +10,52 @@ import { errorOf, probe, uniqueId } from './probe.ts';
 const TEST_KEY = 'compose-journeys.test.rabbit-tap';
 test.use({ rabbitBindings: [{ exchange: EXCHANGE, pattern: '#' }] });
 
-test('sees what the shop routes for an order, and the services still get it', async ({ rabbitTap, _rabbitConnection, api, unique, correlationId }) => {
+test('sees what the shop routes for an order, and the services still get it', async ({
+  rabbitTap,
+  _rabbitConnection,
+  api,
+  unique,
+  correlationId,
+}) => {
   // A second tap (as another worker would have) on the same exchange: both get copies.
-  const other = await RabbitRecorder.start({ connection: _rabbitConnection, bindings: [{ exchange: EXCHANGE, pattern: 'orders.*' }], describeServer: 'test' });
+  const other = await RabbitRecorder.start({
+    connection: _rabbitConnection,
+    bindings: [{ exchange: EXCHANGE, pattern: 'orders.*' }],
+    describeServer: 'test',
+  });
   try {
     const otherTap = await other.tap();
     const { order } = await placeOrder(api, unique);
-    await expect(rabbitTap).toHaveReceived(inventoryReserved, { where: (event) => event.orderId === order.id, timeout: 10_000 });
-    const paid = await rabbitTap.next({ schema: ordersPaid, topic: 'orders.paid', where: (event) => event.orderId === order.id, timeout: 15_000 });
+    await expect(rabbitTap).toHaveReceived(inventoryReserved, {
+      where: (event) => event.orderId === order.id,
+      timeout: 10_000,
+    });
+    const paid = await rabbitTap.next({
+      schema: ordersPaid,
+      topic: 'orders.paid',
+      where: (event) => event.orderId === order.id,
+      timeout: 15_000,
+    });
     expect(paid.message.correlationId).toBe(correlationId);
     expect(paid.message.exchange).toBe(EXCHANGE);
-    expect(await otherTap.waitFor((message) => message.topic === 'orders.paid' && message.correlationId === correlationId, 5_000)).toBeDefined();
+    expect(
+      await otherTap.waitFor(
+        (message) => message.topic === 'orders.paid' && message.correlationId === correlationId,
+        5_000,
+      ),
+    ).toBeDefined();
     // notifications consumed orders.paid from its own queue: the taps stole nothing.
     await expect
-      .poll(async () => (await api.service('notifications').get('/notifications', { params: { orderId: order.id } }).json(z.array(z.unknown()))).length, { timeout: 10_000 })
+      .poll(
+        async () =>
+          (
+            await api
+              .service('notifications')
+              .get('/notifications', { params: { orderId: order.id } })
+              .json(z.array(z.unknown()))
+          ).length,
+        { timeout: 10_000 },
+      )
       .toBe(1);
   } finally {
     await other.stop();
@@ -38,13 +70,24 @@ test('a test sees only messages routed after it started', async ({ _rabbitRecord
   const later = await _rabbitRecorder.tap();
   await rabbitPublisher.publish(EXCHANGE, TEST_KEY, { value: { kind: 'probe', id, seq: 2 } });
   await expect(later).toHaveReceived(probe, { where: (value) => value.id === id && value.seq === 2 });
-  expect(later.messages().map((message) => (message.value as { id?: string; seq?: number })).filter((value) => value.id === id)).toEqual([{ kind: 'probe', id, seq: 2 }]);
+  expect(
+    later
+      .messages()
+      .map((message) => message.value as { id?: string; seq?: number })
+      .filter((value) => value.id === id),
+  ).toEqual([{ kind: 'probe', id, seq: 2 }]);
 });
 
-test('matchers: received, not received, duplicates and order, with their failure messages', async ({ rabbitTap, rabbitPublisher }) => {
+test('matchers: received, not received, duplicates and order, with their failure messages', async ({
+  rabbitTap,
+  rabbitPublisher,
+}) => {
   const id = uniqueId();
   const publish = (seq: number | string, messageId: string) =>
-    rabbitPublisher.publish(EXCHANGE, TEST_KEY, { value: { kind: 'probe', id, seq }, options: { messageId, correlationId: `corr-${id}` } });
+    rabbitPublisher.publish(EXCHANGE, TEST_KEY, {
+      value: { kind: 'probe', id, seq },
+      options: { messageId, correlationId: `corr-${id}` },
+    });
   await publish('x', `${id}-0`);
   await publish(1, `${id}-1`);
   await publish(3, `${id}-3`);
@@ -52,31 +95,60 @@ test('matchers: received, not received, duplicates and order, with their failure
   const mine = (value: unknown) => (value as { id?: string }).id === id;
   await expect.poll(() => rabbitTap.received({ where: mine }).length).toBe(4);
 
-  const missing = await errorOf(expect(rabbitTap).toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, timeout: 200 }));
+  const missing = await errorOf(
+    expect(rabbitTap).toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, timeout: 200 }),
+  );
   expect(missing).toContain(`expect(rabbitmq tap [${EXCHANGE} #]).toHaveReceived(schema, { where, timeout: 200 })`);
   // The stack is shared: another worker's orders route shop events through this '#' tap too. They
   // fail the probe schema on every field, so they rank after ours.
-  expect(Number(/Received (\d+) messages in this test \(closest first\):/.exec(missing)?.[1])).toBeGreaterThanOrEqual(4);
+  expect(Number(/Received (\d+) messages in this test \(closest first\):/.exec(missing)?.[1])).toBeGreaterThanOrEqual(
+    4,
+  );
   // Nothing passes `where`; the ones that parse come first, the one with a zod issue after them.
-  expect(missing).toMatch(new RegExp(`  1\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-1 correlation=corr-${id} — where ✗, schema ✓\\n {7}\\{"kind":"probe","id":"${id}","seq":1\\}`));
-  expect(missing).toMatch(new RegExp(`  4\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-0 correlation=corr-${id} — where ✗, schema ✗ \\(1 issue\\)\\n {7}zod: seq: Invalid input: expected number, received string`));
+  expect(missing).toMatch(
+    new RegExp(
+      `  1\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-1 correlation=corr-${id} — where ✗, schema ✓\\n {7}\\{"kind":"probe","id":"${id}","seq":1\\}`,
+    ),
+  );
+  expect(missing).toMatch(
+    new RegExp(
+      `  4\\. \\+\\d+ ms ${EXCHANGE}/${TEST_KEY} key=${id}-0 correlation=corr-${id} — where ✗, schema ✗ \\(1 issue\\)\\n {7}zod: seq: Invalid input: expected number, received string`,
+    ),
+  );
 
   await expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 4, timeout: 200 });
-  const present = await errorOf(expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 3 }));
+  const present = await errorOf(
+    expect(rabbitTap).not.toHaveReceived(probe, { where: (value) => mine(value) && value.seq === 3 }),
+  );
   expect(present).toContain('but one arrived:');
   expect(present).toContain(`key=${id}-3 correlation=corr-${id}`);
 
   await expect(rabbitTap).toHaveNoDuplicates({ schema: probe, where: mine });
-  await rabbitPublisher.redeliver((await rabbitTap.next({ schema: probe, where: (value) => mine(value) && value.seq === 1 })).message);
+  await rabbitPublisher.redeliver(
+    (await rabbitTap.next({ schema: probe, where: (value) => mine(value) && value.seq === 1 })).message,
+  );
   const duplicate = await errorOf(expect(rabbitTap).toHaveNoDuplicates({ schema: probe, where: mine, timeout: 5_000 }));
-  expect(duplicate).toMatch(new RegExp(`1 duplicate group by key among messages matching the schema, where .*:\\n  ${id}-1 ×2\\n`));
+  expect(duplicate).toMatch(
+    new RegExp(`1 duplicate group by key among messages matching the schema, where .*:\\n  ${id}-1 ×2\\n`),
+  );
 
-  const order = await errorOf(expect(rabbitTap).toHaveOrderPerKey({ schema: probe, where: mine, key: (value) => value.id, by: (value) => value.seq }));
+  const order = await errorOf(
+    expect(rabbitTap).toHaveOrderPerKey({
+      schema: probe,
+      where: mine,
+      key: (value) => value.id,
+      by: (value) => value.seq,
+    }),
+  );
   expect(order).toContain(`key ${id}: rank 2 arrived after rank 3; arrival order:`);
   expect(order).toMatch(/rank 1 .*\n {4}rank 3 .*\n {4}rank 2 .*\n {4}rank 1 /);
 });
 
-test('management API: inspect and purge a queue, and name a missing one', async ({ rabbitManagement, rabbitPublisher, _rabbitConnection }) => {
+test('management API: inspect and purge a queue, and name a missing one', async ({
+  rabbitManagement,
+  rabbitPublisher,
+  _rabbitConnection,
+}) => {
   const queue = `compose-journeys.test.${uniqueId()}`;
   const channel = await _rabbitConnection.createChannel();
   try {
@@ -95,9 +167,21 @@ test('management API: inspect and purge a queue, and name a missing one', async 
   }
 });
 
-test('bad input: unknown exchange and unreachable broker fail fast, naming them', async ({ _rabbitConnection, rabbitManagement }) => {
-  const unknown = await errorOf(RabbitRecorder.start({ connection: _rabbitConnection, bindings: [{ exchange: 'shop.nope', pattern: '#' }], describeServer: 'RabbitMQ at test', listExchanges: () => rabbitManagement.exchanges() }));
-  expect(unknown).toContain(`RabbitMQ tap: no exchange "shop.nope" on RabbitMQ at test; it has "${EXCHANGE}" (besides amq.*).`);
+test('bad input: unknown exchange and unreachable broker fail fast, naming them', async ({
+  _rabbitConnection,
+  rabbitManagement,
+}) => {
+  const unknown = await errorOf(
+    RabbitRecorder.start({
+      connection: _rabbitConnection,
+      bindings: [{ exchange: 'shop.nope', pattern: '#' }],
+      describeServer: 'RabbitMQ at test',
+      listExchanges: () => rabbitManagement.exchanges(),
+    }),
+  );
+  expect(unknown).toContain(
+    `RabbitMQ tap: no exchange "shop.nope" on RabbitMQ at test; it has "${EXCHANGE}" (besides amq.*).`,
+  );
   expect(unknown).toContain("NOT_FOUND - no exchange 'shop.nope' in vhost '/'");
   // The worker connection survives the failed check (it happened on a throwaway channel).
   const channel = await _rabbitConnection.createChannel();

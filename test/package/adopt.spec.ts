@@ -5,13 +5,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
+import { build } from 'esbuild';
 import { REPO } from '../support/cli.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const ourPackage = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+const ourPackage = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
 const version = (name: string) => ourPackage.devDependencies[name]!.replace(/^\^/, '');
 let workdir: string;
 let repo: string;
@@ -19,15 +22,31 @@ let tarball: string;
 
 /** Runs a command in the user's repo as they would, with a clean environment (no stack of ours leaks in). */
 function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)));
-  const result = spawnSync(command, args, { cwd: options.cwd ?? repo, env: { ...env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  return { exitCode: result.status ?? 1, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)),
+  );
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? repo,
+    env: { ...env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return {
+    exitCode: result.status ?? 1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `${result.stdout}\n${result.stderr}`,
+  };
 }
 
 /** Containers, networks and volumes of any run in that repo (its projects are journeys-<dir>-…). */
 function leftovers(projectPrefix: string): string[] {
   const format = '{{.Label "com.docker.compose.project"}}';
-  const lines = ['ps -a', 'network ls', 'volume ls'].flatMap((list) => execFileSync('docker', [...list.split(' '), '--filter', 'label=com.docker.compose.project', '--format', format], { encoding: 'utf8' }).split('\n'));
+  const lines = ['ps -a', 'network ls', 'volume ls'].flatMap((list) =>
+    execFileSync('docker', [...list.split(' '), '--filter', 'label=com.docker.compose.project', '--format', format], {
+      encoding: 'utf8',
+    }).split('\n'),
+  );
   return lines.filter((project) => project.startsWith(projectPrefix));
 }
 
@@ -45,7 +64,11 @@ test('the packed package holds only what runs', () => {
   const packed = run('npm', ['pack', '--dry-run', '--json'], { cwd: REPO });
   expect(packed.exitCode, packed.output).toBe(0);
   const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
-  expect(files.filter((file) => !/^(dist\/|bin\/)/.test(file)).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+  expect(files.filter((file) => !/^(dist\/|bin\/)/.test(file)).sort()).toEqual([
+    'LICENSE',
+    'README.md',
+    'package.json',
+  ]);
   expect(files).toContain('dist/fixtures/index.d.ts');
   expect(files.some((file) => /^dist\/(test|bench|journeys|compose)\//.test(file))).toBe(false);
 });
@@ -58,7 +81,17 @@ test('two commands in a repo of its own: install, init; then its journey type-ch
 
   writeUserRepo(repo);
   await bundleLoansService(repo);
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', tarball, `@playwright/test@${version('@playwright/test')}`, `typescript@${version('typescript')}`, `zod@${version('zod')}`]);
+  const install = run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    '--save-dev',
+    tarball,
+    `@playwright/test@${version('@playwright/test')}`,
+    `typescript@${version('typescript')}`,
+    `zod@${version('zod')}`,
+  ]);
   expect(install.exitCode, install.output).toBe(0);
 
   const init = run('npx', ['--no-install', 'journeys', 'init']);
@@ -67,7 +100,9 @@ test('two commands in a repo of its own: install, init; then its journey type-ch
   expect(init.stdout).toContain('wrote   journeys/stack.spec.ts');
   expect(init.stdout).toContain('wrote   package.json ("journeys.stack")');
   // The HTTP ports it found: the service's, and RabbitMQ's management API (not AMQP, not Postgres).
-  expect(readFileSync(path.join(repo, 'journeys/stack.spec.ts'), 'utf8')).toContain("  { service: 'events', containerPort: 15672 },\n  { service: 'loans', containerPort: 8080 },\n];");
+  expect(readFileSync(path.join(repo, 'journeys/stack.spec.ts'), 'utf8')).toContain(
+    "  { service: 'events', containerPort: 15672 },\n  { service: 'loans', containerPort: 8080 },\n];",
+  );
   expect(readFileSync(path.join(repo, '.gitignore'), 'utf8')).toMatch(/^reports\/$/m);
 
   writeFileSync(path.join(repo, 'journeys/borrow.spec.ts'), BORROW_JOURNEY);
@@ -84,7 +119,9 @@ test('bad input to init: a config exists, no compose file, a broken one; nothing
   const before = snapshot(repo);
   const again = run('npx', ['--no-install', 'journeys', 'init']);
   expect(again.exitCode).not.toBe(0);
-  expect(again.stderr).toContain(`${path.join(repo, 'playwright.config.ts')} exists: journeys init does not rewrite your Playwright config. Nothing was written.`);
+  expect(again.stderr).toContain(
+    `${path.join(repo, 'playwright.config.ts')} exists: journeys init does not rewrite your Playwright config. Nothing was written.`,
+  );
   expect(again.stderr).toContain("import { stackProjects } from 'compose-journeys/config';");
   expect(snapshot(repo)).toEqual(before);
 
@@ -95,22 +132,31 @@ test('bad input to init: a config exists, no compose file, a broken one; nothing
   const journeys = path.join(repo, 'node_modules/.bin/journeys');
   const none = run(journeys, ['init'], { cwd: empty });
   expect(none.exitCode).not.toBe(0);
-  expect(none.stderr).toContain(`No compose file in ${empty} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml). Nothing was written.`);
+  expect(none.stderr).toContain(
+    `No compose file in ${empty} (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml). Nothing was written.`,
+  );
   expect(none.stderr).toContain('npx journeys init -f path/to/compose.yml');
 
-  writeFileSync(path.join(empty, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n');
+  writeFileSync(
+    path.join(empty, 'docker-compose.yml'),
+    'services:\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n',
+  );
   const broken = run(journeys, ['init'], { cwd: empty });
   expect(broken.exitCode).not.toBe(0);
-  expect(broken.stderr).toContain('[CONFIG_INVALID] Compose rejected the stack (docker-compose.yml): service "web" depends on undefined service "db"');
+  expect(broken.stderr).toContain(
+    '[CONFIG_INVALID] Compose rejected the stack (docker-compose.yml): service "web" depends on undefined service "db"',
+  );
   expect(readdirSync(empty).sort()).toEqual(['docker-compose.yml', 'package.json']);
 });
 
-test('a failing journey in that repo: the report says why (category, the service\'s logs), and a missing role lists the services', () => {
+test("a failing journey in that repo: the report says why (category, the service's logs), and a missing role lists the services", () => {
   test.setTimeout(5 * 60_000);
   writeFileSync(path.join(repo, 'journeys/overdue.spec.ts'), OVERDUE_JOURNEY);
   writeFileSync(path.join(repo, 'journeys/announced.spec.ts'), KAFKA_JOURNEY);
   const report = path.join(workdir, 'report.json');
-  const failing = run('npx', ['--no-install', 'playwright', 'test', '--reporter=json'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report } });
+  const failing = run('npx', ['--no-install', 'playwright', 'test', '--reporter=json'], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+  });
   expect(failing.exitCode, failing.output).toBe(1);
   const tests = testsOf(JSON.parse(readFileSync(report, 'utf8')));
 
@@ -120,7 +166,9 @@ test('a failing journey in that repo: the report says why (category, the service
   expect(product.attachments).toContain('journey-timeline.md');
 
   const missing = tests.find((t) => t.title === 'loans are announced on Kafka')!;
-  expect(missing.error).toContain('The Kafka tap needs a kafka service, and the stack has none that looks like one (by image, environment or port). Services: catalog-db, events, loans.');
+  expect(missing.error).toContain(
+    'The Kafka tap needs a kafka service, and the stack has none that looks like one (by image, environment or port). Services: catalog-db, events, loans.',
+  );
   expect(missing.error).toContain('"journeys": { "services": { "kafka": "<service>" } }');
   expect(leftovers('journeys-library-loans')).toEqual([]);
 });
@@ -132,7 +180,20 @@ interface ReportedTest {
   error: string;
 }
 
-type JsonSuite = { specs?: { title: string; tests: { annotations: { type: string; description?: string }[]; results: { annotations?: { type: string; description?: string }[]; attachments: { name: string }[]; errors?: { message?: string }[] }[] }[] }[]; suites?: JsonSuite[] };
+type JsonSuite = {
+  specs?: {
+    title: string;
+    tests: {
+      annotations: { type: string; description?: string }[];
+      results: {
+        annotations?: { type: string; description?: string }[];
+        attachments: { name: string }[];
+        errors?: { message?: string }[];
+      }[];
+    }[];
+  }[];
+  suites?: JsonSuite[];
+};
 
 function testsOf(report: { suites: JsonSuite[] }): ReportedTest[] {
   const walk = (suite: JsonSuite): ReportedTest[] => [
@@ -141,7 +202,9 @@ function testsOf(report: { suites: JsonSuite[] }): ReportedTest[] {
         const result = t.results.at(-1)!;
         return {
           title: spec.title,
-          annotations: Object.fromEntries([...t.annotations, ...(result.annotations ?? [])].map((a) => [a.type, a.description ?? ''])),
+          annotations: Object.fromEntries(
+            [...t.annotations, ...(result.annotations ?? [])].map((a) => [a.type, a.description ?? '']),
+          ),
           attachments: result.attachments.map((a) => a.name),
           error: (result.errors ?? []).map((e) => e.message ?? '').join('\n'),
         };
@@ -175,8 +238,10 @@ function writeUserRepo(dir: string): void {
     // Their machines pull public images; this one has no registry, so the stack says how to build
     // stand-ins (compose-journeys picks the override when no registry answers).
     'compose.offline.yml': COMPOSE_OFFLINE.replaceAll('@OFFLINE@', path.join(REPO, 'compose/offline')),
-    'loans/Dockerfile': 'FROM node:20.20.2-bookworm-slim\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER node\nCMD ["node", "server.mjs"]\n',
-    'loans/Dockerfile.offline': 'FROM compose-journeys/node:20\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER 1000:1000\nCMD ["node", "server.mjs"]\n',
+    'loans/Dockerfile':
+      'FROM node:20.20.2-bookworm-slim\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER node\nCMD ["node", "server.mjs"]\n',
+    'loans/Dockerfile.offline':
+      'FROM compose-journeys/node:20\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER 1000:1000\nCMD ["node", "server.mjs"]\n',
     'loans/src/server.mjs': LOANS_SERVICE,
   };
   for (const [name, text] of Object.entries(files)) {

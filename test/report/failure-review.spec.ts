@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { REPO } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
-import { readJsonReport, runNested, type ReportedTest } from './nested-run.ts';
+import { type ReportedTest, readJsonReport, runNested } from './nested-run.ts';
 
 /**
  * Journeys that fail on purpose (test/report/failing/: a WireMock stub makes a product bug, a
@@ -32,19 +32,35 @@ test.beforeAll(async () => {
 
 test('each failure has its category and the reason behind it', () => {
   expect(byTitle('a quote for a known SKU').annotations['failure-category']).toBeUndefined();
-  expect(byTitle('a quote is never negative').annotations).toMatchObject({ 'failure-category': 'PRODUCT', 'failure-reason': expect.stringContaining('Received: -5') });
-  expect(byTitle('waits forever for a price change').annotations).toMatchObject({ 'failure-category': 'TEST', 'failure-reason': expect.stringContaining('timed out') });
-  expect(byTitle('a quote with a bad schema').annotations).toMatchObject({ 'failure-category': 'TEST', 'failure-reason': expect.stringContaining('ZodError') });
-  expect(byTitle('the api dies mid-journey').annotations).toMatchObject({ 'failure-category': 'INFRA', 'failure-reason': expect.stringMatching(/api: die \(exit 137\)/) });
+  expect(byTitle('a quote is never negative').annotations).toMatchObject({
+    'failure-category': 'PRODUCT',
+    'failure-reason': expect.stringContaining('Received: -5'),
+  });
+  expect(byTitle('waits forever for a price change').annotations).toMatchObject({
+    'failure-category': 'TEST',
+    'failure-reason': expect.stringContaining('timed out'),
+  });
+  expect(byTitle('a quote with a bad schema').annotations).toMatchObject({
+    'failure-category': 'TEST',
+    'failure-reason': expect.stringContaining('ZodError'),
+  });
+  expect(byTitle('the api dies mid-journey').annotations).toMatchObject({
+    'failure-category': 'INFRA',
+    'failure-reason': expect.stringMatching(/api: die \(exit 137\)/),
+  });
 });
 
 test('a failed journey carries its evidence bundle and timeline; a passing one none', () => {
   expect([...byTitle('a quote for a known SKU').attachments.keys()]).toEqual([]);
   const product = byTitle('a quote is never negative');
-  expect([...product.attachments.keys()]).toEqual(expect.arrayContaining(['journey-timeline.md', 'stack-state.txt', 'logs-api.log', 'observations.json']));
+  expect([...product.attachments.keys()]).toEqual(
+    expect.arrayContaining(['journey-timeline.md', 'stack-state.txt', 'logs-api.log', 'observations.json']),
+  );
   const timeline = product.attachments.get('journey-timeline.md')!;
   // The stub, then the call that went through it, on one correlation id.
-  expect(timeline).toMatch(/wiremock \| stub \/prices\/sku-bug[^\n]*\n[^\n]*corr-product \| http \| GET \/quote\/sku-bug → 200/);
+  expect(timeline).toMatch(
+    /wiremock \| stub \/prices\/sku-bug[^\n]*\n[^\n]*corr-product \| http \| GET \/quote\/sku-bug → 200/,
+  );
   expect(product.attachments.get('logs-api.log')).toContain('"correlationId":"corr-product"');
   expect(product.attachments.get('stack-state.txt')).toMatch(/api\s+\S+\s+running \(healthy\)/);
 
@@ -73,7 +89,12 @@ test('a stack that never comes up fails the setup step as INFRA, with its diagno
   test.setTimeout(3 * 60_000);
   const out = path.join(OUT, 'setup-failure');
   const project = `${PROJECT}-setup`;
-  const run = await runNested([], { REPORT_OUT: out, JOURNEYS_PROJECT: project, REPORT_STACK: 'test/stacks/one-shot-fails/compose.yml', REPORT_JOURNEYS: 'sharded' });
+  const run = await runNested([], {
+    REPORT_OUT: out,
+    JOURNEYS_PROJECT: project,
+    REPORT_STACK: 'test/stacks/one-shot-fails/compose.yml',
+    REPORT_JOURNEYS: 'sharded',
+  });
   expect(run.exitCode, run.output).toBe(1);
   const setup = readJsonReport(path.join(out, 'report.json')).find((t) => t.project === 'stack')!;
   expect(setup.annotations['failure-category']).toBe('INFRA');

@@ -3,9 +3,15 @@ import { readFileSync } from 'node:fs';
 import { REPO } from '../support/cli.ts';
 
 /** Runs `playwright test` on a nested config (default test/report/nested.config.ts) in a child process, as CI would. */
-export function runNested(args: string[], env: Record<string, string>, config = 'test/report/nested.config.ts'): Promise<{ exitCode: number; output: string }> {
+export function runNested(
+  args: string[],
+  env: Record<string, string>,
+  config = 'test/report/nested.config.ts',
+): Promise<{ exitCode: number; output: string }> {
   // The outer run's stack variables must not leak in: the nested run names and owns its own stack.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)),
+  );
   const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], {
     cwd: REPO,
     env: { ...clean, ...env },
@@ -29,7 +35,19 @@ export interface ReportedTest {
 }
 
 interface JsonSuite {
-  specs?: { title: string; tests: { projectName: string; annotations: { type: string; description?: string }[]; results: { status: string; annotations?: { type: string; description?: string }[]; attachments: { name: string; body?: string; path?: string }[]; errors?: { message?: string; stack?: string }[] }[] }[] }[];
+  specs?: {
+    title: string;
+    tests: {
+      projectName: string;
+      annotations: { type: string; description?: string }[];
+      results: {
+        status: string;
+        annotations?: { type: string; description?: string }[];
+        attachments: { name: string; body?: string; path?: string }[];
+        errors?: { message?: string; stack?: string }[];
+      }[];
+    }[];
+  }[];
   suites?: JsonSuite[];
 }
 
@@ -37,18 +55,31 @@ interface JsonSuite {
 export function readJsonReport(file: string): ReportedTest[] {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { suites: JsonSuite[] };
   const walk = (suite: JsonSuite): ReportedTest[] => [
-    ...(suite.specs ?? []).flatMap((spec) => spec.tests.flatMap((test) => {
-      const result = test.results.at(-1);
-      if (!result) return []; // did not run
-      return {
-        title: spec.title,
-        project: test.projectName,
-        status: result.status,
-        annotations: Object.fromEntries([...test.annotations, ...(result.annotations ?? [])].map((a) => [a.type, a.description ?? ''])),
-        attachments: new Map(result.attachments.map((a) => [a.name, a.body !== undefined ? Buffer.from(a.body, 'base64').toString('utf8') : a.path ? readFileSync(a.path, 'utf8') : ''])),
-        errors: (result.errors ?? []).flatMap((error) => [error.message ?? '', error.stack ?? '']),
-      };
-    })),
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests.flatMap((test) => {
+        const result = test.results.at(-1);
+        if (!result) return []; // did not run
+        return {
+          title: spec.title,
+          project: test.projectName,
+          status: result.status,
+          annotations: Object.fromEntries(
+            [...test.annotations, ...(result.annotations ?? [])].map((a) => [a.type, a.description ?? '']),
+          ),
+          attachments: new Map(
+            result.attachments.map((a) => [
+              a.name,
+              a.body !== undefined
+                ? Buffer.from(a.body, 'base64').toString('utf8')
+                : a.path
+                  ? readFileSync(a.path, 'utf8')
+                  : '',
+            ]),
+          ),
+          errors: (result.errors ?? []).flatMap((error) => [error.message ?? '', error.stack ?? '']),
+        };
+      }),
+    ),
     ...(suite.suites ?? []).flatMap(walk),
   ];
   return report.suites.flatMap(walk);

@@ -8,7 +8,10 @@ import { stackProjects } from 'compose-journeys/config';
  * REPORT_JOURNEYS picks the folder (failing/, sharded/), REPORT_OUT where the reports go.
  */
 const out = path.resolve(process.env.REPORT_OUT ?? 'reports/nested');
-const stack = stackProjects({ files: [process.env.REPORT_STACK ?? 'test/stacks/report/compose.yml'], waitTimeoutSeconds: 180 });
+const stack = stackProjects({
+  files: [process.env.REPORT_STACK ?? 'test/stacks/report/compose.yml'],
+  waitTimeoutSeconds: 180,
+});
 
 export default defineConfig({
   testDir: path.join(import.meta.dirname, process.env.REPORT_JOURNEYS ?? 'failing'),
@@ -20,6 +23,9 @@ export default defineConfig({
   outputDir: path.join(out, 'results'),
   reporter: process.env.REPORT_BLOB
     ? [['blob', { outputDir: path.join(out, 'blob') }]]
-    : [['json', { outputFile: path.join(out, 'report.json') }], ['html', { outputFolder: path.join(out, 'html'), open: 'never' }]],
+    : [
+        ['json', { outputFile: path.join(out, 'report.json') }],
+        ['html', { outputFolder: path.join(out, 'html'), open: 'never' }],
+      ],
   projects: [...stack.projects, { name: 'journeys', dependencies: [stack.setup] }],
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { REPO } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
 import { readJsonReport, runNested } from './nested-run.ts';
@@ -15,7 +15,12 @@ const OUT = path.join(REPO, 'reports/shards');
 test('two shards on two stacks merge into one report', async () => {
   test.setTimeout(5 * 60_000);
   rmSync(OUT, { recursive: true, force: true });
-  const env = (shard: number) => ({ REPORT_OUT: path.join(OUT, `shard${shard}`), REPORT_STACK: 'test/stacks/ordering/compose.yml', REPORT_JOURNEYS: 'sharded', REPORT_BLOB: '1' });
+  const env = (shard: number) => ({
+    REPORT_OUT: path.join(OUT, `shard${shard}`),
+    REPORT_STACK: 'test/stacks/ordering/compose.yml',
+    REPORT_JOURNEYS: 'sharded',
+    REPORT_BLOB: '1',
+  });
   const runs = await Promise.all([1, 2].map((shard) => runNested([`--shard=${shard}/2`], env(shard))));
   for (const run of runs) expect(run.exitCode, run.output).toBe(0);
 
@@ -29,7 +34,12 @@ test('two shards on two stacks merge into one report', async () => {
   const merged = spawnSync('npx', ['--no-install', 'playwright', 'merge-reports', '--reporter', 'json,html', blobs], {
     cwd: REPO,
     encoding: 'utf8',
-    env: { ...process.env, PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(OUT, 'html'), PLAYWRIGHT_HTML_OPEN: 'never', PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(OUT, 'merged.json') },
+    env: {
+      ...process.env,
+      PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(OUT, 'html'),
+      PLAYWRIGHT_HTML_OPEN: 'never',
+      PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(OUT, 'merged.json'),
+    },
   });
   expect(merged.status, merged.stderr).toBe(0);
 

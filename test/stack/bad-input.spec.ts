@@ -9,10 +9,22 @@ import { holdStack, runEnv } from '../support/holders.ts';
 
 /** Each bad input: a clear message naming the file/service/field, a non-zero exit, nothing started. */
 const cases = [
-  { name: 'missing compose file', file: 'bad/does-not-exist.yml', expect: [/Compose file not found: .*bad\/does-not-exist\.yml/, /-f\/--file/] },
+  {
+    name: 'missing compose file',
+    file: 'bad/does-not-exist.yml',
+    expect: [/Compose file not found: .*bad\/does-not-exist\.yml/, /-f\/--file/],
+  },
   { name: 'YAML syntax error', file: 'bad/yaml-syntax.yml', expect: [/yaml-syntax\.yml/, /yaml: line \d+/] },
-  { name: 'unknown service in depends_on', file: 'bad/unknown-dependency.yml', expect: [/service "api" depends on undefined service "databse"/] },
-  { name: 'dependency cycle', file: 'bad/cycle.yml', expect: [/dependency cycle detected: (orders|payments) -> (payments|orders)/] },
+  {
+    name: 'unknown service in depends_on',
+    file: 'bad/unknown-dependency.yml',
+    expect: [/service "api" depends on undefined service "databse"/],
+  },
+  {
+    name: 'dependency cycle',
+    file: 'bad/cycle.yml',
+    expect: [/dependency cycle detected: (orders|payments) -> (payments|orders)/],
+  },
   { name: 'invalid config value', file: 'bad/invalid-value.yml', expect: [/invalid-value\.yml/, /interval/] },
 ];
 
@@ -29,7 +41,9 @@ for (const bad of cases) {
 }
 
 test('bad input: Docker daemon down', async () => {
-  const run = await journeys(['up', '-f', stackFile('ordering/compose.yml'), '-p', 'jt-nodaemon'], { DOCKER_HOST: 'unix:///tmp/journeys-no-such-docker.sock' });
+  const run = await journeys(['up', '-f', stackFile('ordering/compose.yml'), '-p', 'jt-nodaemon'], {
+    DOCKER_HOST: 'unix:///tmp/journeys-no-such-docker.sock',
+  });
   expect(run.exitCode).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
   expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
   expect(run.stderr).toMatch(/Fix: start it/);
@@ -56,20 +70,27 @@ test('bad input: a state directory that is not a directory, or holds garbage, st
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'jt-state-'));
   // A stack of another machine's run (nothing any other reap on this engine removes), which
   // `reap --other-owners` would remove, if the state directory let it decide.
-  const holder = holdStack(stackFile('reuse/compose.yml'), projectName, ['--owner-host', 'ci-runner-7'], { JOURNEYS_STATE_DIR: stateDir });
+  const holder = holdStack(stackFile('reuse/compose.yml'), projectName, ['--owner-host', 'ci-runner-7'], {
+    JOURNEYS_STATE_DIR: stateDir,
+  });
   const env = { ...runEnv(), JOURNEYS_STATE_DIR: stateDir };
   try {
     await holder.ready;
     writeFileSync(path.join(stateDir, projectName, 'run.json'), '{"projectName": "jt-bad", "run": ');
     const garbage = await journeys(['reap', '--other-owners', '-p', projectName], env);
     expect(garbage.exitCode).toBe(exitCodeFor('STATE_INVALID'));
-    expect(garbage.stderr).toContain(`[STATE_INVALID] The state directory cannot be trusted: ${path.join(stateDir, projectName, 'run.json')} holds garbage`);
+    expect(garbage.stderr).toContain(
+      `[STATE_INVALID] The state directory cannot be trusted: ${path.join(stateDir, projectName, 'run.json')} holds garbage`,
+    );
     expect(garbage.stderr).toContain('Nothing was removed.');
     expect(resourceCount(projectName)).toBeGreaterThan(0);
 
     const notADirectory = path.join(stateDir, 'plain-file');
     writeFileSync(notADirectory, 'not a directory');
-    const unreadable = await journeys(['reap', '--other-owners', '-p', projectName], { ...env, JOURNEYS_STATE_DIR: notADirectory });
+    const unreadable = await journeys(['reap', '--other-owners', '-p', projectName], {
+      ...env,
+      JOURNEYS_STATE_DIR: notADirectory,
+    });
     expect(unreadable.exitCode).toBe(exitCodeFor('STATE_INVALID'));
     expect(unreadable.stderr).toContain(`${notADirectory} is not a directory`);
     expect(resourceCount(projectName)).toBeGreaterThan(0);

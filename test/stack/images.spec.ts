@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { defineStack, startStack } from 'compose-journeys/stack';
-import { resourceCount } from '../support/docker-resources.ts';
 import { stackFile } from '../support/cli.ts';
+import { resourceCount } from '../support/docker-resources.ts';
 
-const images = (filter: string) => execFileSync('docker', ['images', '-aq', '--no-trunc', '--filter', filter], { encoding: 'utf8' }).split('\n').filter(Boolean);
+const images = (filter: string) =>
+  execFileSync('docker', ['images', '-aq', '--no-trunc', '--filter', filter], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 test('ten runs that rebuild leave the image count flat: one tag from the stack, dangling predecessors pruned', async () => {
   test.setTimeout(240_000);
@@ -16,7 +19,9 @@ test('ten runs that rebuild leave the image count flat: one tag from the stack, 
     const definition = await defineStack({ files: [file], projectName });
     const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
     const [container] = await stack.containers();
-    const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', container!.id], { encoding: 'utf8' }).trim();
+    const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', container!.id], {
+      encoding: 'utf8',
+    }).trim();
     // Named from the stack, not the run: no project name in it, the same for every run.
     expect(image).not.toContain(projectName);
     expect(image).toMatch(/^journeys-build-app:[0-9a-f]{10}$/);
@@ -25,7 +30,11 @@ test('ten runs that rebuild leave the image count flat: one tag from the stack, 
     await stack.stop();
     expect(resourceCount(projectName)).toBe(0);
     // Every image our builds of this stack made (tagged or dangling): the current one only.
-    counts.push(images(`label=dev.compose-journeys.image-of=${execFileSync('docker', ['inspect', '--format', '{{index .Config.Labels "dev.compose-journeys.image-of"}}', tag], { encoding: 'utf8' }).trim()}`).length);
+    counts.push(
+      images(
+        `label=dev.compose-journeys.image-of=${execFileSync('docker', ['inspect', '--format', '{{index .Config.Labels "dev.compose-journeys.image-of"}}', tag], { encoding: 'utf8' }).trim()}`,
+      ).length,
+    );
   }
   expect(counts).toEqual(Array(10).fill(1));
 });

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { defineStack, JourneysError, keepStack, removeProjectResources, startStack } from 'compose-journeys/stack';
-import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { journeys, stackFile } from '../support/cli.ts';
+import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { runEnv } from '../support/holders.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
@@ -15,7 +15,8 @@ test('a dependant starts only after its dependency is healthy, and endpoints res
   const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
   try {
     const containers = inspectProject(stack.projectName);
-    const byService = (service: string) => containers.find((c) => c.Config.Labels['com.docker.compose.service'] === service)!;
+    const byService = (service: string) =>
+      containers.find((c) => c.Config.Labels['com.docker.compose.service'] === service)!;
     // db's healthcheck passes only 2 s after it starts (it touches /tmp/ready then): from the engine's
     // own timestamps, migrate and api started no earlier than that.
     const dbStarted = Date.parse(byService('db').State.StartedAt);
@@ -99,9 +100,13 @@ test('reuse takes a kept stack (journeys up) but not one another run owns', asyn
   const owned = await startStack(await defineStack({ files, projectName, reuse: false }));
   const ownedIds = (await owned.containers()).map((c) => c.id);
   const lines: string[] = [];
-  const second = await startStack(await defineStack({ files, projectName, reuse: true }), { log: (line) => lines.push(line) });
+  const second = await startStack(await defineStack({ files, projectName, reuse: true }), {
+    log: (line) => lines.push(line),
+  });
   expect(second.reused).toBe(false);
-  expect(lines.join('\n')).toContain(`${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
+  expect(lines.join('\n')).toContain(
+    `${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`,
+  );
   expect((await second.containers()).map((c) => c.id).some((id) => ownedIds.includes(id))).toBe(false);
   await second.stop();
 
@@ -127,7 +132,9 @@ test('the reuse check is the config hash and one docker call; a changed input is
   const calls = path.join(dir, 'calls.log');
   mkdirSync(shim);
   const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
-  writeFileSync(path.join(shim, 'docker'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${realDocker} "$@"\n`, { mode: 0o755 });
+  writeFileSync(path.join(shim, 'docker'), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${realDocker} "$@"\n`, {
+    mode: 0o755,
+  });
   const env = { ...runEnv(), JOURNEYS_REUSE: '1', PATH: `${shim}:${process.env.PATH}` };
   const up = () => journeys(['up', '-f', file, '-p', projectName], env);
   try {
@@ -136,13 +143,19 @@ test('the reuse check is the config hash and one docker call; a changed input is
     const again = await up();
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toContain('is up (reused)');
-    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/)]);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/),
+    ]);
 
     writeFileSync(path.join(dir, 'app.env'), 'GREETING=changed\n');
     const changed = await up();
     expect(changed.exitCode, changed.stderr).toBe(0);
     expect(changed.stderr).toContain(`config of ${projectName} changed since it was started: recreating`);
-    const greeting = execFileSync('docker', ['compose', '-p', projectName, 'exec', '-T', 'app', 'printenv', 'GREETING'], { encoding: 'utf8' }).trim();
+    const greeting = execFileSync(
+      'docker',
+      ['compose', '-p', projectName, 'exec', '-T', 'app', 'printenv', 'GREETING'],
+      { encoding: 'utf8' },
+    ).trim();
     expect(greeting).toBe('changed');
   } finally {
     await journeys(['down', '-p', projectName]);

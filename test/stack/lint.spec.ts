@@ -6,19 +6,29 @@ test('lint names file, line, service and field for each problem, with a fix', as
   expect(run.exitCode).toBe(1);
   const out = run.stdout;
   expect(out).toMatch(/lint\/compose\.yml:1: version: .*obsolete.*\[version-obsolete\]/);
-  expect(out).toMatch(/lint\/compose\.yml:\d+: service "web", healthcheck: long-running service without a healthcheck.*\[healthcheck-missing\]/);
-  expect(out).toMatch(/lint\/compose\.yml:6: service "web", depends_on\.db: .*without a condition.*\[depends-on-without-condition\]/);
-  expect(out).toMatch(/lint\/compose\.yml:5: service "web", ports\[0\]: container port 80 is published on all interfaces.*\[port-not-loopback\]/);
+  expect(out).toMatch(
+    /lint\/compose\.yml:\d+: service "web", healthcheck: long-running service without a healthcheck.*\[healthcheck-missing\]/,
+  );
+  expect(out).toMatch(
+    /lint\/compose\.yml:6: service "web", depends_on\.db: .*without a condition.*\[depends-on-without-condition\]/,
+  );
+  expect(out).toMatch(
+    /lint\/compose\.yml:5: service "web", ports\[0\]: container port 80 is published on all interfaces.*\[port-not-loopback\]/,
+  );
   expect(out).toMatch(/lint\/compose\.yml:5: service "web", ports\[0\]: .*fixed host port 8080.*\[port-fixed-host\]/);
   expect(out).toMatch(/lint\/compose\.yml:4: service "web", image: image nginx is not pinned.*\[image-unpinned\]/);
   expect(out).toMatch(/service "seed", image: image postgres:latest is not pinned/);
   expect(out).toMatch(/service "seed", depends_on: one-shot service .* no service waits for.*\[one-shot-not-awaited\]/);
   expect(out).not.toMatch(/service "db", healthcheck/);
   // Probing every second for ever keeps an idle stack busy: fast while starting only.
-  expect(out).toMatch(/lint\/compose\.yml:18: service "cache", healthcheck\.interval: healthcheck every 1s for as long as the stack runs.*\[healthcheck-interval-short\]\n {4}fix: .*start_period: 30s, start_interval: 1s, interval: 30s/);
+  expect(out).toMatch(
+    /lint\/compose\.yml:18: service "cache", healthcheck\.interval: healthcheck every 1s for as long as the stack runs.*\[healthcheck-interval-short\]\n {4}fix: .*start_period: 30s, start_interval: 1s, interval: 30s/,
+  );
   expect(out).not.toMatch(/service "queue"/);
   // The missing-healthcheck fix suggests the same shape.
-  expect(out).toMatch(/\[healthcheck-missing\]\n {4}fix: add a healthcheck .*start_period: 30s, start_interval: 1s, interval: 30s/);
+  expect(out).toMatch(
+    /\[healthcheck-missing\]\n {4}fix: add a healthcheck .*start_period: 30s, start_interval: 1s, interval: 30s/,
+  );
   expect(out.match(/fix: /g)?.length).toBe(9);
 });
 

@@ -22,7 +22,15 @@ test('a dead owner whose pid now belongs to another live process is still reaped
   // Dead from its first second: a start elsewhere on this engine (the other worker's tests) reaps
   // alongside and may remove it while it starts. Then it is started again.
   let deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
-  for (let attempt = 1; attempt < 4 && !(await deadHolder.ready.then(() => true, () => false)); attempt++) {
+  for (
+    let attempt = 1;
+    attempt < 4 &&
+    !(await deadHolder.ready.then(
+      () => true,
+      () => false,
+    ));
+    attempt++
+  ) {
     deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
   }
   try {
@@ -30,7 +38,9 @@ test('a dead owner whose pid now belongs to another live process is still reaped
     const reaped = await journeys(['reap', '-p', recycled], runEnv());
     expect(reaped.exitCode, reaped.stderr).toBe(0);
     // Any other start on this engine reaps alongside and may have got there first: either way it is gone.
-    expect(`${reaped.stdout}${reaped.stderr}`).toMatch(new RegExp(`removed ${recycled}  \\(pid ${other.pid} now belongs to another process|nothing to reap`));
+    expect(`${reaped.stdout}${reaped.stderr}`).toMatch(
+      new RegExp(`removed ${recycled}  \\(pid ${other.pid} now belongs to another process|nothing to reap`),
+    );
     expect(resourceCount(recycled)).toBe(0);
 
     // The same pid with its own start time is that process: its stack stays, even with --all.
@@ -45,7 +55,7 @@ test('a dead owner whose pid now belongs to another live process is still reaped
   }
 });
 
-test('two live runs on one engine never remove each other\'s stacks, with or without --all', async () => {
+test("two live runs on one engine never remove each other's stacks, with or without --all", async () => {
   const first = unique('run-a');
   const second = unique('run-b');
   const a = holdStack(stackFile('reuse/compose.yml'), first);
@@ -55,7 +65,12 @@ test('two live runs on one engine never remove each other\'s stacks, with or wit
   try {
     await b.ready;
     expect(projectResources(first).containers.length).toBe(1);
-    for (const args of [['reap'], ['reap', '--all', '-p', first], ['reap', '--all', '-p', second], ['reap', '--other-owners', '-p', first]]) {
+    for (const args of [
+      ['reap'],
+      ['reap', '--all', '-p', first],
+      ['reap', '--all', '-p', second],
+      ['reap', '--other-owners', '-p', first],
+    ]) {
       const run = await journeys(args, runEnv());
       expect(run.exitCode, run.stderr).toBe(0);
       expect(`${run.stdout}`).not.toMatch(new RegExp(`removed (${first}|${second})`));
@@ -76,7 +91,10 @@ test('reap keeps a journeys up stack; reap --all removes it and says whose stack
     const reap = await journeys(['reap', '-p', projectName], runEnv());
     expect(reap.stderr).toContain(`left ${projectName}: kept on purpose`);
     // Kept is on the engine too (a label): a reap with another state directory (TMPDIR) keeps it as well.
-    const elsewhere = await journeys(['reap', '-p', projectName], runEnv({ JOURNEYS_STATE_DIR: path.join(os.tmpdir(), `jt-empty-state-${process.pid}`) }));
+    const elsewhere = await journeys(
+      ['reap', '-p', projectName],
+      runEnv({ JOURNEYS_STATE_DIR: path.join(os.tmpdir(), `jt-empty-state-${process.pid}`) }),
+    );
     expect(elsewhere.stderr).toContain(`left ${projectName}: kept on purpose`);
     expect(resourceCount(projectName)).toBeGreaterThan(0);
     const all = await journeys(['reap', '--all', '-p', projectName], runEnv());
@@ -95,7 +113,10 @@ test('a stack of another owner is only removed with --other-owners, which prints
   const holder = holdStack(stackFile('reuse/compose.yml'), projectName, ['--owner-host', 'ci-runner-7']);
   try {
     await holder.ready;
-    for (const args of [['reap', '-p', projectName], ['reap', '--all', '-p', projectName]]) {
+    for (const args of [
+      ['reap', '-p', projectName],
+      ['reap', '--all', '-p', projectName],
+    ]) {
       const run = await journeys(args, runEnv());
       expect(run.exitCode, run.stderr).toBe(0);
       expect(run.stderr).toContain(`left ${projectName}: another owner (`);

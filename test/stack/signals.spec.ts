@@ -54,7 +54,9 @@ test('a dead run without a watchdog is reaped; reap leaves a live run alone', as
     // A plain reap, over the whole engine: it only removes stacks whose owner is provably gone.
     const reap = await journeys(['reap'], runEnv());
     expect(reap.exitCode, reap.stderr).toBe(0);
-    expect(`${reap.stdout}${reap.stderr}`).toMatch(new RegExp(`removed ${projectName} .*no longer exists|nothing to reap`));
+    expect(`${reap.stdout}${reap.stderr}`).toMatch(
+      new RegExp(`removed ${projectName} .*no longer exists|nothing to reap`),
+    );
     expect(resourceCount(projectName)).toBe(0);
     expect(projectResources(liveProject).containers.length).toBe(1);
   } finally {

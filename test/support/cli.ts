@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,9 +20,17 @@ export function journeys(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr, elapsedMs: Date.now() - started })));
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) =>
+      resolve({ exitCode: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr, elapsedMs: Date.now() - started }),
+    ),
+  );
 }
 
 export function startJourneys(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [path.join(REPO, 'bin/journeys.js'), ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [path.join(REPO, 'bin/journeys.js'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

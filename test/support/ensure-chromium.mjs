@@ -8,7 +8,9 @@ const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   const apt = existsSync('/usr/bin/apt-get') && process.getuid?.() === 0;
   if (!apt) {
-    process.stderr.write(`${CHROMIUM} is missing: install Debian's or Ubuntu's chromium package (apt-get install chromium) to run the trends-page test.\n`);
+    process.stderr.write(
+      `${CHROMIUM} is missing: install Debian's or Ubuntu's chromium package (apt-get install chromium) to run the trends-page test.\n`,
+    );
     process.exit(1);
   }
   process.stderr.write('[test setup] installing chromium from the configured apt sources\n');

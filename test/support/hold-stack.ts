@@ -10,7 +10,10 @@ import { ownerOf } from '../../src/run/run-identity.ts';
 const [file, projectName, ...flags] = process.argv.slice(2);
 const ownerFlag = flags[flags.indexOf('--owner') + 1];
 const hostFlag = flags.includes('--owner-host') ? flags[flags.indexOf('--owner-host') + 1] : undefined;
-const base = flags.includes('--owner') && ownerFlag ? ownerOf(Number(ownerFlag.split(':')[0]), Number(ownerFlag.split(':')[1])) : undefined;
+const base =
+  flags.includes('--owner') && ownerFlag
+    ? ownerOf(Number(ownerFlag.split(':')[0]), Number(ownerFlag.split(':')[1]))
+    : undefined;
 const owner = hostFlag ? { ...(base ?? ownerOf(process.pid)), host: hostFlag } : base;
 const stack = await startStack(await defineStack({ files: [file!], projectName, reuse: flags.includes('--reuse') }), {
   watchdog: !flags.includes('--no-watchdog') && !owner,

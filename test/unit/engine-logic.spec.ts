@@ -5,12 +5,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ownerOf, ownerStatus, parseRunKey, processStartTime, runKey, shardOf, thisMachine, legacyOwnerStatus } from '../../src/run/run-identity.ts';
+import {
+  legacyOwnerStatus,
+  ownerOf,
+  ownerStatus,
+  parseRunKey,
+  processStartTime,
+  runKey,
+  shardOf,
+  thisMachine,
+} from '../../src/run/run-identity.ts';
 import { runProcesses } from '../../src/run/run-processes.ts';
 import { forProject, inputsKey } from '../../src/stack/config-cache.ts';
 import { parsePorts } from '../../src/stack/container-state.ts';
 import { durationMs } from '../../src/stack/lint.ts';
-import { reapDecision, type ManagedProject } from '../../src/stack/reap.ts';
+import { type ManagedProject, reapDecision } from '../../src/stack/reap.ts';
 import type { ResolvedConfig } from '../../src/stack/resolved-config.ts';
 
 test('run identity: a live process is alive; the same pid with another start time, or a free pid, is provably gone', async () => {
@@ -19,19 +28,31 @@ test('run identity: a live process is alive; the same pid with another start tim
     const started = processStartTime(child.pid!)!;
     expect(started).toBeGreaterThan(0);
     expect(ownerStatus(ownerOf(child.pid!, started))).toEqual({ state: 'alive' });
-    expect(ownerStatus(ownerOf(child.pid!, started - 1))).toMatchObject({ state: 'gone', why: expect.stringContaining(`pid ${child.pid} now belongs to another process`) });
+    expect(ownerStatus(ownerOf(child.pid!, started - 1))).toMatchObject({
+      state: 'gone',
+      why: expect.stringContaining(`pid ${child.pid} now belongs to another process`),
+    });
   } finally {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
   }
-  expect(ownerStatus(ownerOf(child.pid!, 12345))).toMatchObject({ state: 'gone', why: `process ${child.pid} no longer exists` });
+  expect(ownerStatus(ownerOf(child.pid!, 12345))).toMatchObject({
+    state: 'gone',
+    why: `process ${child.pid} no longer exists`,
+  });
 });
 
 test('run identity: another host, boot or pid namespace cannot be proven gone', () => {
   const me = ownerOf(process.pid);
-  expect(ownerStatus({ ...me, host: 'elsewhere', pid: 999_999 })).toMatchObject({ state: 'unknown', why: 'started on host elsewhere' });
+  expect(ownerStatus({ ...me, host: 'elsewhere', pid: 999_999 })).toMatchObject({
+    state: 'unknown',
+    why: 'started on host elsewhere',
+  });
   expect(ownerStatus({ ...me, boot: 'another-boot', pid: 999_999 })).toMatchObject({ state: 'unknown' });
-  expect(ownerStatus({ ...me, pidns: '1', pid: 999_999 })).toMatchObject({ state: 'unknown', why: expect.stringContaining('pid namespace') });
+  expect(ownerStatus({ ...me, pidns: '1', pid: 999_999 })).toMatchObject({
+    state: 'unknown',
+    why: expect.stringContaining('pid namespace'),
+  });
   expect(legacyOwnerStatus(`${os.hostname()}:${process.pid}`)).toEqual({ state: 'alive' });
   expect(legacyOwnerStatus('other-host:1')).toMatchObject({ state: 'unknown' });
 });
@@ -40,7 +61,8 @@ test('run key round-trips, and rejects what we did not write', () => {
   const me = ownerOf(process.pid);
   expect(parseRunKey(runKey(me))).toEqual(me);
   expect(me).toMatchObject(thisMachine());
-  for (const bad of [undefined, '', 'host:123', 'a/b/c/d/e', 'h/0/boot/ns/notapid/1']) expect(parseRunKey(bad)).toBeUndefined();
+  for (const bad of [undefined, '', 'host:123', 'a/b/c/d/e', 'h/0/boot/ns/notapid/1'])
+    expect(parseRunKey(bad)).toBeUndefined();
 });
 
 test('shard from the command line', () => {
@@ -49,7 +71,7 @@ test('shard from the command line', () => {
   expect(shardOf(['test'])).toBeUndefined();
 });
 
-test('the run marker finds a run\'s processes, and only those', async () => {
+test("the run marker finds a run's processes, and only those", async () => {
   const key = `unit/${Math.random()}`;
   const mine = spawn('sleep', ['30'], { stdio: 'ignore', env: { ...process.env, JOURNEYS_RUN: key } });
   const other = spawn('sleep', ['30'], { stdio: 'ignore', env: { ...process.env, JOURNEYS_RUN: `${key}0` } });
@@ -76,7 +98,8 @@ const project = (overrides: Partial<ManagedProject>): ManagedProject => ({
 
 test('reap decisions: a live run is never removed; --all takes my kept ones; other owners need --other-owners', () => {
   const alive = project({ status: { state: 'alive' } });
-  for (const scope of ['dead', 'all', 'other-owners'] as const) expect(reapDecision(alive, scope)).toBe('its run is alive');
+  for (const scope of ['dead', 'all', 'other-owners'] as const)
+    expect(reapDecision(alive, scope)).toBe('its run is alive');
   expect(reapDecision(project({}), 'dead')).toBeUndefined();
   expect(reapDecision(project({ kept: true }), 'dead')).toMatch(/^kept on purpose/);
   expect(reapDecision(project({ reusable: true }), 'dead')).toMatch(/^reusable/);
@@ -97,8 +120,10 @@ test('config cache key: every input that changes the resolution changes it, noth
   try {
     const compose = path.join(dir, 'compose.yml');
     const write = (name: string, text: string) => writeFileSync(path.join(dir, name), text);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
-    write('compose.yml', 'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n');
+    write(
+      'compose.yml',
+      'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n',
+    );
     write('extra.yml', 'services:\n  other:\n    image: y:1\n');
     write('app.env', 'A=1\n');
     write('base.yml', 'services:\n  base:\n    environment: { B: "1" }\n');
@@ -108,8 +133,14 @@ test('config cache key: every input that changes the resolution changes it, noth
     expect(first).toMatch(/^[0-9a-f]{24}$/);
     expect(inputsKey(inputs, { ...process.env, UNRELATED: 'y' })).toBe(first); // a variable no file names
     const changes: [string, () => void][] = [
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
-      ['the compose file', () => write('compose.yml', `${'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n'}# comment\n`)],
+      [
+        'the compose file',
+        () =>
+          write(
+            'compose.yml',
+            `${'include: [extra.yml]\nservices:\n  app:\n    image: x:${TAG:-1}\n    env_file: app.env\n    extends: { file: base.yml, service: base }\n'}# comment\n`,
+          ),
+      ],
       ['an included file', () => write('extra.yml', 'services:\n  other:\n    image: y:2\n')],
       ['an env_file', () => write('app.env', 'A=2\n')],
       ['an extended file', () => write('base.yml', 'services:\n  base:\n    environment: { B: "2" }\n')],
@@ -124,9 +155,10 @@ test('config cache key: every input that changes the resolution changes it, noth
     }
     expect(inputsKey(inputs, { ...process.env, TAG: 'other' }), 'an interpolated variable').not.toBe(previous);
     expect(inputsKey({ ...inputs, profiles: ['debug'] }), 'a profile').not.toBe(inputsKey(inputs));
-    expect(inputsKey(inputs, { ...process.env, COMPOSE_PROFILES: 'x' }), 'a COMPOSE_ variable').not.toBe(inputsKey(inputs));
+    expect(inputsKey(inputs, { ...process.env, COMPOSE_PROFILES: 'x' }), 'a COMPOSE_ variable').not.toBe(
+      inputsKey(inputs),
+    );
     // A path made of a variable cannot be followed without Compose: never cached.
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation in a compose file's text
     write('compose.yml', 'services:\n  app:\n    image: x:1\n    env_file: ${ENV_FILE}\n');
     expect(inputsKey(inputs)).toBeUndefined();
   } finally {
@@ -135,9 +167,19 @@ test('config cache key: every input that changes the resolution changes it, noth
 });
 
 test('a cached config renamed for another project equals what Compose resolves for it', () => {
-  const config = { name: 'journeys-a', services: { app: { image: 'x:1' } }, networks: { default: { name: 'journeys-a_default', ipam: {} }, ext: { name: 'shared', external: true } }, volumes: { data: { name: 'journeys-a_data' } } } as unknown as ResolvedConfig;
+  const config = {
+    name: 'journeys-a',
+    services: { app: { image: 'x:1' } },
+    networks: { default: { name: 'journeys-a_default', ipam: {} }, ext: { name: 'shared', external: true } },
+    volumes: { data: { name: 'journeys-a_data' } },
+  } as unknown as ResolvedConfig;
   expect(JSON.stringify(forProject(config, 'journeys-a', 'journeys-b'))).toBe(
-    JSON.stringify({ name: 'journeys-b', services: { app: { image: 'x:1' } }, networks: { default: { name: 'journeys-b_default', ipam: {} }, ext: { name: 'shared', external: true } }, volumes: { data: { name: 'journeys-b_data' } } }),
+    JSON.stringify({
+      name: 'journeys-b',
+      services: { app: { image: 'x:1' } },
+      networks: { default: { name: 'journeys-b_default', ipam: {} }, ext: { name: 'shared', external: true } },
+      volumes: { data: { name: 'journeys-b_data' } },
+    }),
   );
 });
 
@@ -151,7 +193,9 @@ test('Go durations as Compose prints them', () => {
 });
 
 test('docker ps ports, ranges and IPv6 twins included', () => {
-  expect(parsePorts('127.0.0.1:32768->8080/tcp, 127.0.0.1:32770-32771->9000-9001/tcp, :::32768->8080/tcp, 5672/tcp')).toEqual([
+  expect(
+    parsePorts('127.0.0.1:32768->8080/tcp, 127.0.0.1:32770-32771->9000-9001/tcp, :::32768->8080/tcp, 5672/tcp'),
+  ).toEqual([
     { containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 32768 },
     { containerPort: 9000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 32770 },
     { containerPort: 9001, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 32771 },

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { claimExclusive, enterJourney, leaveJourney, releaseExclusive } from '../../src/faults/exclusive.ts';
-import { intendedFaultOf, type IntendedFault } from '../../src/faults/intended.ts';
+import { type IntendedFault, intendedFaultOf } from '../../src/faults/intended.ts';
 import { categorise, infraProblems } from '../../src/report/failure-category.ts';
 import type { ContainerEvent } from '../../src/report/stack-evidence.ts';
 import { formatEvents } from '../../src/report/stack-evidence.ts';
@@ -17,7 +17,12 @@ import { renderTimeline } from '../../src/report/timeline.ts';
 const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
 
 test('an event is intended when its service was under a fault of the test at the time (1 s slack either side)', () => {
-  const kill: IntendedFault = { service: 'inventory', action: "faults.kill('inventory', { signal: 'SIGKILL' })", from: t(10), until: t(20) };
+  const kill: IntendedFault = {
+    service: 'inventory',
+    action: "faults.kill('inventory', { signal: 'SIGKILL' })",
+    from: t(10),
+    until: t(20),
+  };
   const open: IntendedFault = { service: 'rabbitmq', action: "faults.stop('rabbitmq')", from: t(30) };
   const event = (service: string, seconds: number) => ({ service, at: t(seconds) });
   expect(intendedFaultOf(event('inventory', 10), [kill])).toBe(kill);
@@ -29,20 +34,38 @@ test('an event is intended when its service was under a fault of the test at the
 });
 
 test('intended events stay on the timeline, marked, and out of the failure category', () => {
-  const fault: IntendedFault = { service: 'inventory', action: "faults.kill('inventory', { signal: 'SIGKILL' })", from: t(10), until: t(20) };
+  const fault: IntendedFault = {
+    service: 'inventory',
+    action: "faults.kill('inventory', { signal: 'SIGKILL' })",
+    from: t(10),
+    until: t(20),
+  };
   const events: ContainerEvent[] = [
     { at: t(11), service: 'inventory', container: 'shop-inventory-1', action: 'kill' },
     { at: t(11), service: 'inventory', container: 'shop-inventory-1', action: 'die', exitCode: '137' },
     { at: t(25), service: 'payments', container: 'shop-payments-1', action: 'die', exitCode: '1' },
   ];
   const marked = events.map((event) => ({ ...event, intended: intendedFaultOf(event, [fault])?.action }));
-  const problems = infraProblems([], marked.filter((event) => !event.intended));
+  const problems = infraProblems(
+    [],
+    marked.filter((event) => !event.intended),
+  );
   expect(problems).toEqual(['payments: die (exit 1) at 2026-01-01T00:00:25.000Z']);
-  const onlyOurs = infraProblems([], marked.slice(0, 2).filter((event) => !event.intended));
-  expect(categorise({ status: 'failed', timeout: 30_000, errors: [{ message: 'expect(received).toBe(expected)' }] }, onlyOurs).category).toBe('PRODUCT');
+  const onlyOurs = infraProblems(
+    [],
+    marked.slice(0, 2).filter((event) => !event.intended),
+  );
+  expect(
+    categorise(
+      { status: 'failed', timeout: 30_000, errors: [{ message: 'expect(received).toBe(expected)' }] },
+      onlyOurs,
+    ).category,
+  ).toBe('PRODUCT');
 
   const timeline = renderTimeline('a journey', t(0), [], marked);
-  expect(timeline).toContain(`| container | inventory die (exit 137) (intended: faults.kill('inventory', { signal: 'SIGKILL' })) |`);
+  expect(timeline).toContain(
+    `| container | inventory die (exit 137) (intended: faults.kill('inventory', { signal: 'SIGKILL' })) |`,
+  );
   expect(timeline).toContain('| container | payments die (exit 1) |');
   expect(formatEvents(marked)).toMatch(/shop-inventory-1\s+kill \(intended: faults\.kill/);
 });
@@ -68,7 +91,11 @@ const markOf = (project: string, name: string, mark: object) => {
 test('a fault needs the stack to itself: another worker mid-journey makes it fail, naming the journey and the fix', async () => {
   const project = `unit-faults-${process.pid}-a`;
   await withOtherWorker((pid) => {
-    markOf(project, `journey-${pid}`, { pid, test: 'an order is reserved, paid and notified', since: new Date().toISOString() });
+    markOf(project, `journey-${pid}`, {
+      pid,
+      test: 'an order is reserved, paid and notified',
+      since: new Date().toISOString(),
+    });
     expect(() => claimExclusive(project, 'inventory crashes', "faults.kill('inventory')")).toThrow(
       `faults.kill('inventory') would change stack ${project} under journeys other workers are running right now: "an order is reserved, paid and notified" (pid ${pid}).`,
     );
@@ -82,8 +109,15 @@ test('a fault needs the stack to itself: another worker mid-journey makes it fai
 test('a journey that starts while another worker holds the stack for a fault fails, naming the fault', async () => {
   const project = `unit-faults-${process.pid}-b`;
   await withOtherWorker((pid) => {
-    markOf(project, `exclusive-${pid}`, { pid, test: 'RabbitMQ restarts', what: "faults.stop('rabbitmq')", since: new Date().toISOString() });
-    expect(() => enterJourney(project, 'happy path')).toThrow(`Stack ${project} is being faulted by another worker (pid ${pid}, "RabbitMQ restarts": faults.stop('rabbitmq'))`);
+    markOf(project, `exclusive-${pid}`, {
+      pid,
+      test: 'RabbitMQ restarts',
+      what: "faults.stop('rabbitmq')",
+      since: new Date().toISOString(),
+    });
+    expect(() => enterJourney(project, 'happy path')).toThrow(
+      `Stack ${project} is being faulted by another worker (pid ${pid}, "RabbitMQ restarts": faults.stop('rabbitmq'))`,
+    );
   });
   enterJourney(project, 'happy path');
   leaveJourney(project);

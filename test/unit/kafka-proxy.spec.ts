@@ -10,18 +10,18 @@ import {
   API_METADATA,
   API_PRODUCE,
   API_VERSIONS,
-  FrameSplitter,
-  Reader,
   clampApiVersions,
   expectsResponse,
+  FrameSplitter,
   parseFetchRequest,
   parseProduceRequest,
   parseRequestHeader,
+  Reader,
   rewriteResponse,
   summarizeFetchResponse,
   withFetchMaxWait,
 } from '../../compose/offline/kafka/protocol.ts';
-import { ProduceSignal, RequestGate, startProxy, type RunningProxy } from '../../compose/offline/kafka/proxy.ts';
+import { ProduceSignal, RequestGate, type RunningProxy, startProxy } from '../../compose/offline/kafka/proxy.ts';
 
 // ---------------------------------------------------------------- frame building
 
@@ -35,10 +35,18 @@ class W {
     this.#parts.push(b);
     return this;
   }
-  i8(v: number) { return this.#fixed(1, (b) => b.writeInt8(v)); }
-  i16(v: number) { return this.#fixed(2, (b) => b.writeInt16BE(v)); }
-  i32(v: number) { return this.#fixed(4, (b) => b.writeInt32BE(v)); }
-  i64(v: bigint | number) { return this.#fixed(8, (b) => b.writeBigInt64BE(BigInt(v))); }
+  i8(v: number) {
+    return this.#fixed(1, (b) => b.writeInt8(v));
+  }
+  i16(v: number) {
+    return this.#fixed(2, (b) => b.writeInt16BE(v));
+  }
+  i32(v: number) {
+    return this.#fixed(4, (b) => b.writeInt32BE(v));
+  }
+  i64(v: bigint | number) {
+    return this.#fixed(8, (b) => b.writeBigInt64BE(BigInt(v)));
+  }
   uvarint(value: number) {
     const bytes: number[] = [];
     let v = value;
@@ -47,7 +55,10 @@ class W {
     this.#parts.push(Buffer.from(bytes));
     return this;
   }
-  raw(b: Buffer) { this.#parts.push(b); return this; }
+  raw(b: Buffer) {
+    this.#parts.push(b);
+    return this;
+  }
   /** Nullable string in this writer's encoding. */
   str(s: string | null) {
     if (s === null) return this.compact ? this.uvarint(0) : this.i16(-1);
@@ -56,7 +67,9 @@ class W {
     return this;
   }
   /** Classic (int16) string whatever the encoding: the request header's client id. */
-  classicStr(s: string) { return this.i16(Buffer.byteLength(s)).raw(Buffer.from(s)); }
+  classicStr(s: string) {
+    return this.i16(Buffer.byteLength(s)).raw(Buffer.from(s));
+  }
   arr<T>(items: readonly T[], each: (w: this, item: T) => void) {
     this.compact ? this.uvarint(items.length + 1) : this.i32(items.length);
     for (const item of items) each(this, item);
@@ -68,7 +81,9 @@ class W {
     return this;
   }
   /** Tagged fields: none (flexible only). */
-  tags() { return this.compact ? this.uvarint(0) : this; }
+  tags() {
+    return this.compact ? this.uvarint(0) : this;
+  }
   /** The frame: int32 size prefix + everything written. */
   frame(): Buffer {
     const body = Buffer.concat(this.#parts);
@@ -105,7 +120,13 @@ function metadataV1(brokers: { id: number; host: string; port: number }[], contr
   return response(7)
     .arr(brokers, (w, b) => w.i32(b.id).str(b.host).i32(b.port).str(null)) // rack
     .i32(controllerId)
-    .arr([{ name: 'orders.placed' }], (w, t) => w.i16(0).str(t.name).i8(0).arr([], () => {})) // topics (copied verbatim)
+    .arr([{ name: 'orders.placed' }], (w, t) =>
+      w
+        .i16(0)
+        .str(t.name)
+        .i8(0)
+        .arr([], () => {}),
+    ) // topics (copied verbatim)
     .frame();
 }
 
@@ -138,7 +159,10 @@ test.describe('Metadata responses', () => {
   });
 
   test('v0: no rack, no controller id; only the address changes', () => {
-    const original = response(1).arr([{ id: 1 }], (w, b) => w.i32(b.id).str('127.0.0.1').i32(5555)).arr([], () => {}).frame();
+    const original = response(1)
+      .arr([{ id: 1 }], (w, b) => w.i32(b.id).str('127.0.0.1').i32(5555))
+      .arr([], () => {})
+      .frame();
     const out = rewriteResponse(original, API_METADATA, 0, advertised);
     const r = new Reader(out, 8, false);
     expect(r.length(true)).toBe(1);
@@ -150,7 +174,14 @@ test.describe('Metadata responses', () => {
   test('v9 (flexible): compact strings, header and broker tagged fields, throttle time', () => {
     const original = response(9, true)
       .i32(0) // throttle_time_ms
-      .arr([{ id: 1 }, { id: 2 }], (w, b) => w.i32(b.id).str('127.0.0.1').i32(40000 + b.id).str(null).tags())
+      .arr([{ id: 1 }, { id: 2 }], (w, b) =>
+        w
+          .i32(b.id)
+          .str('127.0.0.1')
+          .i32(40000 + b.id)
+          .str(null)
+          .tags(),
+      )
       .str('mock-cluster') // cluster_id
       .i32(0) // controller_id
       .arr([], () => {})
@@ -232,7 +263,11 @@ test.describe('FindCoordinator responses', () => {
 function apiVersionsV3(apis: [key: number, min: number, max: number][]) {
   // ApiVersions responses keep header v0 even when the body is flexible.
   const w = new W(true);
-  w.i32(5).i16(0).arr(apis, (w, [k, min, max]) => w.i16(k).i16(min).i16(max).tags()).i32(0).tags();
+  w.i32(5)
+    .i16(0)
+    .arr(apis, (w, [k, min, max]) => w.i16(k).i16(min).i16(max).tags())
+    .i32(0)
+    .tags();
   return w.frame();
 }
 
@@ -251,26 +286,50 @@ function maxVersions(frame: Buffer, flexible: boolean): Record<number, number> {
 }
 
 test.describe('ApiVersions responses', () => {
-  const offered: [number, number, number][] = [[API_PRODUCE, 0, 9], [API_FETCH, 0, 13], [API_METADATA, 0, 13], [API_FIND_COORDINATOR, 0, 5], [API_VERSIONS, 0, 3]];
+  const offered: [number, number, number][] = [
+    [API_PRODUCE, 0, 9],
+    [API_FETCH, 0, 13],
+    [API_METADATA, 0, 13],
+    [API_FIND_COORDINATOR, 0, 5],
+    [API_VERSIONS, 0, 3],
+  ];
 
   test('v3: Metadata, FindCoordinator and Fetch are clamped to what the proxy parses, others untouched', () => {
     const original = apiVersionsV3(offered);
     const out = clampApiVersions(original, 3);
-    expect(maxVersions(out, true)).toEqual({ [API_PRODUCE]: 9, [API_FETCH]: 11, [API_METADATA]: 12, [API_FIND_COORDINATOR]: 4, [API_VERSIONS]: 3 });
+    expect(maxVersions(out, true)).toEqual({
+      [API_PRODUCE]: 9,
+      [API_FETCH]: 11,
+      [API_METADATA]: 12,
+      [API_FIND_COORDINATOR]: 4,
+      [API_VERSIONS]: 3,
+    });
     expect(out.length).toBe(original.length);
     expect(maxVersions(original, true)[API_METADATA]).toBe(13); // a copy was changed, not the input
   });
 
   test('v0 body (also what a broker sends with an error code): classic arrays', () => {
-    const original = response(5).i16(0).arr(offered, (w, [k, min, max]) => w.i16(k).i16(min).i16(max)).frame();
-    expect(maxVersions(rewriteResponse(original, API_VERSIONS, 0, advertised), false)).toMatchObject({ [API_METADATA]: 12, [API_FETCH]: 11 });
+    const original = response(5)
+      .i16(0)
+      .arr(offered, (w, [k, min, max]) => w.i16(k).i16(min).i16(max))
+      .frame();
+    expect(maxVersions(rewriteResponse(original, API_VERSIONS, 0, advertised), false)).toMatchObject({
+      [API_METADATA]: 12,
+      [API_FETCH]: 11,
+    });
     // UNSUPPORTED_VERSION to a v3 request: the body is v0 even though v3 was asked.
-    const error = response(5).i16(35).arr([[API_VERSIONS, 0, 3] as const], (w, [k, min, max]) => w.i16(k).i16(min).i16(max)).frame();
+    const error = response(5)
+      .i16(35)
+      .arr([[API_VERSIONS, 0, 3] as const], (w, [k, min, max]) => w.i16(k).i16(min).i16(max))
+      .frame();
     expect(clampApiVersions(error, 3).equals(error)).toBe(true);
   });
 
   test('versions already below the clamp stay (the mock offers Metadata v2 only)', () => {
-    const original = apiVersionsV3([[API_METADATA, 0, 2], [API_FIND_COORDINATOR, 0, 2]]);
+    const original = apiVersionsV3([
+      [API_METADATA, 0, 2],
+      [API_FIND_COORDINATOR, 0, 2],
+    ]);
     expect(clampApiVersions(original, 3).equals(original)).toBe(true);
   });
 });
@@ -284,9 +343,11 @@ function fetchV11(correlationId: number, maxWaitMs: number, topics: [string, num
     .i32(1) // min_bytes
     .i32(52428800) // max_bytes
     .i8(0) // isolation_level
-    .i32(0).i32(-1) // session_id, session_epoch
+    .i32(0)
+    .i32(-1) // session_id, session_epoch
     .arr(topics, (w, [topic, partitions]) =>
-      w.str(topic).arr(partitions, (w, p) => w.i32(p).i32(-1).i64(42).i64(0).i32(1048576)))
+      w.str(topic).arr(partitions, (w, p) => w.i32(p).i32(-1).i64(42).i64(0).i32(1048576)),
+    )
     .arr([], () => {}) // forgotten_topics_data
     .str('') // rack_id
     .frame();
@@ -300,7 +361,9 @@ function fetchResponse(version: number, correlationId: number, topics: [string, 
   if (version >= 7) w.i16(topError).i32(0);
   w.arr(topics, (w, [topic, partitions]) =>
     w.str(topic).arr(partitions, (w, p) => {
-      w.i32(p.partition).i16(p.error ?? 0).i64(100);
+      w.i32(p.partition)
+        .i16(p.error ?? 0)
+        .i64(100);
       if (version >= 4) {
         w.i64(100);
         if (version >= 5) w.i64(0);
@@ -308,18 +371,25 @@ function fetchResponse(version: number, correlationId: number, topics: [string, 
       }
       if (version >= 11) w.i32(-1);
       w.bytes(p.records === undefined ? null : p.records);
-    }));
+    }),
+  );
   return w.frame();
 }
 
 test.describe('Fetch', () => {
   test('request v11: max_wait_ms found and rewritten in a copy, topic-partitions read', () => {
-    const frame = fetchV11(21, 5000, [['orders.placed', [0, 1, 2, 3]], ['payments.declined', [2]]]);
+    const frame = fetchV11(21, 5000, [
+      ['orders.placed', [0, 1, 2, 3]],
+      ['payments.declined', [2]],
+    ]);
     const header = parseRequestHeader(frame);
     expect(header).toMatchObject({ apiKey: API_FETCH, apiVersion: 11, correlationId: 21, clientId: 'unit' });
     const fetch = parseFetchRequest(frame, header);
     expect(fetch.maxWaitMs).toBe(5000);
-    expect([...fetch.topics]).toEqual([['orders.placed', [0, 1, 2, 3]], ['payments.declined', [2]]]);
+    expect([...fetch.topics]).toEqual([
+      ['orders.placed', [0, 1, 2, 3]],
+      ['payments.declined', [2]],
+    ]);
 
     const now = withFetchMaxWait(frame, fetch, 0);
     expect(parseFetchRequest(now, header).maxWaitMs).toBe(0);
@@ -331,8 +401,15 @@ test.describe('Fetch', () => {
 
   test('request v4: no session fields, no leader epoch; a null client id', () => {
     const frame = new W()
-      .i16(API_FETCH).i16(4).i32(3).i16(-1) // header with a null client id
-      .i32(-1).i32(250).i32(1).i32(1000).i8(1)
+      .i16(API_FETCH)
+      .i16(4)
+      .i32(3)
+      .i16(-1) // header with a null client id
+      .i32(-1)
+      .i32(250)
+      .i32(1)
+      .i32(1000)
+      .i8(1)
       .arr([['t', [5]] as const], (w, [topic, ps]) => w.str(topic).arr(ps, (w, p) => w.i32(p).i64(0).i32(100)))
       .frame();
     const header = parseRequestHeader(frame);
@@ -347,9 +424,20 @@ test.describe('Fetch', () => {
 
   for (const version of [4, 7, 11]) {
     test(`response v${version}: empty, with records, with errors`, () => {
-      const empty = fetchResponse(version, 1, [['a', [{ partition: 0, records: null }, { partition: 1, records: Buffer.alloc(0) }]]]);
+      const empty = fetchResponse(version, 1, [
+        [
+          'a',
+          [
+            { partition: 0, records: null },
+            { partition: 1, records: Buffer.alloc(0) },
+          ],
+        ],
+      ]);
       expect(summarizeFetchResponse(empty, version)).toEqual({ error: false, recordBytes: 0 });
-      const data = fetchResponse(version, 1, [['a', [{ partition: 0 }, { partition: 1, records: Buffer.alloc(61, 1) }]], ['b', [{ partition: 3, records: Buffer.alloc(9) }]]]);
+      const data = fetchResponse(version, 1, [
+        ['a', [{ partition: 0 }, { partition: 1, records: Buffer.alloc(61, 1) }]],
+        ['b', [{ partition: 3, records: Buffer.alloc(9) }]],
+      ]);
       expect(summarizeFetchResponse(data, version)).toEqual({ error: false, recordBytes: 70 });
       const offsetOutOfRange = fetchResponse(version, 1, [['a', [{ partition: 0, error: 1 }]]]);
       expect(summarizeFetchResponse(offsetOutOfRange, version).error).toBe(true);
@@ -374,7 +462,12 @@ function produce(version: number, correlationId: number, acks: number, topics: [
   if (version >= 3) w.str(null); // transactional_id
   w.i16(acks).i32(30000);
   w.arr(topics, (w, [topic, partitions]) => {
-    w.str(topic).arr(partitions, (w, p) => w.i32(p).bytes(Buffer.alloc(70 + p, 7)).tags());
+    w.str(topic).arr(partitions, (w, p) =>
+      w
+        .i32(p)
+        .bytes(Buffer.alloc(70 + p, 7))
+        .tags(),
+    );
     w.tags();
   });
   w.tags();
@@ -384,10 +477,16 @@ function produce(version: number, correlationId: number, acks: number, topics: [
 test.describe('Produce requests', () => {
   for (const version of [2, 3, 7, 9]) {
     test(`v${version}: acks and topic-partitions`, () => {
-      const frame = produce(version, 11, -1, [['orders.placed', [2, 0]], ['payments.captured', [1]]]);
+      const frame = produce(version, 11, -1, [
+        ['orders.placed', [2, 0]],
+        ['payments.captured', [1]],
+      ]);
       const parsed = parseProduceRequest(frame, parseRequestHeader(frame));
       expect(parsed.acks).toBe(-1);
-      expect([...parsed.topics]).toEqual([['orders.placed', [2, 0]], ['payments.captured', [1]]]);
+      expect([...parsed.topics]).toEqual([
+        ['orders.placed', [2, 0]],
+        ['payments.captured', [1]],
+      ]);
       expect(expectsResponse(frame)).toBe(true);
     });
   }
@@ -410,9 +509,9 @@ test.describe('frames captured from the mock (librdkafka 2.0.2) and from kafkajs
   // ApiVersions v3, which the mock answers with UNSUPPORTED_VERSION.
   const metadataV2 = hex(
     '000000bc00000002000000010000000100093132372e302e302e31000098abffff00176d6f636b436c75737465723135386461313131623261340000' +
-    '0000000000010000000d6f72646572732e706c6163656400000000040000000000000000000100000001000000010000000100000001000000000001' +
-    '000000010000000100000001000000010000000100000000000200000001000000010000000100000001000000010000000000030000000100000001' +
-    '000000010000000100000001',
+      '0000000000010000000d6f72646572732e706c6163656400000000040000000000000000000100000001000000010000000100000001000000000001' +
+      '000000010000000100000001000000010000000100000000000200000001000000010000000100000001000000010000000000030000000100000001' +
+      '000000010000000100000001',
   );
   const findCoordinatorV2 = hex('0000001f00000004000000000000ffff0000000100093132372e302e302e31000098ab');
   const apiVersionsV3Error = hex('000000110000000100230100120000000200000000');
@@ -420,27 +519,27 @@ test.describe('frames captured from the mock (librdkafka 2.0.2) and from kafkajs
   // mock's empty and non-empty answers, and a Produce v7 (acks -1) with its answer.
   const fetchRequest = hex(
     '000000b10001000b00000000000763617074757265ffffffff000000c80000000100a000000100000000ffffffff0000000100076361707475726500' +
-    '00000400000000ffffffff0000000000000000ffffffffffffffff0010000000000003ffffffff0000000000000000ffffffffffffffff0010000000' +
-    '000002ffffffff0000000000000000ffffffffffffffff0010000000000001ffffffff0000000000000000ffffffffffffffff001000000000000000' +
-    '00',
+      '00000400000000ffffffff0000000000000000ffffffffffffffff0010000000000003ffffffff0000000000000000ffffffffffffffff0010000000' +
+      '000002ffffffff0000000000000000ffffffffffffffff0010000000000001ffffffff0000000000000000ffffffffffffffff001000000000000000' +
+      '00',
   );
   const fetchEmpty = hex(
     '000000c70000000000000000000000000000000000010007636170747572650000000400000000000000000000000000000000000000000000000000' +
-    '000000000000000000ffffffff0000000000000003000000000000000000000000000000000000000000000000000000000000ffffffff0000000000' +
-    '000002000000000000000000000000000000000000000000000000000000000000ffffffff0000000000000001000000000000000000000000000000' +
-    '000000000000000000000000000000ffffffff00000000',
+      '000000000000000000ffffffff0000000000000003000000000000000000000000000000000000000000000000000000000000ffffffff0000000000' +
+      '000002000000000000000000000000000000000000000000000000000000000000ffffffff0000000000000001000000000000000000000000000000' +
+      '000000000000000000000000000000ffffffff00000000',
   );
   const fetchData = hex(
     '0000010d0000001600000000000000000000000000010007636170747572650000000400000003000000000000000000000000000000000000000000' +
-    '000000000000000000ffffffff0000000000000000000000000000000000010000000000000001000000000000000000000000ffffffff0000004600' +
-    '000000000000000000003a0000000002c9315ec3000000000000000001a221ef22a3000001a221ef22a3ffffffffffffffff00000000000000000001' +
-    '10000000026b02760000000002000000000000000000000000000000000000000000000000000000000000ffffffff00000000000000010000000000' +
-    '00000000000000000000000000000000000000000000000000ffffffff00000000',
+      '000000000000000000ffffffff0000000000000000000000000000000000010000000000000001000000000000000000000000ffffffff0000004600' +
+      '000000000000000000003a0000000002c9315ec3000000000000000001a221ef22a3000001a221ef22a3ffffffffffffffff00000000000000000001' +
+      '10000000026b02760000000002000000000000000000000000000000000000000000000000000000000000ffffffff00000000000000010000000000' +
+      '00000000000000000000000000000000000000000000000000ffffffff00000000',
   );
   const produceRequest = hex(
     '000000780000000700000000000763617074757265ffffffff0000753000000001000763617074757265000000010000000000000046000000000000' +
-    '00000000003a0000000002c9315ec3000000000000000001a221ef22a3000001a221ef22a3ffffffffffffffff000000000000000000011000000002' +
-    '6b027600',
+      '00000000003a0000000002c9315ec3000000000000000001a221ef22a3000001a221ef22a3ffffffffffffffff000000000000000000011000000002' +
+      '6b027600',
   );
 
   test('Metadata v2: broker 1 advertised as kafka:9092, controller 1, partitions verbatim', () => {
@@ -468,7 +567,7 @@ test.describe('frames captured from the mock (librdkafka 2.0.2) and from kafkajs
     expect(rewriteResponse(apiVersionsV3Error, API_VERSIONS, 3, advertised).equals(apiVersionsV3Error)).toBe(true);
   });
 
-  test('kafkajs Fetch v11: max_wait and the four partitions; the mock\'s answers: empty, then one batch', () => {
+  test("kafkajs Fetch v11: max_wait and the four partitions; the mock's answers: empty, then one batch", () => {
     const header = parseRequestHeader(fetchRequest);
     expect(header).toMatchObject({ apiKey: API_FETCH, apiVersion: 11, clientId: 'capture' });
     const fetch = parseFetchRequest(fetchRequest, header);
@@ -499,8 +598,12 @@ test('FrameSplitter: frames come out whole whatever the chunking', () => {
   for (const chunkSize of [1, 2, 3, 5, 13, stream.length]) {
     const splitter = new FrameSplitter();
     const out: Buffer[] = [];
-    for (let at = 0; at < stream.length; at += chunkSize) out.push(...splitter.push(stream.subarray(at, at + chunkSize)));
-    expect(out.map((f) => f.toString('hex')), `chunks of ${chunkSize}`).toEqual(frames.map((f) => f.toString('hex')));
+    for (let at = 0; at < stream.length; at += chunkSize)
+      out.push(...splitter.push(stream.subarray(at, at + chunkSize)));
+    expect(
+      out.map((f) => f.toString('hex')),
+      `chunks of ${chunkSize}`,
+    ).toEqual(frames.map((f) => f.toString('hex')));
     expect(splitter.buffered).toBe(0);
   }
   const partial = new FrameSplitter();
@@ -560,13 +663,26 @@ async function fakeBroker() {
         if (header.apiKey === API_FETCH) {
           const fetch = parseFetchRequest(frame, header);
           requests.push({ apiKey: header.apiKey, maxWaitMs: fetch.maxWaitMs, at: performance.now() });
-          const topics = [...fetch.topics].map(([topic, ps]) => [topic, ps.map((partition) => ({ partition, records: log.get(`${topic}/${partition}`)?.shift() ?? null }))] as [string, FetchPartition[]]);
+          const topics = [...fetch.topics].map(
+            ([topic, ps]) =>
+              [
+                topic,
+                ps.map((partition) => ({ partition, records: log.get(`${topic}/${partition}`)?.shift() ?? null })),
+              ] as [string, FetchPartition[]],
+          );
           socket.write(fetchResponse(header.apiVersion, header.correlationId, topics));
         } else if (header.apiKey === API_PRODUCE) {
           requests.push({ apiKey: header.apiKey, at: performance.now() });
           const parsed = parseProduceRequest(frame, header);
-          for (const [topic, ps] of parsed.topics) for (const p of ps) log.set(`${topic}/${p}`, [...(log.get(`${topic}/${p}`) ?? []), Buffer.from('record')]);
-          if (parsed.acks !== 0) socket.write(response(header.correlationId).arr([], () => {}).i32(0).frame());
+          for (const [topic, ps] of parsed.topics)
+            for (const p of ps) log.set(`${topic}/${p}`, [...(log.get(`${topic}/${p}`) ?? []), Buffer.from('record')]);
+          if (parsed.acks !== 0)
+            socket.write(
+              response(header.correlationId)
+                .arr([], () => {})
+                .i32(0)
+                .frame(),
+            );
         } else if (header.apiKey === API_END_TXN) {
           requests.push({ apiKey: header.apiKey, at: performance.now() });
           for (const [key, records] of pendingTxn) log.set(key, [...(log.get(key) ?? []), ...records]);
@@ -575,7 +691,13 @@ async function fakeBroker() {
         } else if (header.apiKey === API_METADATA) {
           requests.push({ apiKey: header.apiKey, at: performance.now() });
           const port = (server.address() as net.AddressInfo).port;
-          socket.write(response(header.correlationId).arr([1], (w, id) => w.i32(id).str('127.0.0.1').i32(port).str(null)).i32(0).arr([], () => {}).frame());
+          socket.write(
+            response(header.correlationId)
+              .arr([1], (w, id) => w.i32(id).str('127.0.0.1').i32(port).str(null))
+              .i32(0)
+              .arr([], () => {})
+              .frame(),
+          );
         }
       }
     });
@@ -598,7 +720,8 @@ async function connect(port: number) {
     send(frame: Buffer): Promise<{ frame: Buffer; ms: number }> {
       const started = performance.now();
       const answered = new Promise<{ frame: Buffer; ms: number }>((resolve) =>
-        waiting.set(frame.readInt32BE(8), (f) => resolve({ frame: f, ms: performance.now() - started })));
+        waiting.set(frame.readInt32BE(8), (f) => resolve({ frame: f, ms: performance.now() - started })),
+      );
       socket.write(frame);
       return answered;
     },
@@ -612,7 +735,13 @@ test.describe('the proxy in front of a fake broker', () => {
 
   test.beforeEach(async () => {
     broker = await fakeBroker();
-    proxy = await startProxy({ listenPort: 0, listenHost: '127.0.0.1', upstreamPort: broker.port, advertised, log: (m) => logs.push(m) });
+    proxy = await startProxy({
+      listenPort: 0,
+      listenHost: '127.0.0.1',
+      upstreamPort: broker.port,
+      advertised,
+      log: (m) => logs.push(m),
+    });
   });
   test.afterEach(async () => {
     await proxy.close();
@@ -622,7 +751,11 @@ test.describe('the proxy in front of a fake broker', () => {
 
   test('Metadata through the proxy advertises kafka:9092', async () => {
     const client = await connect(proxyPort());
-    const { frame } = await client.send(request(API_METADATA, 1, 40).arr(['t'], (w, t) => w.str(t)).frame());
+    const { frame } = await client.send(
+      request(API_METADATA, 1, 40)
+        .arr(['t'], (w, t) => w.str(t))
+        .frame(),
+    );
     const r = new Reader(frame, 8, false);
     r.length(true);
     expect(readBroker(r)).toEqual({ nodeId: 1, host: 'kafka', port: 9092 });

@@ -11,17 +11,40 @@ import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
 const JOURNEY = 'cj1-last-item-race-0a1b2c';
 
 function amqp(value: Record<string, unknown>, headers: Record<string, string> = {}): RecordedMessage {
-  return { transport: 'amqp', exchange: 'shop.events', topic: String(value.type), key: randomUUID(), headers, value, raw: JSON.stringify(value), timestamp: Date.now(), receivedAt: Date.now(), correlationId: (value.correlationId as string) ?? headers['correlation-id'] };
+  return {
+    transport: 'amqp',
+    exchange: 'shop.events',
+    topic: String(value.type),
+    key: randomUUID(),
+    headers,
+    value,
+    raw: JSON.stringify(value),
+    timestamp: Date.now(),
+    receivedAt: Date.now(),
+    correlationId: (value.correlationId as string) ?? headers['correlation-id'],
+  };
 }
 
 function reservation(orderId: string, correlationId = JOURNEY): RecordedMessage {
-  return amqp({ type: 'inventory.reserved', eventId: randomUUID(), orderId, correlationId, occurredAt: new Date().toISOString(), items: [{ sku: 'sku-1', quantity: 1 }], amountCents: 4200, cardToken: 'tok_visa' });
+  return amqp({
+    type: 'inventory.reserved',
+    eventId: randomUUID(),
+    orderId,
+    correlationId,
+    occurredAt: new Date().toISOString(),
+    items: [{ sku: 'sku-1', quantity: 1 }],
+    amountCents: 4200,
+    cardToken: 'tok_visa',
+  });
 }
 
 /** A tap narrowed to the journey, over a log that already holds `messages`. */
 function journeyTap(messages: RecordedMessage[]): MessageTap {
   const log = new MessageLog();
-  const tap = new MessageTap('rabbitmq tap [shop.events #]', log, 0, undefined, Date.now() - 10, { correlationId: JOURNEY, location: DEFAULT_CORRELATION });
+  const tap = new MessageTap('rabbitmq tap [shop.events #]', log, 0, undefined, Date.now() - 10, {
+    correlationId: JOURNEY,
+    location: DEFAULT_CORRELATION,
+  });
   for (const message of messages) log.append(message);
   return tap;
 }
@@ -40,7 +63,9 @@ test('the race journey\'s "reserved once" passes on one reservation and fails on
   await expect(journeyTap([reservation(first)])).toHaveReceived(inventoryReserved, { times: 1 });
 
   // Both concurrent orders reserved the last unit: the bug the journey exists to catch.
-  const message = await failureOf(expect(journeyTap([reservation(first), reservation(second)])).toHaveReceived(inventoryReserved, { times: 1 }));
+  const message = await failureOf(
+    expect(journeyTap([reservation(first), reservation(second)])).toHaveReceived(inventoryReserved, { times: 1 }),
+  );
   expect(message).toContain('expect(rabbitmq tap [shop.events #]).toHaveReceived(schema, { times: 1, timeout: ');
   expect(message).toContain('Expected exactly 1 message matching schema "inventory.reserved event", received 2:');
   expect(message).toContain(first);
@@ -60,15 +85,27 @@ test('a journey-scoped tap holds only its correlation id, and a failure says wha
   expect(tap.messages()).toEqual([ours]);
   expect(tap.excluded()).toEqual([theirs, unmarked]);
 
-  const message = await failureOf(expect(tap).toHaveReceived({ where: (value) => (value as { note?: string }).note === 'no correlation id', timeout: 50 }));
-  expect(message).toContain("1 matching message arrived during this test but carries another journey's correlation id or none");
-  expect(message).toContain(`narrowed to this journey, ${JOURNEY}, read from header correlation-id, header correlationId, header x-correlation-id, payload field correlationId`);
+  const message = await failureOf(
+    expect(tap).toHaveReceived({
+      where: (value) => (value as { note?: string }).note === 'no correlation id',
+      timeout: 50,
+    }),
+  );
+  expect(message).toContain(
+    "1 matching message arrived during this test but carries another journey's correlation id or none",
+  );
+  expect(message).toContain(
+    `narrowed to this journey, ${JOURNEY}, read from header correlation-id, header correlationId, header x-correlation-id, payload field correlationId`,
+  );
   expect(message).toContain("`test.use({ tapScope: 'window' })`");
 });
 
 test('the correlation id can be read from any header or a nested payload field', async () => {
   const log = new MessageLog();
-  const tap = new MessageTap('kafka tap [t]', log, 0, undefined, Date.now(), { correlationId: JOURNEY, location: { headers: ['X-Request-Id'], field: 'meta.trace' } });
+  const tap = new MessageTap('kafka tap [t]', log, 0, undefined, Date.now(), {
+    correlationId: JOURNEY,
+    location: { headers: ['X-Request-Id'], field: 'meta.trace' },
+  });
   const byHeader = amqp({ type: 'a' }, { 'x-request-id': JOURNEY });
   const byField = amqp({ type: 'b', meta: { trace: JOURNEY } });
   const neither = amqp({ type: 'c', correlationId: JOURNEY }); // the default field is not configured here
@@ -92,11 +129,16 @@ test.describe('timeouts follow expect', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
 
     const log = new MessageLog();
-    const watched = new MessageTap('tap', log, 0, undefined, Date.now(), { correlationId: JOURNEY, location: DEFAULT_CORRELATION });
+    const watched = new MessageTap('tap', log, 0, undefined, Date.now(), {
+      correlationId: JOURNEY,
+      location: DEFAULT_CORRELATION,
+    });
     setTimeout(() => log.append(reservation(randomUUID())), 50);
     const failedAt = Date.now();
     const message = await failureOf(expect(watched).not.toHaveReceived(inventoryReserved, { timeout: 10_000 }));
     expect(Date.now() - failedAt).toBeLessThan(5_000);
-    expect(message).toContain('Expected no message matching schema "inventory.reserved event" within 10000 ms, but one arrived:');
+    expect(message).toContain(
+      'Expected no message matching schema "inventory.reserved event" within 10000 ms, but one arrived:',
+    );
   });
 });

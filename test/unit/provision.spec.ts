@@ -1,12 +1,13 @@
 // Provisioning decisions on recorded machines: which commands would run, in which order. No Docker,
 // no apt: the Host interface is the only way provisioning touches a machine.
 import { expect, test } from '@playwright/test';
-import { provision } from '../../src/provision/provision.ts';
 import type { Host } from '../../src/provision/host.ts';
+import { provision } from '../../src/provision/provision.ts';
 import type { CommandResult } from '../../src/util/run-command.ts';
 
 const DEBIAN_12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_CODENAME=bookworm\n';
-const DEBIAN_SOURCES = 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
+const DEBIAN_SOURCES =
+  'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
 
 interface Machine {
   platform?: NodeJS.Platform;
@@ -38,9 +39,16 @@ function recordingHost(machine: Machine): Host & { log: string[] } {
       const line = `run ${file} ${args.join(' ')}`;
       if (file === 'docker' && args[0] === 'info') {
         if (!programs.has('docker')) throw Object.assign(new Error('spawn docker ENOENT'), { code: 'ENOENT' });
-        return engineUp ? ok(args.includes('{{json .}}') ? '{"ServerVersion":"26.1.5","DockerRootDir":"/nonexistent","OperatingSystem":"Debian"}' : '26.1.5') : fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+        return engineUp
+          ? ok(
+              args.includes('{{json .}}')
+                ? '{"ServerVersion":"26.1.5","DockerRootDir":"/nonexistent","OperatingSystem":"Debian"}'
+                : '26.1.5',
+            )
+          : fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
       }
-      if (file === 'docker' && args[0] === 'compose') return composeVersion ? ok(composeVersion) : fail("docker: 'compose' is not a docker command.");
+      if (file === 'docker' && args[0] === 'compose')
+        return composeVersion ? ok(composeVersion) : fail("docker: 'compose' is not a docker command.");
       if (file === 'docker' && args[0] === 'manifest') return ok('{}');
       log.push(line);
       if (file === 'apt-get' && args[0] === 'install') {
@@ -83,7 +91,10 @@ async function failure(host: Host): Promise<Error & { details?: string }> {
 }
 
 test('fresh Debian 12 as root: the Debian 13 source is added, then the lists refreshed, then Docker installed and started', async () => {
-  const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12, '/etc/apt/sources.list.d/debian.sources': DEBIAN_SOURCES }, programs: ['docker'] });
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12, '/etc/apt/sources.list.d/debian.sources': DEBIAN_SOURCES },
+    programs: ['docker'],
+  });
   await provision({ log: quiet, host });
   expect(host.log).toEqual([
     'write /etc/apt/sources.list.d/compose-journeys-trixie.sources',
@@ -95,23 +106,39 @@ test('fresh Debian 12 as root: the Debian 13 source is added, then the lists ref
 });
 
 test('the trixie source names the mirror the machine already uses, pinned so nothing else upgrades', async () => {
-  const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12, '/etc/apt/sources.list.d/debian.sources': DEBIAN_SOURCES } });
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12, '/etc/apt/sources.list.d/debian.sources': DEBIAN_SOURCES },
+  });
   await provision({ log: quiet, host });
-  expect(host.read('/etc/apt/sources.list.d/compose-journeys-trixie.sources')).toContain('URIs: http://mirror.example/debian\nSuites: trixie');
-  expect(host.read('/etc/apt/preferences.d/compose-journeys-trixie')).toContain('Pin: release n=trixie\nPin-Priority: 100');
+  expect(host.read('/etc/apt/sources.list.d/compose-journeys-trixie.sources')).toContain(
+    'URIs: http://mirror.example/debian\nSuites: trixie',
+  );
+  expect(host.read('/etc/apt/preferences.d/compose-journeys-trixie')).toContain(
+    'Pin: release n=trixie\nPin-Priority: 100',
+  );
   // No docker CLI either: the CLI package comes too.
   expect(host.log.find((line) => line.startsWith('run apt-get install'))).toContain('docker-cli/trixie');
 });
 
 test('an engine that answers gets nothing installed or started, whatever is on PATH', async () => {
   // No dockerd binary (Docker Desktop, Colima, remote DOCKER_HOST): the old check took that for "install Docker".
-  const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12 }, programs: ['docker'], engineUp: true, composeVersion: '2.29.1', env: { DOCKER_HOST: 'tcp://build-engine:2375' } });
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12 },
+    programs: ['docker'],
+    engineUp: true,
+    composeVersion: '2.29.1',
+    env: { DOCKER_HOST: 'tcp://build-engine:2375' },
+  });
   await provision({ log: quiet, host });
   expect(host.log).toEqual([]);
 });
 
-test('an engine that answers without Compose v2: the doctor\'s findings, nothing installed', async () => {
-  const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12 }, programs: ['docker', 'dockerd'], engineUp: true });
+test("an engine that answers without Compose v2: the doctor's findings, nothing installed", async () => {
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12 },
+    programs: ['docker', 'dockerd'],
+    engineUp: true,
+  });
   const error = await failure(host);
   expect(error.message).toContain('Compose v2 is missing or too old');
   expect(error.details).toMatch(/✗ Compose v2: `docker compose` is missing\n\s+fix: install the Compose v2 plugin/);
@@ -123,7 +150,9 @@ test('a remote DOCKER_HOST or a named context that does not answer: findings, ne
     const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12 }, programs: ['docker'], env });
     const error = await failure(host);
     expect(error.message).toContain('does not answer');
-    expect(error.details).toContain('never installs or starts anything for an engine that is not this machine\'s default one');
+    expect(error.details).toContain(
+      "never installs or starts anything for an engine that is not this machine's default one",
+    );
     expect(error.details).toMatch(/✗ Docker engine: .*(ssh:\/\/ci@builder|"colima")/);
     expect(host.log).toEqual([]);
   }
@@ -145,7 +174,11 @@ test('Debian without root: says to run it with sudo, installs nothing', async ()
 });
 
 test('an installed but stopped local engine is started, not reinstalled; a stale pid file is removed first', async () => {
-  const host = recordingHost({ files: { '/etc/os-release': DEBIAN_12, '/var/run/docker.pid': '4242\n' }, programs: ['docker', 'dockerd'], composeVersion: '2.26.1' });
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12, '/var/run/docker.pid': '4242\n' },
+    programs: ['docker', 'dockerd'],
+    composeVersion: '2.26.1',
+  });
   await provision({ log: quiet, host });
   expect(host.log).toEqual(['remove /var/run/docker.pid', 'spawn dockerd']);
 });

@@ -46,8 +46,12 @@ test('the README blocks of no file type-check against the package', () => {
   const dir = path.join(REPO, 'reports/readme-check');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const [index, block] of free.entries()) writeFileSync(path.join(dir, `block-${index}-line-${block.line}.ts`), block.code);
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts'], exclude: [] }));
+  for (const [index, block] of free.entries())
+    writeFileSync(path.join(dir, `block-${index}-line-${block.line}.ts`), block.code);
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts'], exclude: [] }),
+  );
   const tsc = spawnSync(path.join(REPO, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { encoding: 'utf8' });
   expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
 });

@@ -1,47 +1,102 @@
 // How a failure is explained: its category and the redactor every attachment passes through.
 import { expect, test } from '@playwright/test';
-import type { ContainerState } from '../../src/stack/container-state.ts';
 import { categorise, failingServices, infraProblems } from '../../src/report/failure-category.ts';
 import { createRedactor, REDACTED, secretValuesFromEnvironment } from '../../src/report/redaction.ts';
 import type { ContainerEvent } from '../../src/report/stack-evidence.ts';
+import type { ContainerState } from '../../src/stack/container-state.ts';
 
-const failed = (message: string, status: 'failed' | 'timedOut' = 'failed') => ({ status, timeout: 30_000, errors: [{ message }] });
+const failed = (message: string, status: 'failed' | 'timedOut' = 'failed') => ({
+  status,
+  timeout: 30_000,
+  errors: [{ message }],
+});
 const at = new Date('2026-01-01T00:00:00Z');
 
 test('categories: INFRA wins, then TEST for a timeout or our own throw, then PRODUCT for an expect on the system', () => {
   const died: ContainerEvent[] = [{ at, service: 'api', container: 'p-api-1', action: 'die', exitCode: '137' }];
-  expect(categorise(failed('expect(received).toBe(expected)'), infraProblems([], died))).toEqual({ category: 'INFRA', reason: 'api: die (exit 137) at 2026-01-01T00:00:00.000Z' });
-  expect(categorise(failed('anything', 'timedOut'), [])).toEqual({ category: 'TEST', reason: 'the journey timed out (30000 ms)' });
+  expect(categorise(failed('expect(received).toBe(expected)'), infraProblems([], died))).toEqual({
+    category: 'INFRA',
+    reason: 'api: die (exit 137) at 2026-01-01T00:00:00.000Z',
+  });
+  expect(categorise(failed('anything', 'timedOut'), [])).toEqual({
+    category: 'TEST',
+    reason: 'the journey timed out (30000 ms)',
+  });
   expect(categorise(failed('TypeError: Cannot read properties of undefined'), []).category).toBe('TEST');
   const product = categorise(failed('Error: price\n\nexpect(received).toBeGreaterThan(expected)\n\nReceived: -5'), []);
-  expect(product).toEqual({ category: 'PRODUCT', reason: 'Error: price · expect(received).toBeGreaterThan(expected) · Received: -5' });
+  expect(product).toEqual({
+    category: 'PRODUCT',
+    reason: 'Error: price · expect(received).toBeGreaterThan(expected) · Received: -5',
+  });
 });
 
 test('infra problems: died, OOM, unhealthy, restarting; a one-shot that exited 0 is done, not down', () => {
-  const state = (service: string, extra: Partial<ContainerState>): ContainerState => ({ id: service, name: service, service, status: 'running', exitCode: 0, startedAt: '', finishedAt: '', restartCount: 0, oomKilled: false, labels: {}, healthLog: [], published: [], ...extra });
+  const state = (service: string, extra: Partial<ContainerState>): ContainerState => ({
+    id: service,
+    name: service,
+    service,
+    status: 'running',
+    exitCode: 0,
+    startedAt: '',
+    finishedAt: '',
+    restartCount: 0,
+    oomKilled: false,
+    labels: {},
+    healthLog: [],
+    published: [],
+    ...extra,
+  });
   expect(
     infraProblems(
-      [state('migrate', { status: 'exited', exitCode: 0 }), state('db', { health: 'unhealthy' }), state('worker', { status: 'exited', exitCode: 137, oomKilled: true }), state('api', { status: 'restarting' })],
-      [{ at, service: 'api', container: 'p-api-1', action: 'health_status: unhealthy' }, { at, service: 'api', container: 'p-api-1', action: 'start' }],
+      [
+        state('migrate', { status: 'exited', exitCode: 0 }),
+        state('db', { health: 'unhealthy' }),
+        state('worker', { status: 'exited', exitCode: 137, oomKilled: true }),
+        state('api', { status: 'restarting' }),
+      ],
+      [
+        { at, service: 'api', container: 'p-api-1', action: 'health_status: unhealthy' },
+        { at, service: 'api', container: 'p-api-1', action: 'start' },
+      ],
     ),
-  ).toEqual(['api: health_status: unhealthy at 2026-01-01T00:00:00.000Z', 'db: running (unhealthy)', 'worker: exited (exit 137, OOM-killed)', 'api: restarting']);
+  ).toEqual([
+    'api: health_status: unhealthy at 2026-01-01T00:00:00.000Z',
+    'db: running (unhealthy)',
+    'worker: exited (exit 137, OOM-killed)',
+    'api: restarting',
+  ]);
 });
 
 test('redaction: declared secrets anywhere, secret-shaped text in context, short values only in context', () => {
-  const secrets = secretValuesFromEnvironment({ db: { POSTGRES_PASSWORD: 'hunter22-secret', POSTGRES_USER: 'app' }, api: { DATABASE_URL: 'postgres://app:url-pass-9@db/app', GREETING: 'hello there' }, shop: { DB_PASSWORD: 'shop' } });
+  const secrets = secretValuesFromEnvironment({
+    db: { POSTGRES_PASSWORD: 'hunter22-secret', POSTGRES_USER: 'app' },
+    api: { DATABASE_URL: 'postgres://app:url-pass-9@db/app', GREETING: 'hello there' },
+    shop: { DB_PASSWORD: 'shop' },
+  });
   expect(secrets.sort()).toEqual(['hunter22-secret', 'shop', 'url-pass-9'].sort());
   const redact = createRedactor(secrets);
   expect(redact('login failed for hunter22-secret')).toBe(`login failed for ${REDACTED}`);
-  expect(redact('connecting to postgres://app:url-pass-9@db/app')).toBe(`connecting to postgres://app:${REDACTED}@db/app`);
+  expect(redact('connecting to postgres://app:url-pass-9@db/app')).toBe(
+    `connecting to postgres://app:${REDACTED}@db/app`,
+  );
   expect(redact('{"authorization":"Bearer abc.def"}')).toBe(`{"authorization":"${REDACTED}"}`);
-  expect(redact('x-api-key: k-123 and password=opensesame&user=a')).toBe(`x-api-key: ${REDACTED} and password=${REDACTED}&user=a`);
+  expect(redact('x-api-key: k-123 and password=opensesame&user=a')).toBe(
+    `x-api-key: ${REDACTED} and password=${REDACTED}&user=a`,
+  );
   // "shop" is also the project's name: too short to replace as a bare word, still caught in a URL.
-  expect(redact('the shop stack, amqp://shop:shop@rabbitmq:5672')).toBe(`the shop stack, amqp://shop:${REDACTED}@rabbitmq:5672`);
+  expect(redact('the shop stack, amqp://shop:shop@rabbitmq:5672')).toBe(
+    `the shop stack, amqp://shop:${REDACTED}@rabbitmq:5672`,
+  );
   expect(redact('hello there')).toBe('hello there');
 });
 
 test('failing services: the ones the stack problems name, else the ones that logged an error', () => {
-  expect(failingServices(['api: die (exit 137) at 2026-01-01T00:00:00.000Z', 'db: running (unhealthy)', 'api: restarting'], new Map())).toEqual(['api', 'db']);
+  expect(
+    failingServices(
+      ['api: die (exit 137) at 2026-01-01T00:00:00.000Z', 'db: running (unhealthy)', 'api: restarting'],
+      new Map(),
+    ),
+  ).toEqual(['api', 'db']);
   const logs = new Map([
     ['orders', '2026-01-01T00:00:00Z {"level":"info","msg":"order placed"}'],
     ['payments', '2026-01-01T00:00:01Z {"level":"error","msg":"provider answered 503"}'],

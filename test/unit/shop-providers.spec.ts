@@ -4,9 +4,16 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { backoff, charge, ProviderRejectedError, ProviderUnavailableError, sendEmail, type RetryPolicy } from '../../compose/shop/services/src/providers.ts';
-import { notificationId } from '../../compose/shop/services/src/notifications.ts';
 import type { Logger } from '../../compose/shop/services/src/logger.ts';
+import { notificationId } from '../../compose/shop/services/src/notifications.ts';
+import {
+  backoff,
+  charge,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  type RetryPolicy,
+  sendEmail,
+} from '../../compose/shop/services/src/providers.ts';
 
 /** What the provider does with one request. */
 type Behaviour =
@@ -29,13 +36,21 @@ async function provider(script: Behaviour[]) {
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
       const behaviour = script[Math.min(seen.length, script.length - 1)]!;
-      seen.push({ path: req.url ?? '', idempotencyKey: req.headers['idempotency-key'] as string | undefined, correlationId: req.headers['x-correlation-id'] as string | undefined, body: JSON.parse(raw) });
+      seen.push({
+        path: req.url ?? '',
+        idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+        correlationId: req.headers['x-correlation-id'] as string | undefined,
+        body: JSON.parse(raw),
+      });
       if ('fault' in behaviour) {
         const socket = req.socket;
         if (behaviour.fault === 'reset') socket.resetAndDestroy();
         else if (behaviour.fault === 'empty') socket.destroy();
         else if (behaviour.fault === 'garbage') socket.end('lorem ipsum, not HTTP\r\n\r\n');
-        else socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{"id"');
+        else
+          socket.end(
+            'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{"id"',
+          );
         return;
       }
       setTimeout(() => {
@@ -53,10 +68,11 @@ async function provider(script: Behaviour[]) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -97,7 +113,11 @@ test.describe('charge', () => {
         const result = await charge(p.url, order, 'corr-1', log, fast);
         expect(result).toEqual({ outcome: 'captured', chargeId: 'ch_123' });
         expect(p.seen.length).toBe(script.length);
-        expect(p.seen.every((s) => s.idempotencyKey === order.orderId && s.correlationId === 'corr-1' && s.path === '/v1/charges')).toBe(true);
+        expect(
+          p.seen.every(
+            (s) => s.idempotencyKey === order.orderId && s.correlationId === 'corr-1' && s.path === '/v1/charges',
+          ),
+        ).toBe(true);
         expect(log.lines.filter((l) => l.msg.includes('retrying'))).toHaveLength(script.length - 1);
       } finally {
         await p.close();
@@ -108,7 +128,10 @@ test.describe('charge', () => {
   test('402 is a final decline: one request, the reason passed on', async () => {
     const p = await provider([{ status: 402, body: { status: 'declined', reason: 'insufficient_funds' } }]);
     try {
-      expect(await charge(p.url, order, 'corr-2', recordingLog(), fast)).toEqual({ outcome: 'declined', reason: 'insufficient_funds' });
+      expect(await charge(p.url, order, 'corr-2', recordingLog(), fast)).toEqual({
+        outcome: 'declined',
+        reason: 'insufficient_funds',
+      });
       expect(p.seen).toHaveLength(1);
     } finally {
       await p.close();
@@ -170,7 +193,11 @@ test.describe('sendEmail', () => {
       const key = notificationId(order.orderId, 'orders.paid');
       const email = { to: 'c-1@example.com', template: 'order-confirmed', orderId: order.orderId, variables: {} };
       expect(await sendEmail(p.url, email, 'corr-7', key, recordingLog(), fast)).toEqual({ messageId: 'em_1' });
-      expect(p.seen.map((s) => [s.path, s.idempotencyKey])).toEqual([['/v1/emails', key], ['/v1/emails', key], ['/v1/emails', key]]);
+      expect(p.seen.map((s) => [s.path, s.idempotencyKey])).toEqual([
+        ['/v1/emails', key],
+        ['/v1/emails', key],
+        ['/v1/emails', key],
+      ]);
     } finally {
       await p.close();
     }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ContainerState } from '../../src/stack/container-state.ts';
-import { endpointsOf, Endpoints } from '../../src/stack/endpoints.ts';
+import { Endpoints, endpointsOf } from '../../src/stack/endpoints.ts';
 import { publishedPortsHost, remoteEngineHost } from '../../src/stack/engine-host.ts';
 import { lintStack } from '../../src/stack/lint.ts';
 import { judgeReadiness } from '../../src/stack/readiness.ts';
@@ -22,7 +22,21 @@ async function resolved(json: unknown): Promise<ResolvedConfig> {
 const config = (services: Record<string, unknown>) => resolved({ name: 'p', services });
 
 function container(service: string, state: Partial<ContainerState>): ContainerState {
-  return { id: service, name: `p-${service}-1`, service, status: 'running', exitCode: 0, startedAt: '', finishedAt: '', restartCount: 0, oomKilled: false, labels: {}, healthLog: [], published: [], ...state };
+  return {
+    id: service,
+    name: `p-${service}-1`,
+    service,
+    status: 'running',
+    exitCode: 0,
+    startedAt: '',
+    finishedAt: '',
+    restartCount: 0,
+    oomKilled: false,
+    labels: {},
+    healthLog: [],
+    published: [],
+    ...state,
+  };
 }
 
 test('readiness: healthy, started without a healthcheck, one-shots done at exit 0 (awaited or not), failures named', async () => {
@@ -31,40 +45,72 @@ test('readiness: healthy, started without a healthcheck, one-shots done at exit 
     cache: { image: 'redis:7' },
     migrate: { image: 'app', restart: 'no' },
     seed: { image: 'app', depends_on: {} },
-    api: { image: 'app', depends_on: { migrate: { condition: 'service_completed_successfully' } }, healthcheck: { test: ['CMD', 'true'] } },
+    api: {
+      image: 'app',
+      depends_on: { migrate: { condition: 'service_completed_successfully' } },
+      healthcheck: { test: ['CMD', 'true'] },
+    },
   });
-  const verdicts = (states: ContainerState[]) => Object.fromEntries(judgeReadiness(stack, states).map((v) => [v.service, v.kind === 'failed' ? `failed:${v.reason}` : v.kind]));
-  expect(verdicts([
-    container('db', { health: 'healthy' }),
-    container('cache', {}),
-    container('migrate', { status: 'exited', exitCode: 0 }),
-    container('api', { health: 'starting' }),
-  ])).toEqual({ db: 'ready', cache: 'ready', migrate: 'completed', seed: 'waiting', api: 'waiting' });
-  expect(verdicts([
-    container('db', { health: 'unhealthy' }),
-    container('cache', { status: 'exited', exitCode: 0 }),
-    container('migrate', { status: 'exited', exitCode: 1 }),
-    container('seed', { oomKilled: true, status: 'exited', exitCode: 137 }),
-    container('api', { status: 'restarting', health: 'starting' }),
-  ])).toEqual({ db: 'failed:unhealthy', cache: 'completed', migrate: 'failed:exited', seed: 'failed:oom-killed', api: 'waiting' });
+  const verdicts = (states: ContainerState[]) =>
+    Object.fromEntries(
+      judgeReadiness(stack, states).map((v) => [v.service, v.kind === 'failed' ? `failed:${v.reason}` : v.kind]),
+    );
+  expect(
+    verdicts([
+      container('db', { health: 'healthy' }),
+      container('cache', {}),
+      container('migrate', { status: 'exited', exitCode: 0 }),
+      container('api', { health: 'starting' }),
+    ]),
+  ).toEqual({ db: 'ready', cache: 'ready', migrate: 'completed', seed: 'waiting', api: 'waiting' });
+  expect(
+    verdicts([
+      container('db', { health: 'unhealthy' }),
+      container('cache', { status: 'exited', exitCode: 0 }),
+      container('migrate', { status: 'exited', exitCode: 1 }),
+      container('seed', { oomKilled: true, status: 'exited', exitCode: 137 }),
+      container('api', { status: 'restarting', health: 'starting' }),
+    ]),
+  ).toEqual({
+    db: 'failed:unhealthy',
+    cache: 'completed',
+    migrate: 'failed:exited',
+    seed: 'failed:oom-killed',
+    api: 'waiting',
+  });
 });
 
 test('endpoints: loopback for 0.0.0.0, one per port (not per address family), schemes by port, look-ups that list what exists', () => {
-  const endpoints = endpointsOf([
-    container('api', { published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }, { containerPort: 8080, protocol: 'tcp', hostIp: '::', hostPort: 49153 }] }),
-    container('db', { published: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49154 }] }),
-  ], '127.0.0.1');
+  const endpoints = endpointsOf(
+    [
+      container('api', {
+        published: [
+          { containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 },
+          { containerPort: 8080, protocol: 'tcp', hostIp: '::', hostPort: 49153 },
+        ],
+      }),
+      container('db', { published: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49154 }] }),
+    ],
+    '127.0.0.1',
+  );
   expect(endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:49153', 'postgresql://127.0.0.1:49154']);
   const lookup = new Endpoints(endpoints);
   expect(lookup.url('api')).toBe('http://127.0.0.1:49153');
-  expect(() => lookup.get('web')).toThrow('No published port for service "web". Services with published ports: api, db. Publish one in the compose file, e.g. ports: ["127.0.0.1::8080"].');
-  expect(() => lookup.get('api', 9090)).toThrow('Service "api" does not publish container port 9090; it publishes 8080.');
+  expect(() => lookup.get('web')).toThrow(
+    'No published port for service "web". Services with published ports: api, db. Publish one in the compose file, e.g. ports: ["127.0.0.1::8080"].',
+  );
+  expect(() => lookup.get('api', 9090)).toThrow(
+    'Service "api" does not publish container port 9090; it publishes 8080.',
+  );
 });
 
 test('lint rules on a recorded resolved config: file, line, service, field and fix for each', async () => {
   const file = path.join(HERE, '../stacks/lint/compose.yml');
   const recorded = await resolved(JSON.parse(readFileSync(path.join(HERE, 'recorded/lint-resolved.json'), 'utf8')));
-  const definition = { target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] }, config: recorded } as unknown as StackDefinition;
+  const definition = {
+    target: { projectName: 'lint', files: [file], profiles: [], envFiles: [] },
+    config: recorded,
+  } as unknown as StackDefinition;
   const findings = lintStack(definition, undefined).map((f) => `${f.line}:${f.service ?? '-'}:${f.field}:${f.rule}`);
   expect(findings.sort()).toEqual(
     [
@@ -83,20 +129,37 @@ test('lint rules on a recorded resolved config: file, line, service, field and f
 test('roles by image, by environment on the usual port, or by label; overrides win and must exist', async () => {
   const stack = await config({
     'catalog-db': { image: 'docker.io/library/postgres:16.4', ports: [{ target: 5432 }] },
-    'company-pg': { image: 'registry.example/platform/db:3', environment: { POSTGRES_PASSWORD: 'x' }, ports: [{ target: 5432 }] },
-    app: { image: 'app:1', environment: { POSTGRES_PASSWORD: 'x', KAFKA_ADVERTISED_LISTENERS: 'x' }, ports: [{ target: 8080 }] },
+    'company-pg': {
+      image: 'registry.example/platform/db:3',
+      environment: { POSTGRES_PASSWORD: 'x' },
+      ports: [{ target: 5432 }],
+    },
+    app: {
+      image: 'app:1',
+      environment: { POSTGRES_PASSWORD: 'x', KAFKA_ADVERTISED_LISTENERS: 'x' },
+      ports: [{ target: 8080 }],
+    },
     events: { image: 'compose-journeys/rabbitmq:offline' },
     stream: { image: 'bitnami/kafka:3.7' },
     stubs: { image: 'acme/http-stubs:1', labels: { 'dev.compose-journeys.role': 'wiremock' } },
   });
-  expect(detectRoles(stack)).toEqual({ postgres: ['catalog-db', 'company-pg'], kafka: ['stream'], rabbitmq: ['events'], wiremock: ['stubs'] });
+  expect(detectRoles(stack)).toEqual({
+    postgres: ['catalog-db', 'company-pg'],
+    kafka: ['stream'],
+    rabbitmq: ['events'],
+    wiremock: ['stubs'],
+  });
   expect(detectRoles(stack, { postgres: 'company-pg' }).postgres).toEqual(['company-pg']);
-  expect(() => detectRoles(stack, { rabbitmq: 'broker' })).toThrow('journeys.services.rabbitmq names "broker", which the stack does not have. Services: catalog-db, company-pg, app, events, stream, stubs.');
+  expect(() => detectRoles(stack, { rabbitmq: 'broker' })).toThrow(
+    'journeys.services.rabbitmq names "broker", which the stack does not have. Services: catalog-db, company-pg, app, events, stream, stubs.',
+  );
 
   const roles = detectRoles(stack);
   const services = Object.keys(stack.services);
   expect(serviceForRole(roles, services, 'kafka', 'The Kafka tap')).toBe('stream');
-  expect(() => serviceForRole(roles, services, 'postgres', 'db')).toThrow('db needs one postgres service, and the stack has 2: catalog-db, company-pg. Name it in package.json');
+  expect(() => serviceForRole(roles, services, 'postgres', 'db')).toThrow(
+    'db needs one postgres service, and the stack has 2: catalog-db, company-pg. Name it in package.json',
+  );
   expect(() => serviceForRole({ ...roles, kafka: [] }, services, 'kafka', 'The Kafka tap')).toThrow(
     'The Kafka tap needs a kafka service, and the stack has none that looks like one (by image, environment or port). Services: catalog-db, company-pg, app, events, stream, stubs.',
   );
@@ -110,21 +173,41 @@ test('a remote engine (DOCKER_HOST or a context at tcp:// or ssh://): its publis
   const config = mkdtempSync(path.join(os.tmpdir(), 'cj-docker-config-'));
   const meta = path.join(config, 'contexts/meta', createHash('sha256').update('lab').digest('hex'));
   mkdirSync(meta, { recursive: true });
-  writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'lab', Endpoints: { docker: { Host: 'ssh://me@lab-engine' } } }));
+  writeFileSync(
+    path.join(meta, 'meta.json'),
+    JSON.stringify({ Name: 'lab', Endpoints: { docker: { Host: 'ssh://me@lab-engine' } } }),
+  );
   writeFileSync(path.join(config, 'config.json'), JSON.stringify({ currentContext: 'lab' }));
   expect(remoteEngineHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
   expect(remoteEngineHost({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toBeUndefined();
   expect(publishedPortsHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
 
-  const api = container('api', { published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }] });
+  const api = container('api', {
+    published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }],
+  });
   expect(endpointsOf([api], 'lab-engine')[0]!.url).toBe('http://lab-engine:49153');
 });
 
 test('lint on a remote engine: a port on its loopback is unreachable from here', async () => {
   const file = path.join(HERE, '../stacks/reuse/compose.yml');
-  const stack = await config({ web: { image: 'nginx:1.27', ports: [{ target: 80, host_ip: '127.0.0.1' }], healthcheck: { test: ['CMD', 'true'], interval: '30s', start_interval: '1s' } } });
-  const definition = { target: { projectName: 'p', files: [file], profiles: [], envFiles: [] }, config: stack } as unknown as StackDefinition;
+  const stack = await config({
+    web: {
+      image: 'nginx:1.27',
+      ports: [{ target: 80, host_ip: '127.0.0.1' }],
+      healthcheck: { test: ['CMD', 'true'], interval: '30s', start_interval: '1s' },
+    },
+  });
+  const definition = {
+    target: { projectName: 'p', files: [file], profiles: [], envFiles: [] },
+    config: stack,
+  } as unknown as StackDefinition;
   expect(lintStack(definition, undefined).filter((f) => f.rule.startsWith('port-'))).toEqual([]);
   const remote = lintStack(definition, 'lab-engine').filter((f) => f.rule.startsWith('port-'));
-  expect(remote.map((f) => [f.rule, f.service, f.message])).toEqual([['port-loopback-on-remote-engine', 'web', 'container port 80 is published on 127.0.0.1 of the remote engine lab-engine: journeys here cannot reach it']]);
+  expect(remote.map((f) => [f.rule, f.service, f.message])).toEqual([
+    [
+      'port-loopback-on-remote-engine',
+      'web',
+      'container port 80 is published on 127.0.0.1 of the remote engine lab-engine: journeys here cannot reach it',
+    ],
+  ]);
 });

@@ -70,11 +70,11 @@ export class Reader {
     let value = 0;
     for (let shift = 0; shift <= 28; shift += 7) {
       const byte = this.buf[this.pos++];
-      if (byte === undefined) throw new RangeError("frame too short: unterminated varint");
+      if (byte === undefined) throw new RangeError('frame too short: unterminated varint');
       value += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return value;
     }
-    throw new RangeError("varint longer than 5 bytes");
+    throw new RangeError('varint longer than 5 bytes');
   }
   /** Length of a (nullable) string or array; -1 means null. */
   length(isArray: boolean): number {
@@ -90,7 +90,7 @@ export class Reader {
     if (n < 0) return null;
     const start = this.pos;
     this.skip(n);
-    return this.buf.toString("utf8", start, this.pos);
+    return this.buf.toString('utf8', start, this.pos);
   }
   skipString(): void {
     const n = this.length(false);
@@ -144,7 +144,7 @@ export interface Advertised {
 
 /** Encoded host string followed by the int32 port, in the message's encoding. */
 export function encodeAddress(host: string, port: number, flexible: boolean): Buffer {
-  const name = Buffer.from(host, "utf8");
+  const name = Buffer.from(host, 'utf8');
   let len: Buffer;
   if (flexible) {
     len = uvarint(name.length + 1);
@@ -278,7 +278,7 @@ export function parseFetchRequest(frame: Buffer, header: RequestHeader): FetchRe
   if (version >= 7) r.skip(8); // session_id, session_epoch
   const topics = new Map<string, number[]>();
   for (let t = r.length(true); t > 0; t--) {
-    const topic = r.string() ?? "";
+    const topic = r.string() ?? '';
     const partitions = topics.get(topic) ?? [];
     for (let p = r.length(true); p > 0; p--) {
       partitions.push(r.i32());
@@ -354,7 +354,7 @@ export function parseProduceRequest(frame: Buffer, header: RequestHeader): Produ
   r.i32(); // timeout_ms
   const topics = new Map<string, number[]>();
   for (let t = r.length(true); t > 0; t--) {
-    const topic = r.string() ?? "";
+    const topic = r.string() ?? '';
     const partitions = topics.get(topic) ?? [];
     for (let p = r.length(true); p > 0; p--) {
       partitions.push(r.i32());

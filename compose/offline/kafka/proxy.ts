@@ -13,26 +13,26 @@
 //   it with max_wait 0 and, when nothing is there, parks the fetch until a Produce
 //   to one of its topic-partitions (or an EndTxn) has been acknowledged through the
 //   proxy (every produce passes here) or the client's own max_wait_ms is up.
-import net from "node:net";
+import net from 'node:net';
 import {
+  type Advertised,
   API_END_TXN,
   API_FETCH,
   API_FIND_COORDINATOR,
   API_METADATA,
   API_PRODUCE,
   API_VERSIONS,
+  expectsResponse,
   FrameSplitter,
   MAX_VERSION,
-  expectsResponse,
   parseFetchRequest,
   parseProduceRequest,
   parseRequestHeader,
+  type RequestHeader,
   rewriteResponse,
   summarizeFetchResponse,
   withFetchMaxWait,
-  type Advertised,
-  type RequestHeader,
-} from "./protocol.ts";
+} from './protocol.ts';
 
 export type Log = (message: string) => void;
 
@@ -286,7 +286,9 @@ class ProxiedConnection {
           frame = rewriteResponse(frame, rewrite.apiKey, rewrite.version, this.options.advertised);
         } catch (err) {
           // Better an unmodified frame than a dead broker; the log says why.
-          this.options.log(`passing api ${rewrite.apiKey} v${rewrite.version} response through unmodified: ${(err as Error).message}`);
+          this.options.log(
+            `passing api ${rewrite.apiKey} v${rewrite.version} response through unmodified: ${(err as Error).message}`,
+          );
         }
       }
     }
@@ -317,7 +319,7 @@ class ProxiedConnection {
 /** Reads size-prefixed frames from `src` and hands each to `onFrame`; pauses `src` while `dst` is full. */
 function pipeFrames(src: net.Socket, dst: net.Socket, onFrame: (frame: Buffer) => void, log: Log): void {
   const splitter = new FrameSplitter();
-  src.on("data", (chunk: Buffer) => {
+  src.on('data', (chunk: Buffer) => {
     let frames: Buffer[];
     try {
       frames = splitter.push(chunk);
@@ -330,7 +332,7 @@ function pipeFrames(src: net.Socket, dst: net.Socket, onFrame: (frame: Buffer) =
     for (const frame of frames) onFrame(frame);
     if (dst.writableNeedDrain) {
       src.pause();
-      dst.once("drain", () => src.resume());
+      dst.once('drain', () => src.resume());
     }
   });
 }
@@ -348,7 +350,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const signal = new ProduceSignal();
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
-    const upstream = net.connect(options.upstreamPort, options.upstreamHost ?? "127.0.0.1");
+    const upstream = net.connect(options.upstreamPort, options.upstreamHost ?? '127.0.0.1');
     // Requests and responses are written in pieces (size, header, body) and clients pipeline
     // them: with Nagle on, the second piece waits for a delayed ACK, ~40 ms per round trip.
     client.setNoDelay(true);
@@ -362,13 +364,13 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       upstream.destroy();
     };
     for (const socket of [client, upstream]) {
-      socket.on("error", close); // resets are normal when clients go away
-      socket.on("close", close);
+      socket.on('error', close); // resets are normal when clients go away
+      socket.on('close', close);
     }
   });
-  server.on("error", (err) => options.log(`proxy error: ${err.message}`));
+  server.on('error', (err) => options.log(`proxy error: ${err.message}`));
   return new Promise((resolve) =>
-    server.listen(options.listenPort, options.listenHost ?? "0.0.0.0", () =>
+    server.listen(options.listenPort, options.listenHost ?? '0.0.0.0', () =>
       resolve({
         server,
         signal,

@@ -1,9 +1,9 @@
 // Bundles every shop service into one ESM file, dist/shop.mjs, so the images
 // need no npm install: they copy this file onto a bare Node runtime.
 // Run from anywhere: `node compose/shop/services/build.mjs`.
-import { readFile } from "node:fs/promises";
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -20,38 +20,39 @@ const fixes = [
     // per idle service. Nothing pending means nothing to check: push() schedules a check when
     // a request has to wait again, and every answered request checks the queue.
     file: /kafkajs[\\/]src[\\/]network[\\/]requestQueue[\\/]index\.js$/,
-    find: "    let scheduleAt = this.throttledUntil - Date.now()\n    if (!this.throttleCheckTimeoutId) {",
-    replace: "    let scheduleAt = this.throttledUntil - Date.now()\n    if (this.pending.length === 0) return\n    if (!this.throttleCheckTimeoutId) {",
+    find: '    let scheduleAt = this.throttledUntil - Date.now()\n    if (!this.throttleCheckTimeoutId) {',
+    replace:
+      '    let scheduleAt = this.throttledUntil - Date.now()\n    if (this.pending.length === 0) return\n    if (!this.throttleCheckTimeoutId) {',
   },
 ];
 
 const patchDependencies = {
-  name: "patch-dependencies",
+  name: 'patch-dependencies',
   setup(b) {
     for (const fix of fixes) {
       b.onLoad({ filter: fix.file }, async (args) => {
-        const source = await readFile(args.path, "utf8");
+        const source = await readFile(args.path, 'utf8');
         if (!source.includes(fix.find)) throw new Error(`${args.path}: the text to fix is not there any more`);
-        return { contents: source.replace(fix.find, fix.replace), loader: "js" };
+        return { contents: source.replace(fix.find, fix.replace), loader: 'js' };
       });
     }
   },
 };
 
 await build({
-  entryPoints: [here("./src/main.ts")],
-  outfile: here("./dist/shop.mjs"),
+  entryPoints: [here('./src/main.ts')],
+  outfile: here('./dist/shop.mjs'),
   bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
   // pg's optional native binding is never used.
-  external: ["pg-native"],
+  external: ['pg-native'],
   // The bundled dependencies are CommonJS and call require() for Node
   // built-ins, which an ES module does not provide by itself.
   banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
-  legalComments: "none",
-  logLevel: "warning",
+  legalComments: 'none',
+  logLevel: 'warning',
   plugins: [patchDependencies],
 });
-console.log(`built ${here("./dist/shop.mjs")}`);
+console.log(`built ${here('./dist/shop.mjs')}`);

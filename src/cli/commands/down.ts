@@ -1,5 +1,5 @@
 import { removeProjectResources } from '../../stack/teardown.ts';
-import { projectNameOf, type Command } from '../context.ts';
+import { type Command, projectNameOf } from '../context.ts';
 
 /**
  * Removes the project by its labels: containers with their anonymous volumes (`rm -f -v`, no

@@ -7,7 +7,14 @@ import type { Command } from '../context.ts';
 import { httpPortsOf, journeyTemplate, PLAYWRIGHT_CONFIG, TSCONFIG } from '../init-templates.ts';
 
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
-const PLAYWRIGHT_CONFIGS = ['playwright.config.ts', 'playwright.config.mts', 'playwright.config.cts', 'playwright.config.js', 'playwright.config.mjs', 'playwright.config.cjs'];
+const PLAYWRIGHT_CONFIGS = [
+  'playwright.config.ts',
+  'playwright.config.mts',
+  'playwright.config.cts',
+  'playwright.config.js',
+  'playwright.config.mjs',
+  'playwright.config.cjs',
+];
 
 /**
  * `journeys init`: checks everything first (a compose file Compose accepts, a package.json, no
@@ -26,7 +33,11 @@ export const run: Command = async ({ values, log, out }) => {
   }
   const packageFile = path.join(cwd, 'package.json');
   if (!existsSync(packageFile)) {
-    throw new JourneysError('USAGE', `No package.json in ${cwd}. Nothing was written.`, 'Fix: `npm init -y && npm i -D compose-journeys @playwright/test`, then `npx journeys init` again.');
+    throw new JourneysError(
+      'USAGE',
+      `No package.json in ${cwd}. Nothing was written.`,
+      'Fix: `npm init -y && npm i -D compose-journeys @playwright/test`, then `npx journeys init` again.',
+    );
   }
   // Compose checks the files before anything is written: a broken one stops init here.
   const definition = await defineStack({ files, cwd, offline: false, projectName: 'journeys-init' });
@@ -44,13 +55,19 @@ export const run: Command = async ({ values, log, out }) => {
   writeNew('playwright.config.ts', PLAYWRIGHT_CONFIG);
   writeNew(path.join('journeys', 'stack.spec.ts'), journeyTemplate(httpPortsOf(definition)));
   writeNew('tsconfig.json', TSCONFIG);
-  addStackToPackage(packageFile, files) ? written.push('package.json ("journeys.stack")') : skipped.push('package.json (already has "journeys.stack")');
-  ignoreReports(path.join(cwd, '.gitignore')) ? written.push('.gitignore (reports/)') : skipped.push('.gitignore (already ignores reports/)');
+  addStackToPackage(packageFile, files)
+    ? written.push('package.json ("journeys.stack")')
+    : skipped.push('package.json (already has "journeys.stack")');
+  ignoreReports(path.join(cwd, '.gitignore'))
+    ? written.push('.gitignore (reports/)')
+    : skipped.push('.gitignore (already ignores reports/)');
 
   for (const name of written) out(`wrote   ${name}`);
   for (const name of skipped) out(`skipped ${name}`);
   if (findings.length > 0) {
-    out(`\n${findings.length} thing${findings.length === 1 ? '' : 's'} in the compose file make${findings.length === 1 ? 's' : ''} journeys slow, flaky or unsafe:`);
+    out(
+      `\n${findings.length} thing${findings.length === 1 ? '' : 's'} in the compose file make${findings.length === 1 ? 's' : ''} journeys slow, flaky or unsafe:`,
+    );
     for (const finding of findings) out(formatFinding(finding));
   }
   log('next: npx playwright test   (the HTML report goes to reports/html)');
@@ -81,6 +98,9 @@ function addStackToPackage(file: string, composeFiles: string[]): boolean {
 function ignoreReports(file: string): boolean {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (/^\/?reports\/?$/m.test(text)) return false;
-  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}# compose-journeys: HTML report and test results\nreports/\n`);
+  appendFileSync(
+    file,
+    `${text === '' || text.endsWith('\n') ? '' : '\n'}# compose-journeys: HTML report and test results\nreports/\n`,
+  );
   return true;
 }

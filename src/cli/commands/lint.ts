@@ -1,13 +1,17 @@
 import path from 'node:path';
 import { formatFinding, lintDefinition } from '../../stack/lint.ts';
 import { defineStack } from '../../stack/stack-definition.ts';
-import { stackOptions, type Command } from '../context.ts';
+import { type Command, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
   const definition = await defineStack(await stackOptions(context));
   const findings = lintDefinition(definition);
   for (const warning of definition.composeWarnings) context.out(`compose: ${warning}`);
   for (const finding of findings) context.out(formatFinding(finding));
-  context.log(findings.length === 0 ? `no findings in ${definition.target.files.map((f) => path.relative(process.cwd(), f)).join(', ')}` : `${findings.length} finding(s)`);
+  context.log(
+    findings.length === 0
+      ? `no findings in ${definition.target.files.map((f) => path.relative(process.cwd(), f)).join(', ')}`
+      : `${findings.length} finding(s)`,
+  );
   return findings.length === 0 ? 0 : 1;
 };

@@ -1,10 +1,18 @@
 import { compose } from '../../stack/compose-target.ts';
 import { defineStack } from '../../stack/stack-definition.ts';
-import { stackOptions, type Command } from '../context.ts';
+import { type Command, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
   const definition = await defineStack(await stackOptions(context));
-  const args = ['logs', '--timestamps', ...(context.values.tail ? ['--tail', context.values.tail] : []), ...(context.values.follow ? ['--follow'] : []), ...context.args];
-  const result = await compose(definition.target, args, { onOutput: (chunk, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk) });
+  const args = [
+    'logs',
+    '--timestamps',
+    ...(context.values.tail ? ['--tail', context.values.tail] : []),
+    ...(context.values.follow ? ['--follow'] : []),
+    ...context.args,
+  ];
+  const result = await compose(definition.target, args, {
+    onOutput: (chunk, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+  });
   return result.exitCode;
 };

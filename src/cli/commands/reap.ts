@@ -1,7 +1,7 @@
-import { docker } from '../../stack/docker-cli.ts';
-import { describeOwner, reap, type ReapScope } from '../../stack/reap.ts';
-import { userName } from '../../run/watchdog.ts';
 import { thisMachine } from '../../run/run-identity.ts';
+import { userName } from '../../run/watchdog.ts';
+import { docker } from '../../stack/docker-cli.ts';
+import { describeOwner, type ReapScope, reap } from '../../stack/reap.ts';
 import type { Command } from '../context.ts';
 
 export const run: Command = async ({ values, log, out }) => {
@@ -14,14 +14,20 @@ export const run: Command = async ({ values, log, out }) => {
   const only = values['project-name'] ? [values['project-name']] : undefined;
   const { removed, left } = await reap({ scope, only });
   const me = `${userName()}@${thisMachine().host}`;
-  if (scope === 'all') log(`--all: removing only stacks started by ${me} whose run is over (kept and reusable ones included)`);
+  if (scope === 'all')
+    log(`--all: removing only stacks started by ${me} whose run is over (kept and reusable ones included)`);
   for (const project of removed) {
     const mine = project.mine ? '' : `  [other owner: ${describeOwner(project)}]`;
-    out(`removed ${project.projectName}  (${project.status.state === 'gone' ? project.status.why : project.status.state === 'unknown' ? project.status.why : 'owner alive'})${mine}`);
+    out(
+      `removed ${project.projectName}  (${project.status.state === 'gone' ? project.status.why : project.status.state === 'unknown' ? project.status.why : 'owner alive'})${mine}`,
+    );
   }
   if (removed.length === 0) log('nothing to reap');
   for (const { project, why } of left) log(`left ${project.projectName}: ${why}`);
   const others = left.filter(({ project }) => !project.mine && project.status.state !== 'alive');
-  if (scope !== 'other-owners' && others.length > 0) log(`${others.length} stack(s) of other owners left; \`journeys reap --other-owners\` removes them (and prints each)`);
+  if (scope !== 'other-owners' && others.length > 0)
+    log(
+      `${others.length} stack(s) of other owners left; \`journeys reap --other-owners\` removes them (and prints each)`,
+    );
   return 0;
 };

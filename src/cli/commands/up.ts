@@ -3,7 +3,7 @@ import { formatFinding, lintDefinition } from '../../stack/lint.ts';
 import { defineStack } from '../../stack/stack-definition.ts';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startStack } from '../../stack/start-stack.ts';
 import { keepStack } from '../../stack/started-stack.ts';
-import { stackOptions, type Command } from '../context.ts';
+import { type Command, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
   claimRun(); // this process owns the stack until it is handed over (kept) below
@@ -18,12 +18,16 @@ export const run: Command = async (context) => {
     log: context.log,
   });
   starting.catch(() => {}); // awaited below, after lint
-  if (!definition.reuse || !definition.running?.length) for (const finding of lintDefinition(definition)) context.log(`warning: ${formatFinding(finding)}`);
+  if (!definition.reuse || !definition.running?.length)
+    for (const finding of lintDefinition(definition)) context.log(`warning: ${formatFinding(finding)}`);
   const stack = await starting;
   // `journeys up` hands the stack to the user: it must outlive this process, so `reap` leaves it.
   const kept = keepStack(stack.target, stack.reused ? 'reused by journeys up' : 'started by journeys up');
-  for (const endpoint of stack.endpoints.all) context.out(`${endpoint.service}:${endpoint.containerPort}\t${endpoint.url}`);
-  context.log(`stack ${stack.projectName} is ${stack.reused ? 'up (reused)' : 'up'}. Endpoints file: ${stack.stateFile}`);
+  for (const endpoint of stack.endpoints.all)
+    context.out(`${endpoint.service}:${endpoint.containerPort}\t${endpoint.url}`);
+  context.log(
+    `stack ${stack.projectName} is ${stack.reused ? 'up (reused)' : 'up'}. Endpoints file: ${stack.stateFile}`,
+  );
   context.log(`remove it with: journeys down -p ${stack.projectName}   (or ${kept.commands.at(-1)})`);
   return 0;
 };

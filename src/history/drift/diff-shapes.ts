@@ -10,8 +10,12 @@ export interface ShapeDiff {
 }
 
 export function diffShapes(baseline: Shape, current: Shape): ShapeDiff {
-  const added = Object.keys(current).filter((path) => !(path in baseline)).sort();
-  const removed = Object.keys(baseline).filter((path) => !(path in current)).sort();
+  const added = Object.keys(current)
+    .filter((path) => !(path in baseline))
+    .sort();
+  const removed = Object.keys(baseline)
+    .filter((path) => !(path in current))
+    .sort();
   const retyped = Object.keys(current)
     .filter((path) => path in baseline && baseline[path] !== current[path])
     .sort()

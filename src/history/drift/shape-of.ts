@@ -24,10 +24,15 @@ export function jsonTypeOf(value: unknown): JsonType {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'array';
   switch (typeof value) {
-    case 'string': return 'string';
-    case 'number': case 'bigint': return 'number';
-    case 'boolean': return 'boolean';
-    default: return 'object';
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'object';
   }
 }
 
@@ -35,7 +40,8 @@ function visit(value: unknown, path: string, shape: Shape): void {
   const type = jsonTypeOf(value);
   addType(shape, path, type);
   if (type === 'object') visitObject(value as Record<string, unknown>, path, shape);
-  if (type === 'array') for (const element of value as unknown[]) visit(element, path === '$' ? '[]' : `${path}[]`, shape);
+  if (type === 'array')
+    for (const element of value as unknown[]) visit(element, path === '$' ? '[]' : `${path}[]`, shape);
 }
 
 function visitObject(value: Record<string, unknown>, path: string, shape: Shape): void {

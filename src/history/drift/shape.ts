@@ -9,7 +9,11 @@ export type JsonType = z.infer<typeof jsonTypeSchema>;
  * (`null|number`) when messages of one channel, or elements of one array, disagree.
  */
 export type ShapeType = JsonType | `${JsonType}|${string}`;
-export const shapeTypeSchema = z.string().regex(/^(string|number|boolean|null|object|array)(\|(string|number|boolean|null|object|array))*$/) as unknown as z.ZodType<ShapeType>;
+export const shapeTypeSchema = z
+  .string()
+  .regex(
+    /^(string|number|boolean|null|object|array)(\|(string|number|boolean|null|object|array))*$/,
+  ) as unknown as z.ZodType<ShapeType>;
 
 /** Field path (`items[].sku`) → its type. */
 export type Shape = Record<string, ShapeType>;

@@ -31,7 +31,10 @@ export function causeText(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return causeText(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const firstLine = (error.message || error.name).split('\n')[0]!.trim().replace(/\s*Tried:$/, ''); // node-bindings lists its search paths below
+    const firstLine = (error.message || error.name)
+      .split('\n')[0]!
+      .trim()
+      .replace(/\s*Tried:$/, ''); // node-bindings lists its search paths below
     return `${firstLine}${typeof code === 'string' && !firstLine.includes(code) ? ` (${code})` : ''}`;
   }
   return String(error);

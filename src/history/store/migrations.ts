@@ -110,7 +110,8 @@ export const MIGRATIONS: readonly Migration[] = [
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 /** The `schema_version` table itself exists before any step: it is how we know which steps ran. */
-export const SCHEMA_VERSION_TABLE = 'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)';
+export const SCHEMA_VERSION_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)';
 
 export function newerSchemaFix(found: number): { what: string; fix: string } {
   return {

@@ -29,8 +29,12 @@ export function historyLocation(url: string | undefined = process.env[HISTORY_EN
   if (/^file:\/\//i.test(value)) return { kind: 'sqlite', file: fileURLToPath(value) };
   if (/^(sqlite|file):/i.test(value)) return { kind: 'sqlite', file: value.replace(/^(sqlite|file):/i, '') };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new HistoryDatabaseError('invalid-location', value.replace(/\/\/[^@/]*@/, '//***@'), 'only PostgreSQL URLs and SQLite files are supported',
-      'set JOURNEYS_HISTORY_URL to postgres://user:password@host:5432/db, or to a file path such as reports/history.sqlite');
+    throw new HistoryDatabaseError(
+      'invalid-location',
+      value.replace(/\/\/[^@/]*@/, '//***@'),
+      'only PostgreSQL URLs and SQLite files are supported',
+      'set JOURNEYS_HISTORY_URL to postgres://user:password@host:5432/db, or to a file path such as reports/history.sqlite',
+    );
   }
   return { kind: 'sqlite', file: value };
 }
@@ -38,7 +42,8 @@ export function historyLocation(url: string | undefined = process.env[HISTORY_EN
 export async function openHistoryStore(options: OpenHistoryOptions = {}): Promise<HistoryStore> {
   const location = historyLocation(options.url ?? process.env[HISTORY_ENV.url]);
   const access = options.access ?? 'write';
-  if (location.kind === 'postgres') return openPostgresHistoryStore({ url: location.url, access, connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
+  if (location.kind === 'postgres')
+    return openPostgresHistoryStore({ url: location.url, access, connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
   const fromEnv = Number(process.env[HISTORY_ENV.busyTimeoutMs]);
   const busyTimeoutMs = options.busyTimeoutMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 10_000);
   return openSqliteHistoryStore({ file: location.file, access, busyTimeoutMs });

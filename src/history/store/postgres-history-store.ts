@@ -25,7 +25,12 @@ export async function openPostgresHistoryStore(options: PostgresHistoryOptions):
   const fail = (error: unknown): never => {
     throw postgresProblem(error, description, options.url);
   };
-  const pool = new pg.Pool({ connectionString: options.url, max: 2, connectionTimeoutMillis: options.connectTimeoutMs, idleTimeoutMillis: 1_000 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 2,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 1_000,
+  });
   // A server that goes away between queries emits 'error' on the idle client; unhandled, it would end the run.
   pool.on('error', () => undefined);
   try {
@@ -47,7 +52,10 @@ export async function openPostgresHistoryStore(options: PostgresHistoryOptions):
     },
     async recentRuns(limit): Promise<StoredRun[]> {
       try {
-        const { rows } = await pool.query('SELECT * FROM (SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $1) AS newest ORDER BY started_at ASC, run_id ASC', [limit]);
+        const { rows } = await pool.query(
+          'SELECT * FROM (SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $1) AS newest ORDER BY started_at ASC, run_id ASC',
+          [limit],
+        );
         return rows.map(runFromRow);
       } catch (error) {
         return fail(error);
@@ -63,7 +71,10 @@ export async function openPostgresHistoryStore(options: PostgresHistoryOptions):
     },
     async baselineShapes(journeyId): Promise<Record<string, Shape>> {
       try {
-        const { rows } = await pool.query('SELECT channel, shape FROM journey_shapes WHERE journey_id = $1 ORDER BY channel', [journeyId]);
+        const { rows } = await pool.query(
+          'SELECT channel, shape FROM journey_shapes WHERE journey_id = $1 ORDER BY channel',
+          [journeyId],
+        );
         return shapesFromRows(rows);
       } catch (error) {
         return fail(error);
@@ -79,7 +90,9 @@ async function migrate(pool: pg.Pool, description: string): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(SCHEMA_VERSION_TABLE);
-    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_version');
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM schema_version',
+    );
     const version = rows[0]?.version ?? 0;
     if (version > CURRENT_SCHEMA_VERSION) {
       const { what, fix } = newerSchemaFix(version);
@@ -87,7 +100,11 @@ async function migrate(pool: pg.Pool, description: string): Promise<void> {
     }
     for (const migration of MIGRATIONS.filter((m) => m.version > version)) {
       await client.query(migration.postgres);
-      await client.query('INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.description, new Date().toISOString()]);
+      await client.query('INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.description,
+        new Date().toISOString(),
+      ]);
     }
   });
 }
@@ -96,13 +113,42 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
   await client.query(
     `INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [run.runId, run.startedAt, run.endedAt, run.status, run.passedByQuarantine, run.gitSha ?? null, run.shard?.current ?? null, run.shard?.total ?? null, run.configHash ?? null, JSON.stringify(run.images), run.infraFailure ?? null],
+    [
+      run.runId,
+      run.startedAt,
+      run.endedAt,
+      run.status,
+      run.passedByQuarantine,
+      run.gitSha ?? null,
+      run.shard?.current ?? null,
+      run.shard?.total ?? null,
+      run.configHash ?? null,
+      JSON.stringify(run.images),
+      run.infraFailure ?? null,
+    ],
   );
   for (const j of run.journeys) {
     await client.query(
       `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [run.runId, j.journeyId, j.project, j.file, j.title, j.status, j.flaky, j.retries, Math.round(j.durationMs), j.failureCategory ?? null, j.failureReason ?? null, JSON.stringify(j.failureServices), j.correlationId ?? null, j.quarantined, j.quarantineReason ?? null, JSON.stringify(j.drift)],
+      [
+        run.runId,
+        j.journeyId,
+        j.project,
+        j.file,
+        j.title,
+        j.status,
+        j.flaky,
+        j.retries,
+        Math.round(j.durationMs),
+        j.failureCategory ?? null,
+        j.failureReason ?? null,
+        JSON.stringify(j.failureServices),
+        j.correlationId ?? null,
+        j.quarantined,
+        j.quarantineReason ?? null,
+        JSON.stringify(j.drift),
+      ],
     );
   }
   for (const { journeyId, shapes } of run.shapes) {
@@ -150,19 +196,54 @@ function postgresProblem(error: unknown, description: string, url: string): Hist
   try {
     const parsed = new URL(url);
     host = `${parsed.hostname}:${parsed.port || 5432}`;
-  } catch { /* the driver's message says what is wrong with the URL */ }
+  } catch {
+    /* the driver's message says what is wrong with the URL */
+  }
   if (code === '28P01' || code === '28000' || code === '42501') {
-    return new HistoryDatabaseError('refused', description, `the server refused us (${text}); nothing was recorded`, 'check the user and password in JOURNEYS_HISTORY_URL, and that the user may create tables in that database', { cause: error });
+    return new HistoryDatabaseError(
+      'refused',
+      description,
+      `the server refused us (${text}); nothing was recorded`,
+      'check the user and password in JOURNEYS_HISTORY_URL, and that the user may create tables in that database',
+      { cause: error },
+    );
   }
   if (code === '3D000') {
-    return new HistoryDatabaseError('not-found', description, `${text}; nothing was recorded`, 'create the database first (createdb), or fix its name in JOURNEYS_HISTORY_URL', { cause: error });
+    return new HistoryDatabaseError(
+      'not-found',
+      description,
+      `${text}; nothing was recorded`,
+      'create the database first (createdb), or fix its name in JOURNEYS_HISTORY_URL',
+      { cause: error },
+    );
   }
   if (code === '55P03' || code === '40P01' || code === '57014') {
-    return new HistoryDatabaseError('locked', description, `${text}; nothing was recorded`, 'look for a session holding locks on the history tables (pg_stat_activity), then run again', { cause: error });
+    return new HistoryDatabaseError(
+      'locked',
+      description,
+      `${text}; nothing was recorded`,
+      'look for a session holding locks on the history tables (pg_stat_activity), then run again',
+      { cause: error },
+    );
   }
-  if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)$/.test(code) || /timeout|terminated|connect/i.test(text) || code === '') {
-    return new HistoryDatabaseError('unreachable', description, `cannot reach ${host} (${text}); nothing was recorded`,
-      `check the host and port in JOURNEYS_HISTORY_URL and that the server is up (pg_isready -h ${host.replace(/:(\d+)$/, ' -p $1')})`, { cause: error });
+  if (
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)$/.test(code) ||
+    /timeout|terminated|connect/i.test(text) ||
+    code === ''
+  ) {
+    return new HistoryDatabaseError(
+      'unreachable',
+      description,
+      `cannot reach ${host} (${text}); nothing was recorded`,
+      `check the host and port in JOURNEYS_HISTORY_URL and that the server is up (pg_isready -h ${host.replace(/:(\d+)$/, ' -p $1')})`,
+      { cause: error },
+    );
   }
-  return new HistoryDatabaseError('unwritable', description, `PostgreSQL failed: ${text}`, 'see the error above; the history tables may have been changed by hand', { cause: error });
+  return new HistoryDatabaseError(
+    'unwritable',
+    description,
+    `PostgreSQL failed: ${text}`,
+    'see the error above; the history tables may have been changed by hand',
+    { cause: error },
+  );
 }

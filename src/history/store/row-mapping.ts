@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { shapeSchema, type Shape } from '../drift/shape.ts';
-import { failureCategorySchema, journeyStatusSchema, runStatusSchema, type StoredJourneyResult, type StoredRun } from '../run-record.ts';
+import { type Shape, shapeSchema } from '../drift/shape.ts';
+import {
+  failureCategorySchema,
+  journeyStatusSchema,
+  runStatusSchema,
+  type StoredJourneyResult,
+  type StoredRun,
+} from '../run-record.ts';
 
 /**
  * Rows as either backend returns them, validated on the way out: SQLite gives text and 0/1,
@@ -9,8 +15,12 @@ import { failureCategorySchema, journeyStatusSchema, runStatusSchema, type Store
  */
 const timestamp = z.union([z.string(), z.date()]).transform((value) => new Date(value).toISOString());
 const flag = z.union([z.boolean(), z.number()]).transform(Boolean);
-const optionalText = z.string().nullable().transform((value) => value ?? undefined);
-const json = <T extends z.ZodType>(schema: T) => z.union([z.string().transform((text) => JSON.parse(text) as unknown), z.unknown()]).pipe(schema);
+const optionalText = z
+  .string()
+  .nullable()
+  .transform((value) => value ?? undefined);
+const json = <T extends z.ZodType>(schema: T) =>
+  z.union([z.string().transform((text) => JSON.parse(text) as unknown), z.unknown()]).pipe(schema);
 
 const runRow = z.object({
   run_id: z.string(),

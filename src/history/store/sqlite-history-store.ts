@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -34,7 +34,12 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
 
   if (existsSync(file)) refuseIfNotSqlite(file, description);
   else if (options.access === 'read') {
-    throw new HistoryDatabaseError('not-found', description, 'no history recorded yet (the file does not exist)', 'run the journeys once with the history reporter, or pass --url/JOURNEYS_HISTORY_URL for the database the runs write to');
+    throw new HistoryDatabaseError(
+      'not-found',
+      description,
+      'no history recorded yet (the file does not exist)',
+      'run the journeys once with the history reporter, or pass --url/JOURNEYS_HISTORY_URL for the database the runs write to',
+    );
   } else {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -52,19 +57,24 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
   }
   try {
     // WAL needs a write lock once, when the file is new; after that it is a no-op.
-    if (options.access === 'write' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    if (options.access === 'write' && db.pragma('journal_mode', { simple: true }) !== 'wal')
+      db.pragma('journal_mode = WAL');
     migrate(db, description);
   } catch (error) {
     db.close();
     return fail(error);
   }
 
-  const insertRun = db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
+  const insertRun =
+    db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
     VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure)`);
-  const insertJourney = db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift)
+  const insertJourney =
+    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift)
     VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift)`);
   const deleteShapes = db.prepare('DELETE FROM journey_shapes WHERE journey_id = ?');
-  const insertShape = db.prepare('INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)');
+  const insertShape = db.prepare(
+    'INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const record = db.transaction((run: RunRecord) => {
     insertRun.run({
       runId: run.runId,
@@ -102,7 +112,8 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
     // The baseline is the last passing run's shapes, whole: a channel it no longer used goes too.
     for (const { journeyId, shapes } of run.shapes) {
       deleteShapes.run(journeyId);
-      for (const [channel, shape] of Object.entries(shapes)) insertShape.run(journeyId, channel, JSON.stringify(shape), run.runId, new Date(run.endedAt).toISOString());
+      for (const [channel, shape] of Object.entries(shapes))
+        insertShape.run(journeyId, channel, JSON.stringify(shape), run.runId, new Date(run.endedAt).toISOString());
     }
   });
 
@@ -118,21 +129,31 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
     },
     async recentRuns(limit): Promise<StoredRun[]> {
       try {
-        return db.prepare('SELECT * FROM (SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?) ORDER BY started_at ASC, run_id ASC').all(limit).map(runFromRow);
+        return db
+          .prepare(
+            'SELECT * FROM (SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?) ORDER BY started_at ASC, run_id ASC',
+          )
+          .all(limit)
+          .map(runFromRow);
       } catch (error) {
         return fail(error);
       }
     },
     async journeyResults({ perJourney, journeyId }): Promise<StoredJourneyResult[]> {
       try {
-        return db.prepare(journeyResultsQuery('@journey', '@limit')).all({ journey: journeyId ?? '', limit: perJourney }).map(journeyResultFromRow);
+        return db
+          .prepare(journeyResultsQuery('@journey', '@limit'))
+          .all({ journey: journeyId ?? '', limit: perJourney })
+          .map(journeyResultFromRow);
       } catch (error) {
         return fail(error);
       }
     },
     async baselineShapes(journeyId): Promise<Record<string, Shape>> {
       try {
-        return shapesFromRows(db.prepare('SELECT channel, shape FROM journey_shapes WHERE journey_id = ? ORDER BY channel').all(journeyId));
+        return shapesFromRows(
+          db.prepare('SELECT channel, shape FROM journey_shapes WHERE journey_id = ? ORDER BY channel').all(journeyId),
+        );
       } catch (error) {
         return fail(error);
       }
@@ -144,10 +165,12 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
 }
 
 function migrate(db: BetterSqlite3.Database, description: string): void {
-  const found = () => (db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null }).version ?? 0;
+  const found = () =>
+    (db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null }).version ?? 0;
   // Read first without a write lock: an up-to-date database (every run but the first) costs no lock,
   // and a newer one is refused before anything is written.
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get() !== undefined;
+  const hasTable =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get() !== undefined;
   const seen = hasTable ? found() : 0;
   if (seen > CURRENT_SCHEMA_VERSION) throw newerSchema(description, seen);
   if (seen === CURRENT_SCHEMA_VERSION) return;
@@ -157,7 +180,11 @@ function migrate(db: BetterSqlite3.Database, description: string): void {
     if (version > CURRENT_SCHEMA_VERSION) throw newerSchema(description, version);
     for (const migration of MIGRATIONS.filter((m) => m.version > version)) {
       db.exec(migration.sqlite);
-      db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.description, new Date().toISOString());
+      db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.description,
+        new Date().toISOString(),
+      );
     }
   }).immediate();
 }
@@ -170,7 +197,13 @@ function newerSchema(description: string, found: number): HistoryDatabaseError {
 /** A non-empty file without SQLite's header is someone else's file, or a broken one: never open it. */
 function refuseIfNotSqlite(file: string, description: string): void {
   const stat = statSync(file);
-  if (stat.isDirectory()) throw new HistoryDatabaseError('invalid-location', description, 'this is a directory', 'point JOURNEYS_HISTORY_URL at a file inside it, e.g. history.sqlite');
+  if (stat.isDirectory())
+    throw new HistoryDatabaseError(
+      'invalid-location',
+      description,
+      'this is a directory',
+      'point JOURNEYS_HISTORY_URL at a file inside it, e.g. history.sqlite',
+    );
   if (stat.size === 0) return; // an empty file is a valid empty database
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, 'r');
@@ -179,12 +212,18 @@ function refuseIfNotSqlite(file: string, description: string): void {
   } finally {
     closeSync(fd);
   }
-  if (header.toString('latin1') !== SQLITE_HEADER) throw corrupt(description, file, 'the file is not a SQLite database (its header is wrong)');
+  if (header.toString('latin1') !== SQLITE_HEADER)
+    throw corrupt(description, file, 'the file is not a SQLite database (its header is wrong)');
 }
 
 function corrupt(description: string, file: string, what: string, cause?: unknown): HistoryDatabaseError {
-  return new HistoryDatabaseError('corrupt', description, `${what}; it was left exactly as it is and nothing was recorded`,
-    `restore it from a backup or your CI cache, or move it aside to start a new history: mv ${file} ${file}.corrupt`, { cause });
+  return new HistoryDatabaseError(
+    'corrupt',
+    description,
+    `${what}; it was left exactly as it is and nothing was recorded`,
+    `restore it from a backup or your CI cache, or move it aside to start a new history: mv ${file} ${file}.corrupt`,
+    { cause },
+  );
 }
 
 /** better-sqlite3 errors by their SQLite code (SQLITE_BUSY_SNAPSHOT and friends share a prefix). */
@@ -192,14 +231,30 @@ function sqliteProblem(error: unknown, description: string, file: string, busyTi
   if (error instanceof HistoryDatabaseError) return error;
   const code = String((error as { code?: unknown }).code ?? '');
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) {
-    return new HistoryDatabaseError('locked', description, `locked by another process for longer than ${busyTimeoutMs} ms (${causeText(error)}); nothing was recorded`,
-      'let the other process finish (another run, or a tool holding it open: sqlite3 shell, DB browser), or give writers longer with JOURNEYS_HISTORY_BUSY_TIMEOUT_MS', { cause: error });
+    return new HistoryDatabaseError(
+      'locked',
+      description,
+      `locked by another process for longer than ${busyTimeoutMs} ms (${causeText(error)}); nothing was recorded`,
+      'let the other process finish (another run, or a tool holding it open: sqlite3 shell, DB browser), or give writers longer with JOURNEYS_HISTORY_BUSY_TIMEOUT_MS',
+      { cause: error },
+    );
   }
-  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return corrupt(description, file, `SQLite says the file is damaged (${causeText(error)})`, error);
+  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code))
+    return corrupt(description, file, `SQLite says the file is damaged (${causeText(error)})`, error);
   // better-sqlite3 loads its native binding on first use: a missing or mismatched build shows here.
-  if (/bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js|invalid ELF|cannot open shared object/i.test(String((error as Error).message))) return driverMissing(description, error);
-  return new HistoryDatabaseError('unwritable', description, `SQLite failed: ${causeText(error)}`,
-    `check that ${path.dirname(file)} exists and is writable by this user, and that the disk is not full`, { cause: error });
+  if (
+    /bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js|invalid ELF|cannot open shared object/i.test(
+      String((error as Error).message),
+    )
+  )
+    return driverMissing(description, error);
+  return new HistoryDatabaseError(
+    'unwritable',
+    description,
+    `SQLite failed: ${causeText(error)}`,
+    `check that ${path.dirname(file)} exists and is writable by this user, and that the disk is not full`,
+    { cause: error },
+  );
 }
 
 /** A native module: a missing build (install scripts not allowed) is a message with the fix, not a crash. */
@@ -212,6 +267,11 @@ function loadDriver(description: string): typeof BetterSqlite3 {
 }
 
 function driverMissing(description: string, error: unknown): HistoryDatabaseError {
-  return new HistoryDatabaseError('driver-missing', description, `the SQLite driver better-sqlite3 could not be loaded (${causeText(error)}); nothing was recorded`,
-    'allow its install script and build it (npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3), or use PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…', { cause: error });
+  return new HistoryDatabaseError(
+    'driver-missing',
+    description,
+    `the SQLite driver better-sqlite3 could not be loaded (${causeText(error)}); nothing was recorded`,
+    'allow its install script and build it (npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3), or use PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…',
+    { cause: error },
+  );
 }

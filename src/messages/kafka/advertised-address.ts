@@ -27,10 +27,12 @@ export function advertisedKafkaAddresses(service: string, containerPort: number,
     const bound = parseListeners(environment.KAFKA_LISTENERS ?? environment.KAFKA_CFG_LISTENERS ?? '');
     for (const listener of parseListeners(advertised)) {
       const binding = bound.find((candidate) => candidate.name === listener.name);
-      if ((binding ? binding.port : listener.port) === containerPort && listener.host) addresses.add(`${listener.host}:${listener.port}`);
+      if ((binding ? binding.port : listener.port) === containerPort && listener.host)
+        addresses.add(`${listener.host}:${listener.port}`);
     }
   }
-  if (environment.KAFKA_ADVERTISED_HOST) addresses.add(`${environment.KAFKA_ADVERTISED_HOST}:${environment.KAFKA_ADVERTISED_PORT ?? containerPort}`);
+  if (environment.KAFKA_ADVERTISED_HOST)
+    addresses.add(`${environment.KAFKA_ADVERTISED_HOST}:${environment.KAFKA_ADVERTISED_PORT ?? containerPort}`);
   if (addresses.size === 0) addresses.add(`${service}:${containerPort}`);
   return [...addresses];
 }

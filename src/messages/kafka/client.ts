@@ -19,7 +19,9 @@ export function describeBroker(connection: KafkaConnection): string {
 }
 
 export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
-  const socketFactory = brokerAddressSocketFactory(Object.fromEntries(connection.advertised.map((address) => [address, connection.bootstrap])));
+  const socketFactory = brokerAddressSocketFactory(
+    Object.fromEntries(connection.advertised.map((address) => [address, connection.bootstrap])),
+  );
   return new Kafka({
     clientId,
     brokers: [connection.bootstrap],
@@ -33,7 +35,11 @@ export function kafkaClient(connection: KafkaConnection, clientId: string): Kafk
 }
 
 /** `client.connect()` within the connection's deadline, or an error naming the broker and what to check. */
-export async function connectWithin<T extends { connect(): Promise<void>; disconnect(): Promise<void> }>(client: T, connection: KafkaConnection, what: string): Promise<T> {
+export async function connectWithin<T extends { connect(): Promise<void>; disconnect(): Promise<void> }>(
+  client: T,
+  connection: KafkaConnection,
+  what: string,
+): Promise<T> {
   const timeoutMs = connection.connectTimeoutMs ?? 5_000;
   try {
     await withDeadline(client.connect(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
@@ -41,6 +47,9 @@ export async function connectWithin<T extends { connect(): Promise<void>; discon
   } catch (error) {
     // Not awaited: against a silent broker it waits for the in-flight request to time out.
     void client.disconnect().catch(() => {});
-    throw new Error(`${what}: cannot reach ${describeBroker(connection)}: ${errorText(error)}. Is the stack running (npx journeys status)?`, { cause: error });
+    throw new Error(
+      `${what}: cannot reach ${describeBroker(connection)}: ${errorText(error)}. Is the stack running (npx journeys status)?`,
+      { cause: error },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Producer, RecordMetadata } from 'kafkajs';
 import type { RecordedMessage } from '../recorded-message.ts';
-import { connectWithin, kafkaClient, type KafkaConnection } from './client.ts';
+import { connectWithin, type KafkaConnection, kafkaClient } from './client.ts';
 
 export interface KafkaSend {
   readonly key?: string | null;
@@ -17,23 +17,37 @@ export class KafkaProducer {
   private constructor(private readonly producer: Producer) {}
 
   static async connect(connection: KafkaConnection): Promise<KafkaProducer> {
-    const producer = kafkaClient(connection, `journeys-producer-${process.pid}`).producer({ allowAutoTopicCreation: true });
+    const producer = kafkaClient(connection, `journeys-producer-${process.pid}`).producer({
+      allowAutoTopicCreation: true,
+    });
     return new KafkaProducer(await connectWithin(producer, connection, 'Kafka producer'));
   }
 
   /** Resolves once the broker acknowledged the message (all in-sync replicas). */
   async send(topic: string, message: KafkaSend): Promise<RecordMetadata> {
-    const value = typeof message.value === 'string' || Buffer.isBuffer(message.value) ? message.value : JSON.stringify(message.value);
+    const value =
+      typeof message.value === 'string' || Buffer.isBuffer(message.value)
+        ? message.value
+        : JSON.stringify(message.value);
     const [metadata] = await this.producer.send({
       topic,
-      messages: [{ key: message.key ?? null, value, headers: { ...message.headers }, partition: message.partition, timestamp: message.timestamp === undefined ? undefined : String(message.timestamp) }],
+      messages: [
+        {
+          key: message.key ?? null,
+          value,
+          headers: { ...message.headers },
+          partition: message.partition,
+          timestamp: message.timestamp === undefined ? undefined : String(message.timestamp),
+        },
+      ],
     });
     return metadata!;
   }
 
   /** Sends a recorded message again, byte for byte: same topic, key, headers and payload. */
   async redeliver(message: RecordedMessage): Promise<RecordMetadata> {
-    if (message.transport !== 'kafka') throw new Error(`Cannot redeliver a ${message.transport} message through Kafka; use the RabbitMQ publisher.`);
+    if (message.transport !== 'kafka')
+      throw new Error(`Cannot redeliver a ${message.transport} message through Kafka; use the RabbitMQ publisher.`);
     return this.send(message.topic, { key: message.key, value: message.raw, headers: message.headers });
   }
 

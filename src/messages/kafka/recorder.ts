@@ -12,7 +12,7 @@ import { formatMessageHeadline } from '../match.ts';
 import { MessageLog } from '../message-log.ts';
 import { MessageTap } from '../message-tap.ts';
 import { decodeBody, type RecordedMessage } from '../recorded-message.ts';
-import { connectWithin, describeBroker, kafkaClient, type KafkaConnection } from './client.ts';
+import { connectWithin, describeBroker, type KafkaConnection, kafkaClient } from './client.ts';
 
 export interface KafkaRecorderOptions extends KafkaConnection {
   readonly topics: readonly string[];
@@ -78,7 +78,8 @@ export class KafkaRecorder {
 
   /** Connects, checks the topics, joins a fresh group and returns once it fetches from the latest offsets. */
   static async start(options: KafkaRecorderOptions): Promise<KafkaRecorder> {
-    if (options.topics.length === 0) throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
+    if (options.topics.length === 0)
+      throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
     const kafka = kafkaClient(options, `journeys-tap-${process.pid}`);
     const admin = await connectWithin(kafka.admin(), options, 'Kafka tap');
     try {
@@ -117,14 +118,30 @@ export class KafkaRecorder {
       });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.log.fail(new Error(`${this.name} stopped: its consumer crashed (${errorText(payload.error)}); later messages were not recorded.`));
+      if (!payload.restart)
+        this.log.fail(
+          new Error(
+            `${this.name} stopped: its consumer crashed (${errorText(payload.error)}); later messages were not recorded.`,
+          ),
+        );
     });
     try {
       await connectWithin(consumer, options, this.name);
       await consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
       // No commits: the group is this recorder's alone and dies with it.
-      await consumer.run({ autoCommit: false, eachMessage: async ({ topic, partition, message }) => this.log.append(recordKafkaMessage(topic, partition, message)) });
-      await withDeadline(ready, JOIN_TIMEOUT_MS, () => new Error(`${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`));
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic, partition, message }) =>
+          this.log.append(recordKafkaMessage(topic, partition, message)),
+      });
+      await withDeadline(
+        ready,
+        JOIN_TIMEOUT_MS,
+        () =>
+          new Error(
+            `${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`,
+          ),
+      );
     } catch (error) {
       await consumer.disconnect().catch(() => {});
       throw error;
@@ -158,13 +175,19 @@ export class KafkaRecorder {
     const watermarks = new Map<string, bigint>();
     await Promise.all(
       this.topics.map(async (topic) => {
-        for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) watermarks.set(`${topic}/${partition}`, BigInt(high));
+        for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
+          watermarks.set(`${topic}/${partition}`, BigInt(high));
       }),
     );
     const rule = {
-      accept: (message: RecordedMessage) => BigInt(message.offset ?? 0) >= (watermarks.get(`${message.topic}/${message.partition}`) ?? 0n),
+      accept: (message: RecordedMessage) =>
+        BigInt(message.offset ?? 0) >= (watermarks.get(`${message.topic}/${message.partition}`) ?? 0n),
       explainExcluded: (excluded: readonly RecordedMessage[], start: number) =>
-        describeExcluded(excluded, start, "below the partitions' high watermarks taken when it started (produced before it, delivered late)"),
+        describeExcluded(
+          excluded,
+          start,
+          "below the partitions' high watermarks taken when it started (produced before it, delivered late)",
+        ),
     };
     return new MessageTap(this.name, this.log, fromIndex, rule, startedAt, scope);
   }
@@ -194,7 +217,12 @@ async function nextMillisecond(): Promise<number> {
 }
 
 function describeExcluded(excluded: readonly RecordedMessage[], startedAt: number, why: string): string {
-  const shown = excluded.slice(0, 5).map((message) => `  ${formatMessageHeadline(message, startedAt)}, timestamp ${message.timestamp - startedAt} ms from the start`);
+  const shown = excluded
+    .slice(0, 5)
+    .map(
+      (message) =>
+        `  ${formatMessageHeadline(message, startedAt)}, timestamp ${message.timestamp - startedAt} ms from the start`,
+    );
   if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
   const count = excluded.length === 1 ? '1 message matching it' : `${excluded.length} messages matching it`;
   return `${count} arrived during this test but ${excluded.length === 1 ? 'was' : 'were'} ${why}, so ${excluded.length === 1 ? 'it is' : 'they are'} not in its tap:\n${shown.join('\n')}`;

@@ -1,7 +1,7 @@
 // One AMQP connection per worker, to the stack's RabbitMQ through its published port.
-import { connect, type ChannelModel } from 'amqplib';
-import { withDeadline } from '../../util/deadline.ts';
+import { type ChannelModel, connect } from 'amqplib';
 import { createRedactor } from '../../report/redaction.ts';
+import { withDeadline } from '../../util/deadline.ts';
 import { errorText } from '../../util/error-text.ts';
 
 const redact = createRedactor([]);
@@ -12,12 +12,18 @@ export async function connectRabbit(url: string, timeoutMs = 5_000): Promise<Cha
     const connecting = connect(url, { timeout: timeoutMs });
     // A connection that completes after the deadline would leak: close it when it arrives.
     const connection = await withDeadline(connecting, timeoutMs, () => {
-      connecting.then((late) => late.close().catch(() => {}), () => {});
+      connecting.then(
+        (late) => late.close().catch(() => {}),
+        () => {},
+      );
       return new Error(`no answer within ${timeoutMs} ms`);
     });
     connection.on('error', () => {}); // surfaced through the channels' close events
     return connection;
   } catch (error) {
-    throw new Error(`Cannot connect to RabbitMQ at ${redact(url)}: ${errorText(error)}. Is the stack running (npx journeys status)?`, { cause: error });
+    throw new Error(
+      `Cannot connect to RabbitMQ at ${redact(url)}: ${errorText(error)}. Is the stack running (npx journeys status)?`,
+      { cause: error },
+    );
   }
 }

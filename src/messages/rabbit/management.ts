@@ -27,7 +27,11 @@ export class RabbitManagement {
     const url = `${this.baseUrl}/api/${path}`;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers: { authorization: this.#authorization }, signal: AbortSignal.timeout(5_000) });
+      response = await fetch(url, {
+        method,
+        headers: { authorization: this.#authorization },
+        signal: AbortSignal.timeout(5_000),
+      });
     } catch (error) {
       throw new Error(`RabbitMQ management API ${method} ${url} failed: ${errorText(error)}`, { cause: error });
     }
@@ -36,7 +40,8 @@ export class RabbitManagement {
 
   async #json<T>(path: string): Promise<T> {
     const response = await this.#request('GET', path);
-    if (!response.ok) throw new Error(`RabbitMQ management API GET ${path}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`RabbitMQ management API GET ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }
 
@@ -54,14 +59,22 @@ export class RabbitManagement {
   }
 
   async #missingQueue(name: string): Promise<Error> {
-    const known = await this.queues().then((queues) => queues.filter((queue) => !queue.exclusive).map((queue) => `"${queue.name}"`).join(', '), () => '?');
+    const known = await this.queues().then(
+      (queues) =>
+        queues
+          .filter((queue) => !queue.exclusive)
+          .map((queue) => `"${queue.name}"`)
+          .join(', '),
+      () => '?',
+    );
     return new Error(`No RabbitMQ queue "${name}" in vhost "${this.vhost}"; queues: ${known || 'none'}.`);
   }
 
   async queue(name: string): Promise<QueueInfo> {
     const response = await this.#request('GET', this.#queuePath(name));
     if (response.status === 404) throw await this.#missingQueue(name);
-    if (!response.ok) throw new Error(`RabbitMQ management API GET queue "${name}": ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`RabbitMQ management API GET queue "${name}": ${response.status} ${await response.text()}`);
     return toQueueInfo(await response.json());
   }
 
@@ -69,7 +82,8 @@ export class RabbitManagement {
   async purge(name: string): Promise<void> {
     const response = await this.#request('DELETE', `${this.#queuePath(name)}/contents`);
     if (response.status === 404) throw await this.#missingQueue(name);
-    if (!response.ok) throw new Error(`RabbitMQ management API purge of queue "${name}": ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`RabbitMQ management API purge of queue "${name}": ${response.status} ${await response.text()}`);
   }
 }
 

@@ -31,23 +31,36 @@ export class RabbitPublisher {
     const channel = await this.#confirmChannel();
     try {
       await new Promise<void>((resolve, reject) => {
-        channel.publish(exchange, routingKey, content, { ...(json ? { contentType: 'application/json' } : {}), ...options }, (error) => (error ? reject(error) : resolve()));
+        channel.publish(
+          exchange,
+          routingKey,
+          content,
+          { ...(json ? { contentType: 'application/json' } : {}), ...options },
+          (error) => (error ? reject(error) : resolve()),
+        );
       });
     } catch (error) {
-      throw new Error(`Publishing to RabbitMQ exchange "${exchange}" (routing key "${routingKey}") failed: ${errorText(error)}`, { cause: error });
+      throw new Error(
+        `Publishing to RabbitMQ exchange "${exchange}" (routing key "${routingKey}") failed: ${errorText(error)}`,
+        { cause: error },
+      );
     }
   }
 
   /** Publishes a recorded message again: same exchange, routing key, body, properties and headers. */
   async redeliver(message: RecordedMessage): Promise<void> {
-    if (message.transport !== 'amqp') throw new Error(`Cannot redeliver a ${message.transport} message through RabbitMQ; use the Kafka producer.`);
+    if (message.transport !== 'amqp')
+      throw new Error(`Cannot redeliver a ${message.transport} message through RabbitMQ; use the Kafka producer.`);
     const properties: Record<string, string> = {};
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers)) {
       if ((PROPERTY_NAMES as readonly string[]).includes(name)) properties[name] = value;
       else headers[name] = value;
     }
-    await this.publish(message.exchange ?? '', message.topic, { value: Buffer.from(message.raw), options: { ...properties, headers } });
+    await this.publish(message.exchange ?? '', message.topic, {
+      value: Buffer.from(message.raw),
+      options: { ...properties, headers },
+    });
   }
 
   async close(): Promise<void> {

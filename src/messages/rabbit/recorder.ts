@@ -16,13 +16,23 @@ export interface RabbitBinding {
 }
 
 /** AMQP basic properties a tap records next to the headers (and a redelivery puts back). */
-export const PROPERTY_NAMES = ['correlationId', 'messageId', 'type', 'contentType', 'contentEncoding', 'appId', 'replyTo'] as const;
+export const PROPERTY_NAMES = [
+  'correlationId',
+  'messageId',
+  'type',
+  'contentType',
+  'contentEncoding',
+  'appId',
+  'replyTo',
+] as const;
 
 export function recordAmqpMessage(message: ConsumeMessage): RecordedMessage {
   const properties: MessageProperties = message.properties;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(properties.headers ?? {})) {
-    if (value !== undefined && value !== null) headers[name] = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : JSON.stringify(value);
+    if (value !== undefined && value !== null)
+      headers[name] =
+        typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString() : JSON.stringify(value);
   }
   for (const name of PROPERTY_NAMES) {
     const value: unknown = properties[name];
@@ -32,7 +42,12 @@ export function recordAmqpMessage(message: ConsumeMessage): RecordedMessage {
   const value = decodeBody(raw);
   const receivedAt = Date.now();
   // The AMQP timestamp property is in seconds (when a publisher sets it at all).
-  const timestamp = typeof properties.timestamp === 'number' ? (properties.timestamp < 1e12 ? properties.timestamp * 1000 : properties.timestamp) : receivedAt;
+  const timestamp =
+    typeof properties.timestamp === 'number'
+      ? properties.timestamp < 1e12
+        ? properties.timestamp * 1000
+        : properties.timestamp
+      : receivedAt;
   return {
     transport: 'amqp',
     topic: message.fields.routingKey,
@@ -48,7 +63,12 @@ export function recordAmqpMessage(message: ConsumeMessage): RecordedMessage {
 }
 
 /** Checks an exchange on a throwaway channel: a missing one closes the channel it was asked on. */
-async function checkExchange(connection: ChannelModel, exchange: string, describeServer: string, listExchanges?: () => Promise<string[]>): Promise<void> {
+async function checkExchange(
+  connection: ChannelModel,
+  exchange: string,
+  describeServer: string,
+  listExchanges?: () => Promise<string[]>,
+): Promise<void> {
   if (exchange === '') return; // the default exchange always exists
   const channel = await connection.createChannel();
   channel.on('error', () => {});
@@ -57,7 +77,10 @@ async function checkExchange(connection: ChannelModel, exchange: string, describ
   } catch (error) {
     const known = await listExchanges?.().catch(() => undefined);
     const listed = known ? `; it has ${known.map((name) => `"${name}"`).join(', ') || 'none'} (besides amq.*)` : '';
-    throw new Error(`RabbitMQ tap: no exchange "${exchange}" on ${describeServer}${listed}. Check the name, or bind after whoever declares it has started. (${errorText(error)})`, { cause: error });
+    throw new Error(
+      `RabbitMQ tap: no exchange "${exchange}" on ${describeServer}${listed}. Check the name, or bind after whoever declares it has started. (${errorText(error)})`,
+      { cause: error },
+    );
   } finally {
     await channel.close().catch(() => {});
   }
@@ -112,15 +135,20 @@ export class RabbitRecorder {
 
   /** Declares the tap's own queue, binds it (before any action of the test) and consumes from it. */
   static async start(options: RabbitRecorderOptions): Promise<RabbitRecorder> {
-    if (options.bindings.length === 0) throw new Error('A RabbitMQ tap needs at least one binding: set `rabbitBindings` in `test.use({ … })`.');
-    for (const { exchange } of new Set(options.bindings)) await checkExchange(options.connection, exchange, options.describeServer, options.listExchanges);
+    if (options.bindings.length === 0)
+      throw new Error('A RabbitMQ tap needs at least one binding: set `rabbitBindings` in `test.use({ … })`.');
+    for (const { exchange } of new Set(options.bindings))
+      await checkExchange(options.connection, exchange, options.describeServer, options.listExchanges);
     const { channel, queue } = await RabbitRecorder.#open(options.connection, options.bindings);
     const recorder = new RabbitRecorder(options.bindings, channel, queue, options);
     await recorder.#consume();
     return recorder;
   }
 
-  static async #open(connection: ChannelModel, bindings: readonly RabbitBinding[]): Promise<{ channel: Channel; queue: string }> {
+  static async #open(
+    connection: ChannelModel,
+    bindings: readonly RabbitBinding[],
+  ): Promise<{ channel: Channel; queue: string }> {
     const channel = await connection.createChannel();
     try {
       // Server-named, exclusive, auto-deleted: nobody else can consume it and it goes with us.
@@ -140,10 +168,17 @@ export class RabbitRecorder {
     channel.on('close', () => {
       if (this.#stopped) return;
       this.#broken = true;
-      log.fail(new Error(`${this.name} stopped: its channel closed (the broker went away?); later messages were not recorded.`));
+      log.fail(
+        new Error(
+          `${this.name} stopped: its channel closed (the broker went away?); later messages were not recorded.`,
+        ),
+      );
     });
     try {
-      await channel.consume(this.#queue, (message) => message && this.#receive(message), { noAck: true, exclusive: true });
+      await channel.consume(this.#queue, (message) => message && this.#receive(message), {
+        noAck: true,
+        exclusive: true,
+      });
     } catch (error) {
       await channel.close().catch(() => {});
       throw error;
@@ -186,7 +221,10 @@ export class RabbitRecorder {
         this.#channel.sendToQueue(this.#queue, Buffer.alloc(0), { type: FENCE_TYPE, messageId: id });
       }),
       FENCE_TIMEOUT_MS,
-      () => new Error(`${this.name}: its start-of-test marker did not come back through queue ${this.#queue} within ${FENCE_TIMEOUT_MS} ms.`),
+      () =>
+        new Error(
+          `${this.name}: its start-of-test marker did not come back through queue ${this.#queue} within ${FENCE_TIMEOUT_MS} ms.`,
+        ),
     );
     this.#fence = undefined;
     return new MessageTap(this.name, log, fromIndex, undefined, startedAt, scope);

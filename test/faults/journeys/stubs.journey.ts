@@ -20,16 +20,25 @@ async function reached(worker: string, step: string): Promise<{ pid: number; cor
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-for (const [me, other] of [['left', 'right'], ['right', 'left']] as const) {
-  test(`${me}: its stub answers it alone while ${other}'s stub answers ${other}`, async ({ wiremock, correlationId, faults }) => {
-    const mark = (step: string) => writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid, correlationId }));
+for (const [me, other] of [
+  ['left', 'right'],
+  ['right', 'left'],
+] as const) {
+  test(`${me}: its stub answers it alone while ${other}'s stub answers ${other}`, async ({
+    wiremock,
+    correlationId,
+    faults,
+  }) => {
+    const mark = (step: string) =>
+      writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid, correlationId }));
     const greeting = { method: 'GET', urlPath: '/greeting' };
     await wiremock().stub({ request: greeting, response: { status: 200, body: `hello ${me}` } });
     mark('stubbed');
     const theirs = await reached(other, 'stubbed');
     expect(theirs.pid, 'the two journeys run in two workers').not.toBe(process.pid);
 
-    const greet = async (headers: Record<string, string> = {}) => (await fetch(`${wiremock().admin.baseUrl}/greeting`, { headers })).text();
+    const greet = async (headers: Record<string, string> = {}) =>
+      (await fetch(`${wiremock().admin.baseUrl}/greeting`, { headers })).text();
     expect(await greet({ 'x-correlation-id': correlationId })).toBe(`hello ${me}`);
     expect(await greet()).toBe('hello from the defaults');
     await expect(wiremock()).toHaveReceived(greeting, { times: 1 });
@@ -37,8 +46,12 @@ for (const [me, other] of [['left', 'right'], ['right', 'left']] as const) {
     if (me === 'left') {
       const fault = await faults.pause('app').catch((error: Error) => error.message);
       expect(fault).toContain(`faults.pause('app') would change stack`);
-      expect(fault).toContain(`under journeys other workers are running right now: "right: its stub answers it alone while left's stub answers left" (pid ${theirs.pid})`);
-      const everyone = await wiremock().stub({ request: greeting, response: { status: 500 } }, { scope: 'all' }).catch((error: Error) => error.message);
+      expect(fault).toContain(
+        `under journeys other workers are running right now: "right: its stub answers it alone while left's stub answers left" (pid ${theirs.pid})`,
+      );
+      const everyone = await wiremock()
+        .stub({ request: greeting, response: { status: 500 } }, { scope: 'all' })
+        .catch((error: Error) => error.message);
       expect(everyone).toContain('a stub for every journey on wiremock "wiremock"');
       expect(everyone).toContain('would change stack');
     }

@@ -22,9 +22,12 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['json', { outputFile: path.join(out, 'report.json') }],
-    [path.join(import.meta.dirname, '../../../dist/src/history/reporter.js'), {
-      summaryFile: path.join(out, 'history-summary.json'),
-    }],
+    [
+      path.join(import.meta.dirname, '../../../dist/src/history/reporter.js'),
+      {
+        summaryFile: path.join(out, 'history-summary.json'),
+      },
+    ],
   ],
   projects: [
     { name: 'stack', testDir: import.meta.dirname, testMatch: 'stack.setup.ts', retries: 0 },

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runSummarySchema, type RunSummary } from 'compose-journeys/history';
+import { type RunSummary, runSummarySchema } from 'compose-journeys/history';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 const CONFIG = 'test/history/nested/nested.config.ts';
@@ -20,22 +20,39 @@ export interface NestedRun {
  * variables do not leak in (the nested run names its own stack, database and output).
  */
 export function runNested(env: Record<string, string>, args: string[] = [], config = CONFIG): Promise<NestedRun> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_|HISTORY_|CI$)/.test(name)));
-  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], { cwd: REPO, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_|HISTORY_|CI$)/.test(name)),
+  );
+  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], {
+    cwd: REPO,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const out = env.HISTORY_OUT!;
-  return new Promise((resolve) => child.on('close', (code) => resolve({
-    exitCode: code ?? 1,
-    output,
-    summary: () => runSummarySchema.parse(JSON.parse(readFileSync(path.join(out, 'history-summary.json'), 'utf8'))),
-    report: () => readReport(path.join(out, 'report.json')),
-  })));
+  return new Promise((resolve) =>
+    child.on('close', (code) =>
+      resolve({
+        exitCode: code ?? 1,
+        output,
+        summary: () => runSummarySchema.parse(JSON.parse(readFileSync(path.join(out, 'history-summary.json'), 'utf8'))),
+        report: () => readReport(path.join(out, 'report.json')),
+      }),
+    ),
+  );
 }
 
 interface JsonSuite {
-  specs?: { title: string; tests: { projectName: string; annotations: { type: string; description?: string }[]; results: { status: string; annotations?: { type: string; description?: string }[] }[] }[] }[];
+  specs?: {
+    title: string;
+    tests: {
+      projectName: string;
+      annotations: { type: string; description?: string }[];
+      results: { status: string; annotations?: { type: string; description?: string }[] }[];
+    }[];
+  }[];
   suites?: JsonSuite[];
 }
 
@@ -43,12 +60,14 @@ function readReport(file: string): Map<string, { status: string; annotations: Re
   const report = JSON.parse(readFileSync(file, 'utf8')) as { suites: JsonSuite[] };
   const tests = new Map<string, { status: string; annotations: Record<string, string[]> }>();
   const walk = (suite: JsonSuite): void => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests) {
-      const last = t.results.at(-1);
-      const annotations: Record<string, string[]> = {};
-      for (const a of [...t.annotations, ...(last?.annotations ?? [])]) annotations[a.type] = [...new Set([...(annotations[a.type] ?? []), a.description ?? ''])];
-      tests.set(spec.title, { status: last?.status ?? 'notRun', annotations });
-    }
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests) {
+        const last = t.results.at(-1);
+        const annotations: Record<string, string[]> = {};
+        for (const a of [...t.annotations, ...(last?.annotations ?? [])])
+          annotations[a.type] = [...new Set([...(annotations[a.type] ?? []), a.description ?? ''])];
+        tests.set(spec.title, { status: last?.status ?? 'notRun', annotations });
+      }
     (suite.suites ?? []).forEach(walk);
   };
   report.suites.forEach(walk);

@@ -17,19 +17,32 @@ export interface PostgresStack {
  */
 export function startPostgres(): PostgresStack {
   const projectName = `cj-history-pg-${randomBytes(3).toString('hex')}`;
-  const compose = (...args: string[]) => execFileSync('docker', ['compose', '-p', projectName, '-f', COMPOSE_FILE, ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const compose = (...args: string[]) =>
+    execFileSync('docker', ['compose', '-p', projectName, '-f', COMPOSE_FILE, ...args], {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const down = () => {
     compose('down', '--volumes', '--remove-orphans', '--timeout', '0');
   };
   try {
     execFileSync('docker', ['image', 'inspect', 'compose-journeys/postgres:offline'], { stdio: 'ignore' });
   } catch {
-    execFileSync('docker', ['compose', '-f', 'compose/shop/compose.yml', '-f', 'compose/shop/compose.offline.yml', 'build', 'postgres'], { cwd: REPO, stdio: 'inherit' });
+    execFileSync(
+      'docker',
+      ['compose', '-f', 'compose/shop/compose.yml', '-f', 'compose/shop/compose.offline.yml', 'build', 'postgres'],
+      { cwd: REPO, stdio: 'inherit' },
+    );
   }
   try {
     compose('up', '--detach', '--wait', '--wait-timeout', '120');
     const port = compose('port', 'postgres', '5432').trim().split(':').at(-1);
-    return { projectName, url: (database = 'history') => `postgres://history:history@127.0.0.1:${port}/${database}`, down };
+    return {
+      projectName,
+      url: (database = 'history') => `postgres://history:history@127.0.0.1:${port}/${database}`,
+      down,
+    };
   } catch (error) {
     down();
     throw error;

@@ -1,4 +1,4 @@
-import type { JourneyResult, RunRecord, HistoryStore } from 'compose-journeys/history';
+import type { HistoryStore, JourneyResult, RunRecord } from 'compose-journeys/history';
 
 /**
  * Two weeks of nightly runs of the shop's journeys, made up but shaped like the real thing: a
@@ -24,22 +24,58 @@ export async function seedNightlyHistory(store: HistoryStore): Promise<void> {
     const start = new Date(Date.UTC(2026, 10, night, 2, 0, 0));
     const stackDown = night === STACK_DOWN_NIGHT;
     const journey = (id: string, fields: Partial<JourneyResult>): JourneyResult => ({
-      journeyId: id, project: 'journeys', file: id.split(' › ')[0]!, title: id.split(' › ').slice(1).join(' › '),
-      status: stackDown ? 'notRun' : 'passed', flaky: false, retries: 0, durationMs: 0, failureServices: [], quarantined: false, drift: [],
+      journeyId: id,
+      project: 'journeys',
+      file: id.split(' › ')[0]!,
+      title: id.split(' › ').slice(1).join(' › '),
+      status: stackDown ? 'notRun' : 'passed',
+      flaky: false,
+      retries: 0,
+      durationMs: 0,
+      failureServices: [],
+      quarantined: false,
+      drift: [],
       ...(stackDown ? {} : fields),
     });
     const journeys = [
       journey(JOURNEYS.happy, { durationMs: 800 + night * 30 + (night % 3) * 15 }),
       journey(JOURNEYS.stock, { durationMs: 420 + (night % 4) * 10 }),
       night >= 12
-        ? journey(JOURNEYS.declined, { status: 'failed', retries: 2, durationMs: 1_900, failureCategory: 'PRODUCT', failureReason: 'expect(order.status).toBe("CANCELLED") · Received: "PAID"', failureServices: ['payments', 'orders'], correlationId: `cid-${night}` })
+        ? journey(JOURNEYS.declined, {
+            status: 'failed',
+            retries: 2,
+            durationMs: 1_900,
+            failureCategory: 'PRODUCT',
+            failureReason: 'expect(order.status).toBe("CANCELLED") · Received: "PAID"',
+            failureServices: ['payments', 'orders'],
+            correlationId: `cid-${night}`,
+          })
         : journey(JOURNEYS.declined, { durationMs: 650 + (night % 5) * 12 }),
       RACE_FLAKY_NIGHTS.has(night)
-        ? journey(JOURNEYS.race, { flaky: true, retries: 1, durationMs: 1_300 + night * 5, failureCategory: night % 2 ? 'INFRA' : 'TEST', failureReason: 'kafka consumer rebalanced mid-test', failureServices: night % 2 ? ['kafka'] : [] })
+        ? journey(JOURNEYS.race, {
+            flaky: true,
+            retries: 1,
+            durationMs: 1_300 + night * 5,
+            failureCategory: night % 2 ? 'INFRA' : 'TEST',
+            failureReason: 'kafka consumer rebalanced mid-test',
+            failureServices: night % 2 ? ['kafka'] : [],
+          })
         : journey(JOURNEYS.race, { durationMs: 1_150 + (night % 3) * 40 }),
       night === 5
-        ? journey(JOURNEYS.duplicate, { status: 'failed', retries: 2, durationMs: 30_000, failureCategory: 'INFRA', failureReason: 'rabbitmq: die (exit 137)', failureServices: ['rabbitmq'] })
-        : journey(JOURNEYS.duplicate, { durationMs: 950 + (night % 2) * 30, ...(night === NIGHTS ? { drift: ['amqp shop.events/orders.paid: added refundable; retyped amount number → string'] } : {}) }),
+        ? journey(JOURNEYS.duplicate, {
+            status: 'failed',
+            retries: 2,
+            durationMs: 30_000,
+            failureCategory: 'INFRA',
+            failureReason: 'rabbitmq: die (exit 137)',
+            failureServices: ['rabbitmq'],
+          })
+        : journey(JOURNEYS.duplicate, {
+            durationMs: 950 + (night % 2) * 30,
+            ...(night === NIGHTS
+              ? { drift: ['amqp shop.events/orders.paid: added refundable; retyped amount number → string'] }
+              : {}),
+          }),
     ];
     const failed = journeys.some((j) => j.status === 'failed');
     const run: RunRecord = {

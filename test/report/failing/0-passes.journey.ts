@@ -1,4 +1,4 @@
-import { test, expect } from 'compose-journeys';
+import { expect, test } from 'compose-journeys';
 import { quote } from './pricing.ts';
 
 test('a quote for a known SKU', async ({ stack, request }, testInfo) => {

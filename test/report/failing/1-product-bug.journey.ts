@@ -1,4 +1,4 @@
-import { test, expect } from 'compose-journeys';
+import { expect, test } from 'compose-journeys';
 import { quote, stubPrice } from './pricing.ts';
 
 // PRODUCT: the provider returns a negative price and the api passes it on unchecked.

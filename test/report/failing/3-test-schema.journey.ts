@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { test } from 'compose-journeys';
+import { z } from 'zod';
 import { quote } from './pricing.ts';
 
 // TEST: the journey's own schema is wrong (the api answers priceCents, a number).

@@ -1,4 +1,4 @@
-import { test, expect } from 'compose-journeys';
+import { expect, test } from 'compose-journeys';
 
 // The shard test only needs each shard to say which Compose project served it.
 test('shard a answers', async ({ stack, request }) => {

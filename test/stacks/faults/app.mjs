@@ -4,13 +4,17 @@
 import http from 'node:http';
 
 const provider = process.env.PROVIDER_URL;
-const log = (fields) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'app', ...fields })}\n`);
+const log = (fields) =>
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'app', ...fields })}\n`);
 
 async function price(sku, correlationId) {
   let last = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const response = await fetch(`${provider}/prices/${sku}`, { headers: { 'x-correlation-id': correlationId }, signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${provider}/prices/${sku}`, {
+        headers: { 'x-correlation-id': correlationId },
+        signal: AbortSignal.timeout(2_000),
+      });
       const text = await response.text();
       if (response.status < 500) {
         log({ msg: 'priced', correlationId, sku, attempt, status: response.status });

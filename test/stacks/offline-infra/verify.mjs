@@ -6,10 +6,10 @@
 // Usage: node test/stacks/offline-infra/verify.mjs [--no-build]
 // Env: OFFLINE_INFRA_PROJECT (compose project name, default offline-infra-verify).
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import pg from 'pg';
+import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import pg from 'pg';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const project = process.env.OFFLINE_INFRA_PROJECT ?? 'offline-infra-verify';
@@ -21,7 +21,11 @@ const compose = (...args) =>
 const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms) => (ms / 1000).toFixed(2);
-const timed = (fn) => { const t = Date.now(); const r = fn(); return [r, Date.now() - t]; };
+const timed = (fn) => {
+  const t = Date.now();
+  const r = fn();
+  return [r, Date.now() - t];
+};
 const services = ['postgres', 'rabbitmq', 'wiremock'];
 const results = [];
 const check = (name, ok, detail = '') => {
@@ -61,10 +65,17 @@ try {
   const db = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'app', password: 'app-secret', database: 'appdb' });
   await db.connect();
   const { rows } = await db.query('SELECT count(*)::int AS n, current_setting($1) AS fsync FROM greetings', ['fsync']);
-  check('postgres query via 127.0.0.1 with user/password', rows[0].n === 2 && rows[0].fsync === 'off', JSON.stringify(rows[0]));
+  check(
+    'postgres query via 127.0.0.1 with user/password',
+    rows[0].n === 2 && rows[0].fsync === 'off',
+    JSON.stringify(rows[0]),
+  );
   await db.end();
   const bad = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'app', password: 'wrong', database: 'appdb' });
-  const badErr = await bad.connect().then(() => null, (e) => e);
+  const badErr = await bad.connect().then(
+    () => null,
+    (e) => e,
+  );
   check('postgres rejects a wrong password', badErr?.code === '28P01', badErr?.code);
   await bad.end().catch(() => {});
 
@@ -80,14 +91,21 @@ try {
   const msg = await Promise.race([got, sleep(5000).then(() => 'timeout')]);
   check('rabbitmq topic exchange publish/consume', msg === '{"id":1}', msg);
   await conn.close();
-  const guestErr = await amqp.connect(`amqp://guest:guest@127.0.0.1:${amqpPort}`).then((c) => c.close(), (e) => e);
+  const guestErr = await amqp.connect(`amqp://guest:guest@127.0.0.1:${amqpPort}`).then(
+    (c) => c.close(),
+    (e) => e,
+  );
   check('rabbitmq: guest not created when RABBITMQ_DEFAULT_USER is set', guestErr instanceof Error);
 
   const mgmtPort = hostPort('rabbitmq', 15672);
   const auth = `Basic ${Buffer.from('journey:journey-secret').toString('base64')}`;
   const overview = await fetch(`http://127.0.0.1:${mgmtPort}/api/overview`, { headers: { authorization: auth } });
   const ov = await overview.json();
-  check('rabbitmq management GET /api/overview', overview.status === 200 && !!ov.rabbitmq_version, `${ov.rabbitmq_version} ${ov.node}`);
+  check(
+    'rabbitmq management GET /api/overview',
+    overview.status === 200 && !!ov.rabbitmq_version,
+    `${ov.rabbitmq_version} ${ov.node}`,
+  );
 
   // WireMock: mapping + __files from the mounted dirs, --global-response-templating from command.
   const wmPort = hostPort('wiremock', 8080);

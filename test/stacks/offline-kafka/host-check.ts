@@ -2,11 +2,13 @@
 // kafkajs and brokerAddressSocketFactory. Prints measurements; exits 1 on a
 // failed expectation. Usage (see compose.yml):
 //   KAFKA_ADDR=127.0.0.1:49153 npx tsx test/stacks/offline-kafka/host-check.ts
-import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
+
 import { brokerAddressSocketFactory } from 'compose-journeys/messages';
+import { type Consumer, type EachMessagePayload, Kafka, logLevel } from 'kafkajs';
 
 const published = process.env.KAFKA_ADDR;
-if (!published?.startsWith('127.0.0.1:')) throw new Error('set KAFKA_ADDR=127.0.0.1:PORT (docker compose port kafka 9092)');
+if (!published?.startsWith('127.0.0.1:'))
+  throw new Error('set KAFKA_ADDR=127.0.0.1:PORT (docker compose port kafka 9092)');
 
 const socketFactory = brokerAddressSocketFactory({ 'kafka:9092': published });
 const kafka = new Kafka({ clientId: 'host-check', brokers: [published], socketFactory, logLevel: logLevel.NOTHING });
@@ -106,7 +108,10 @@ console.log(
 // 2. A second group on the same topic gets its own full copy.
 let countB = 0;
 const b = await startConsumer(`${topic}-b`, topic, true, () => countB++);
-check(await waitFor(() => countB >= COUNT + IDLE, 15_000), `second group consumed ${countB}/${COUNT + IDLE} (join ${ms(b.joinMs)})`);
+check(
+  await waitFor(() => countB >= COUNT + IDLE, 15_000),
+  `second group consumed ${countB}/${COUNT + IDLE} (join ${ms(b.joinMs)})`,
+);
 
 // 3. Late consumers: fromBeginning false sees only new messages, true sees all.
 let lateNew = 0;
@@ -117,7 +122,10 @@ await sleep(1000);
 check(lateNew === 0, `late consumer fromBeginning=false saw ${lateNew} old messages`);
 await producer.send({ topic, messages: [{ key: 'late', value: 'late/0' }] });
 sentAt.set('late/0', performance.now());
-check(await waitFor(() => lateNew === 1 && lateAll === COUNT + IDLE + 1, 10_000), `late consumers: fromBeginning=false got ${lateNew} (new only), true got ${lateAll}/${COUNT + IDLE + 1}`);
+check(
+  await waitFor(() => lateNew === 1 && lateAll === COUNT + IDLE + 1, 10_000),
+  `late consumers: fromBeginning=false got ${lateNew} (new only), true got ${lateAll}/${COUNT + IDLE + 1}`,
+);
 
 // 4. Rebalance: a second member joins a non-empty group. The mock waits
 // sessionTimeout - 1 s for all members to rejoin, so use a short one here.

@@ -4,10 +4,10 @@
 // consumed once it is back. Anything that leaves a channel dead without closing
 // the connection (a channel error, a consumer cancelled by the broker) closes
 // the connection on purpose, which hands it to recovery too.
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
-import { EXCHANGE, shopEvent, type EventType, type ShopEvent } from "./events.ts";
-import type { Logger } from "./logger.ts";
-import { parseJson, sleep } from "./util.ts";
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type EventType, EXCHANGE, type ShopEvent, shopEvent } from './events.ts';
+import type { Logger } from './logger.ts';
+import { parseJson, sleep } from './util.ts';
 
 export interface AmqpConsumerSpec {
   /** Durable queue owned by the consuming service. */
@@ -39,18 +39,27 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
   async function handleMessage(channel: Channel, spec: AmqpConsumerSpec, msg: ConsumeMessage): Promise<void> {
     const parsed = shopEvent.safeParse(parseJson(msg.content.toString()));
     if (!parsed.success) {
-      log.error("invalid amqp event dropped", { queue: spec.queue, routingKey: msg.fields.routingKey, issues: parsed.error.issues });
+      log.error('invalid amqp event dropped', {
+        queue: spec.queue,
+        routingKey: msg.fields.routingKey,
+        issues: parsed.error.issues,
+      });
       channel.ack(msg);
       return;
     }
     const event = parsed.data;
     const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
-    eventLog.info("event received", { type: event.type, eventId: event.eventId, queue: spec.queue, redelivered: msg.fields.redelivered });
+    eventLog.info('event received', {
+      type: event.type,
+      eventId: event.eventId,
+      queue: spec.queue,
+      redelivered: msg.fields.redelivered,
+    });
     try {
       await spec.handle(event, eventLog);
       channel.ack(msg);
     } catch (err) {
-      eventLog.error("event handling failed, requeueing", { type: event.type, err });
+      eventLog.error('event handling failed, requeueing', { type: event.type, err });
       await sleep(REQUEUE_DELAY_MS);
       channel.nack(msg, false, true);
     }
@@ -62,13 +71,13 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
       // Once per connection: when the connection itself drops, every channel closes too.
       if (stopping || recovering) return;
       recovering = true;
-      log.info("amqp channel gone, reconnecting", { why });
+      log.info('amqp channel gone, reconnecting', { why });
       conn.close().catch(() => undefined);
     };
     const pub = await conn.createConfirmChannel();
-    pub.on("error", (err) => log.warn("amqp publisher channel error", { err }));
-    pub.on("close", () => recover("publisher channel closed"));
-    await pub.assertExchange(EXCHANGE, "topic", { durable: true });
+    pub.on('error', (err) => log.warn('amqp publisher channel error', { err }));
+    pub.on('close', () => recover('publisher channel closed'));
+    await pub.assertExchange(EXCHANGE, 'topic', { durable: true });
     const started: typeof consumerChannels = [];
     for (const spec of consumers) {
       const channel = await conn.createChannel();
@@ -77,8 +86,8 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
       for (const key of spec.routingKeys) await channel.bindQueue(spec.queue, EXCHANGE, key);
       // A channel closed by the broker (not by us) would silently stop
       // consuming; closing the connection hands it to recovery instead.
-      channel.on("error", (err) => log.warn("amqp consumer channel error", { queue: spec.queue, err }));
-      channel.on("close", () => recover(`consumer channel of ${spec.queue} closed`));
+      channel.on('error', (err) => log.warn('amqp consumer channel error', { queue: spec.queue, err }));
+      channel.on('close', () => recover(`consumer channel of ${spec.queue} closed`));
       const { consumerTag } = await channel.consume(spec.queue, (msg) => {
         if (!msg) {
           // Cancelled by the broker (queue deleted, node stopping): the channel stays open
@@ -86,7 +95,7 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
           recover(`consumer of ${spec.queue} cancelled by the broker`);
           return;
         }
-        const work = handleMessage(channel, spec, msg).catch((err) => log.error("amqp ack failed", { err }));
+        const work = handleMessage(channel, spec, msg).catch((err) => log.error('amqp ack failed', { err }));
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       });
@@ -100,26 +109,26 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
     recovery: { initialDelay: 200, maxDelay: 2000, setup },
   });
   let connected = true;
-  log.info("amqp connected", { queues: consumers.map((c) => c.queue) });
-  connection.on("connect", () => {
+  log.info('amqp connected', { queues: consumers.map((c) => c.queue) });
+  connection.on('connect', () => {
     connected = true;
-    log.info("amqp reconnected");
+    log.info('amqp reconnected');
   });
-  connection.on("disconnect", (err) => {
+  connection.on('disconnect', (err) => {
     connected = false;
     publisher = undefined;
-    log.warn("amqp disconnected", { err });
+    log.warn('amqp disconnected', { err });
   });
-  connection.on("error", (err) => log.warn("amqp connection error", { err }));
+  connection.on('error', (err) => log.warn('amqp connection error', { err }));
 
   return {
     async publish(events) {
       const channel = publisher;
-      if (!channel) throw new Error("amqp not connected");
+      if (!channel) throw new Error('amqp not connected');
       for (const event of events) {
         channel.publish(EXCHANGE, event.type, Buffer.from(JSON.stringify(event)), {
           persistent: true,
-          contentType: "application/json",
+          contentType: 'application/json',
           correlationId: event.correlationId,
           messageId: event.eventId,
           type: event.type,

@@ -1,10 +1,10 @@
 // Configuration comes only from the environment, validated once at startup so
 // a misconfigured container fails immediately with a readable message.
-import { z } from "zod";
+import { z } from 'zod';
 
 const common = z.object({
   PORT: z.coerce.number().int().positive().default(8080),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 const db = z.object({ DATABASE_URL: z.url() });
@@ -12,18 +12,14 @@ const kafka = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((s) => s.split(",").map((b) => b.trim())),
+    .transform((s) => s.split(',').map((b) => b.trim())),
 });
 const amqp = z.object({ AMQP_URL: z.url() });
 
 export const configSchemas = {
   orders: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape),
   inventory: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape),
-  payments: common
-    .extend(db.shape)
-    .extend(kafka.shape)
-    .extend(amqp.shape)
-    .extend({ PAYMENT_PROVIDER_URL: z.url() }),
+  payments: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape).extend({ PAYMENT_PROVIDER_URL: z.url() }),
   notifications: common.extend(db.shape).extend(amqp.shape).extend({ EMAIL_PROVIDER_URL: z.url() }),
   // The server-level URL (any database, usually `postgres`): migrate creates
   // the service databases next to it.

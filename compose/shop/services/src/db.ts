@@ -1,8 +1,8 @@
 // Postgres access: one pool per service, a transaction helper and the outbox
 // insert every service uses to publish events atomically with its writes.
-import pg from "pg";
-import type { ShopEvent } from "./events.ts";
-import type { Logger } from "./logger.ts";
+import pg from 'pg';
+import type { ShopEvent } from './events.ts';
+import type { Logger } from './logger.ts';
 
 // bigint columns (money in cents, counts) fit a JS number comfortably; parse
 // them as numbers instead of pg's default strings.
@@ -24,19 +24,19 @@ export function createPool(url: string, log: Logger, applicationName: string): D
   });
   // An idle client losing its connection must not crash the process; the pool
   // discards it and the next checkout reconnects.
-  pool.on("error", (err) => log.warn("postgres idle client error", { err }));
+  pool.on('error', (err) => log.warn('postgres idle client error', { err }));
   return pool;
 }
 
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
-    await client.query("BEGIN");
+    await client.query('BEGIN');
     const result = await work(client);
-    await client.query("COMMIT");
+    await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
@@ -53,5 +53,5 @@ export async function enqueueEvent(tx: Tx, event: ShopEvent): Promise<void> {
 }
 
 export async function checkDb(db: Db): Promise<void> {
-  await db.query("SELECT 1");
+  await db.query('SELECT 1');
 }

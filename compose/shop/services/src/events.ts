@@ -1,10 +1,10 @@
 // The shop's event contract: every event that crosses a broker, its payload
 // schema and where it travels. Services validate with these on both sides and
 // journeys import this file to assert on what the system emits.
-import { z } from "zod";
+import { z } from 'zod';
 
 /** RabbitMQ topic exchange every AMQP event goes to, routing key = event type. */
-export const EXCHANGE = "shop.events";
+export const EXCHANGE = 'shop.events';
 
 const envelope = {
   eventId: z.uuid(),
@@ -22,11 +22,11 @@ export type OrderItem = z.infer<typeof orderItem>;
 
 const stockItem = z.object({ sku: z.string(), quantity: z.number().int().positive() });
 
-export const rejectionReason = z.enum(["OUT_OF_STOCK", "UNKNOWN_SKU"]);
+export const rejectionReason = z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']);
 
 export const ordersPlaced = z.object({
   ...envelope,
-  type: z.literal("orders.placed"),
+  type: z.literal('orders.placed'),
   customerId: z.string(),
   items: z.array(orderItem).min(1),
   totalCents: z.number().int(),
@@ -37,7 +37,7 @@ export const ordersPlaced = z.object({
 // the orders database (each service owns its data).
 export const inventoryReserved = z.object({
   ...envelope,
-  type: z.literal("inventory.reserved"),
+  type: z.literal('inventory.reserved'),
   items: z.array(stockItem),
   amountCents: z.number().int(),
   cardToken: z.string(),
@@ -45,20 +45,20 @@ export const inventoryReserved = z.object({
 
 export const inventoryRejected = z.object({
   ...envelope,
-  type: z.literal("inventory.rejected"),
+  type: z.literal('inventory.rejected'),
   reason: rejectionReason,
   sku: z.string(),
 });
 
 export const inventoryReleased = z.object({
   ...envelope,
-  type: z.literal("inventory.released"),
+  type: z.literal('inventory.released'),
   items: z.array(stockItem),
 });
 
 export const paymentsCaptured = z.object({
   ...envelope,
-  type: z.literal("payments.captured"),
+  type: z.literal('payments.captured'),
   paymentId: z.uuid(),
   amountCents: z.number().int(),
   providerChargeId: z.string(),
@@ -66,7 +66,7 @@ export const paymentsCaptured = z.object({
 
 export const paymentsDeclined = z.object({
   ...envelope,
-  type: z.literal("payments.declined"),
+  type: z.literal('payments.declined'),
   paymentId: z.uuid(),
   amountCents: z.number().int(),
   reason: z.string(),
@@ -74,14 +74,14 @@ export const paymentsDeclined = z.object({
 
 export const ordersPaid = z.object({
   ...envelope,
-  type: z.literal("orders.paid"),
+  type: z.literal('orders.paid'),
   customerId: z.string(),
   totalCents: z.number().int(),
 });
 
 export const ordersPaymentFailed = z.object({
   ...envelope,
-  type: z.literal("orders.payment_failed"),
+  type: z.literal('orders.payment_failed'),
   customerId: z.string(),
   totalCents: z.number().int(),
   reason: z.string(),
@@ -89,12 +89,12 @@ export const ordersPaymentFailed = z.object({
 
 export const ordersRejected = z.object({
   ...envelope,
-  type: z.literal("orders.rejected"),
+  type: z.literal('orders.rejected'),
   customerId: z.string(),
   reason: rejectionReason,
 });
 
-export const shopEvent = z.discriminatedUnion("type", [
+export const shopEvent = z.discriminatedUnion('type', [
   ordersPlaced,
   inventoryReserved,
   inventoryRejected,
@@ -106,31 +106,31 @@ export const shopEvent = z.discriminatedUnion("type", [
   ordersRejected,
 ]);
 export type ShopEvent = z.infer<typeof shopEvent>;
-export type EventType = ShopEvent["type"];
+export type EventType = ShopEvent['type'];
 export type EventOf<T extends EventType> = Extract<ShopEvent, { type: T }>;
 
 /** Where each event is published: a Kafka topic (key = orderId) or the AMQP exchange (routing key = type). */
 export const eventTransport = {
-  "orders.placed": "kafka",
-  "payments.captured": "kafka",
-  "payments.declined": "kafka",
-  "inventory.reserved": "amqp",
-  "inventory.rejected": "amqp",
-  "inventory.released": "amqp",
-  "orders.paid": "amqp",
-  "orders.payment_failed": "amqp",
-  "orders.rejected": "amqp",
-} as const satisfies Record<EventType, "kafka" | "amqp">;
+  'orders.placed': 'kafka',
+  'payments.captured': 'kafka',
+  'payments.declined': 'kafka',
+  'inventory.reserved': 'amqp',
+  'inventory.rejected': 'amqp',
+  'inventory.released': 'amqp',
+  'orders.paid': 'amqp',
+  'orders.payment_failed': 'amqp',
+  'orders.rejected': 'amqp',
+} as const satisfies Record<EventType, 'kafka' | 'amqp'>;
 
 /** Kafka topics are named after the event type they carry. */
 export const KAFKA_TOPICS = Object.entries(eventTransport)
-  .filter(([, transport]) => transport === "kafka")
+  .filter(([, transport]) => transport === 'kafka')
   .map(([type]) => type as EventType);
 
 /** Fills the envelope so producers only state what is specific to the event. */
 export function newEvent<T extends EventType>(
   type: T,
-  fields: Omit<EventOf<T>, "type" | "eventId" | "occurredAt">,
+  fields: Omit<EventOf<T>, 'type' | 'eventId' | 'occurredAt'>,
 ): EventOf<T> {
   const event = { ...fields, type, eventId: crypto.randomUUID(), occurredAt: new Date().toISOString() };
   return shopEvent.parse(event) as EventOf<T>;

@@ -1,11 +1,12 @@
 // A small JSON HTTP server on node:http: routing with path parameters, zod
 // errors as 400s, and the correlation id read from (or added to) every request.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
-import { ZodError } from "zod";
-import type { Logger } from "./logger.ts";
 
-export const CORRELATION_HEADER = "x-correlation-id";
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { ZodError } from 'zod';
+import type { Logger } from './logger.ts';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Request {
@@ -20,7 +21,7 @@ export interface Reply {
   body: unknown;
 }
 export interface Route {
-  method: "GET" | "POST";
+  method: 'GET' | 'POST';
   /** Segments starting with `:` are parameters, e.g. `/orders/:id`. */
   path: string;
   handler(req: Request): Promise<Reply>;
@@ -44,7 +45,7 @@ export async function startHttpServer(port: number, routes: Route[], log: Logger
     void serve(req, res, routes, log);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once('error', reject);
     server.listen(port, resolve);
   });
   return {
@@ -61,21 +62,21 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: Route[],
   const started = performance.now();
   const correlationId = validCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
   const log = baseLog.child({ correlationId });
-  const url = new URL(req.url ?? "/", "http://localhost");
+  const url = new URL(req.url ?? '/', 'http://localhost');
   let reply: Reply;
   try {
-    const match = findRoute(routes, req.method ?? "GET", url.pathname);
-    if (!match) throw new HttpError(404, "not found");
-    const body = req.method === "POST" ? await readJson(req) : undefined;
+    const match = findRoute(routes, req.method ?? 'GET', url.pathname);
+    if (!match) throw new HttpError(404, 'not found');
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
     reply = await match.route.handler({ params: match.params, query: url.searchParams, body, correlationId, log });
   } catch (err) {
     reply = errorReply(err, log);
   }
-  res.writeHead(reply.status, { "content-type": "application/json", [CORRELATION_HEADER]: correlationId });
+  res.writeHead(reply.status, { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId });
   res.end(JSON.stringify(reply.body));
   // Healthchecks run every second; keep them out of the default log level.
-  const level = url.pathname === "/health" && reply.status === 200 ? "debug" : "info";
-  log[level]("http request", {
+  const level = url.pathname === '/health' && reply.status === 200 ? 'debug' : 'info';
+  log[level]('http request', {
     method: req.method,
     path: url.pathname,
     status: reply.status,
@@ -84,28 +85,28 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: Route[],
 }
 
 function errorReply(err: unknown, log: Logger): Reply {
-  if (err instanceof ZodError) return { status: 400, body: { error: "invalid request", issues: err.issues } };
+  if (err instanceof ZodError) return { status: 400, body: { error: 'invalid request', issues: err.issues } };
   if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
-  log.error("request failed", { err });
-  return { status: 500, body: { error: "internal error" } };
+  log.error('request failed', { err });
+  return { status: 500, body: { error: 'internal error' } };
 }
 
 // Accept caller-supplied ids only when they are safe to echo and to log.
 function validCorrelationId(value: string | string[] | undefined): string | undefined {
-  return typeof value === "string" && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
 
 function findRoute(routes: Route[], method: string, pathname: string) {
-  const segments = pathname.split("/").filter(Boolean);
+  const segments = pathname.split('/').filter(Boolean);
   for (const route of routes) {
     if (route.method !== method) continue;
-    const pattern = route.path.split("/").filter(Boolean);
+    const pattern = route.path.split('/').filter(Boolean);
     if (pattern.length !== segments.length) continue;
     const params: Record<string, string> = {};
     const matches = pattern.every((part, i) => {
-      const segment = decodeURIComponent(segments[i] ?? "");
-      if (part.startsWith(":")) params[part.slice(1)] = segment;
-      return part.startsWith(":") || part === segment;
+      const segment = decodeURIComponent(segments[i] ?? '');
+      if (part.startsWith(':')) params[part.slice(1)] = segment;
+      return part.startsWith(':') || part === segment;
     });
     if (matches) return { route, params };
   }
@@ -117,14 +118,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "request body too large");
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, "request body is not valid JSON");
+    throw new HttpError(400, 'request body is not valid JSON');
   }
 }

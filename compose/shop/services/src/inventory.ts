@@ -1,14 +1,14 @@
 // inventory: reserves stock for placed orders (idempotently, race-safe) and
 // releases it when the payment is declined.
-import { z } from "zod";
-import { connectAmqp } from "./amqp.ts";
-import { enqueueEvent, inTransaction, type Db, type Tx } from "./db.ts";
-import { newEvent, type EventOf } from "./events.ts";
-import { HttpError, type Route } from "./http.ts";
-import { createKafka, createKafkaProbe, subscribe } from "./kafka.ts";
-import type { Logger } from "./logger.ts";
-import { routeEvents, startOutboxRelay } from "./outbox.ts";
-import { assert, type ServiceContext, type ServiceParts } from "./runtime.ts";
+import { z } from 'zod';
+import { connectAmqp } from './amqp.ts';
+import { type Db, enqueueEvent, inTransaction, type Tx } from './db.ts';
+import { type EventOf, newEvent } from './events.ts';
+import { HttpError, type Route } from './http.ts';
+import { createKafka, createKafkaProbe, subscribe } from './kafka.ts';
+import type { Logger } from './logger.ts';
+import { routeEvents, startOutboxRelay } from './outbox.ts';
+import { assert, type ServiceContext, type ServiceParts } from './runtime.ts';
 
 type StockItem = { sku: string; quantity: number };
 
@@ -18,40 +18,40 @@ const upsertProduct = z.object({
   stock: z.number().int().nonnegative(),
 });
 
-export async function startInventory({ config, log, db, onStop }: ServiceContext<"inventory">): Promise<ServiceParts> {
+export async function startInventory({ config, log, db, onStop }: ServiceContext<'inventory'>): Promise<ServiceParts> {
   const amqp = await connectAmqp(config.AMQP_URL, log, []);
-  onStop("amqp connection", amqp.close);
+  onStop('amqp connection', amqp.close);
   const relay = await startOutboxRelay(db, config.DATABASE_URL, routeEvents({ amqp: amqp.publish }), log);
-  onStop("outbox relay", relay.stop);
-  const kafka = createKafka("inventory", config.KAFKA_BROKERS, log);
+  onStop('outbox relay', relay.stop);
+  const kafka = createKafka('inventory', config.KAFKA_BROKERS, log);
   const probe = await createKafkaProbe(kafka);
-  onStop("kafka probe", probe.stop);
+  onStop('kafka probe', probe.stop);
   const consumer = await subscribe({
     kafka,
-    groupId: "inventory",
-    topics: ["orders.placed", "payments.declined"],
+    groupId: 'inventory',
+    topics: ['orders.placed', 'payments.declined'],
     log,
     handle: (event, eventLog) => {
-      if (event.type === "orders.placed") return reserve(db, event, eventLog);
-      if (event.type === "payments.declined") return release(db, event, eventLog);
+      if (event.type === 'orders.placed') return reserve(db, event, eventLog);
+      if (event.type === 'payments.declined') return release(db, event, eventLog);
       return Promise.resolve();
     },
   });
-  onStop("kafka consumer", consumer.stop);
+  onStop('kafka consumer', consumer.stop);
 
   return {
     routes: routes(db),
     checks: {
       // The consumer may still count as joined for a while after the broker went away.
       kafka: probe.check,
-      kafkaConsumer: () => assert(consumer.ready(), "consumer has not joined its group"),
-      rabbitmq: () => assert(amqp.ready(), "not connected"),
-      outbox: () => assert(relay.listening(), "relay is not listening"),
+      kafkaConsumer: () => assert(consumer.ready(), 'consumer has not joined its group'),
+      rabbitmq: () => assert(amqp.ready(), 'not connected'),
+      outbox: () => assert(relay.listening(), 'relay is not listening'),
     },
   };
 }
 
-async function reserve(db: Db, event: EventOf<"orders.placed">, log: Logger): Promise<void> {
+async function reserve(db: Db, event: EventOf<'orders.placed'>, log: Logger): Promise<void> {
   const items = mergeItems(event.items);
   await inTransaction(db, async (tx) => {
     // The reservation row is claimed first: a redelivered event (or a
@@ -62,24 +62,27 @@ async function reserve(db: Db, event: EventOf<"orders.placed">, log: Logger): Pr
       [event.orderId, JSON.stringify(items), event.correlationId],
     );
     if (claimed.rowCount === 0) {
-      log.info("duplicate orders.placed ignored", { eventId: event.eventId });
+      log.info('duplicate orders.placed ignored', { eventId: event.eventId });
       return;
     }
-    await tx.query("SAVEPOINT take_stock");
+    await tx.query('SAVEPOINT take_stock');
     const shortage = await takeStock(tx, items, event.correlationId);
     const base = { orderId: event.orderId, correlationId: event.correlationId };
     if (shortage) {
       // Undo the lines already taken; the rejected reservation itself stays.
-      await tx.query("ROLLBACK TO SAVEPOINT take_stock");
-      await tx.query("UPDATE reservations SET status = 'REJECTED', reason = $2, updated_at = now() WHERE order_id = $1", [
-        event.orderId,
-        shortage.reason,
-      ]);
-      await enqueueEvent(tx, newEvent("inventory.rejected", { ...base, ...shortage }));
-      log.info("reservation rejected", shortage);
+      await tx.query('ROLLBACK TO SAVEPOINT take_stock');
+      await tx.query(
+        "UPDATE reservations SET status = 'REJECTED', reason = $2, updated_at = now() WHERE order_id = $1",
+        [event.orderId, shortage.reason],
+      );
+      await enqueueEvent(tx, newEvent('inventory.rejected', { ...base, ...shortage }));
+      log.info('reservation rejected', shortage);
     } else {
-      await enqueueEvent(tx, newEvent("inventory.reserved", { ...base, items, amountCents: event.totalCents, cardToken: event.cardToken }));
-      log.info("stock reserved", { items });
+      await enqueueEvent(
+        tx,
+        newEvent('inventory.reserved', { ...base, items, amountCents: event.totalCents, cardToken: event.cardToken }),
+      );
+      log.info('stock reserved', { items });
     }
   });
 }
@@ -96,14 +99,14 @@ async function takeStock(tx: Tx, items: StockItem[], correlationId: string) {
       [sku, quantity, correlationId],
     );
     if (taken.rowCount === 0) {
-      const exists = await tx.query("SELECT 1 FROM products WHERE sku = $1", [sku]);
-      return { reason: exists.rowCount ? ("OUT_OF_STOCK" as const) : ("UNKNOWN_SKU" as const), sku };
+      const exists = await tx.query('SELECT 1 FROM products WHERE sku = $1', [sku]);
+      return { reason: exists.rowCount ? ('OUT_OF_STOCK' as const) : ('UNKNOWN_SKU' as const), sku };
     }
   }
   return undefined;
 }
 
-async function release(db: Db, event: EventOf<"payments.declined">, log: Logger): Promise<void> {
+async function release(db: Db, event: EventOf<'payments.declined'>, log: Logger): Promise<void> {
   await inTransaction(db, async (tx) => {
     const { rows } = await tx.query<{ items: StockItem[] }>(
       `UPDATE reservations SET status = 'RELEASED', correlation_id = $2, updated_at = now()
@@ -112,7 +115,7 @@ async function release(db: Db, event: EventOf<"payments.declined">, log: Logger)
     );
     const items = rows[0]?.items;
     if (!items) {
-      log.info("release ignored: no active reservation");
+      log.info('release ignored: no active reservation');
       return;
     }
     for (const { sku, quantity } of items) {
@@ -122,8 +125,11 @@ async function release(db: Db, event: EventOf<"payments.declined">, log: Logger)
         [sku, quantity, event.correlationId],
       );
     }
-    await enqueueEvent(tx, newEvent("inventory.released", { orderId: event.orderId, correlationId: event.correlationId, items }));
-    log.info("stock released", { items });
+    await enqueueEvent(
+      tx,
+      newEvent('inventory.released', { orderId: event.orderId, correlationId: event.correlationId, items }),
+    );
+    log.info('stock released', { items });
   });
 }
 
@@ -137,8 +143,8 @@ function mergeItems(items: StockItem[]): StockItem[] {
 function routes(db: Db): Route[] {
   return [
     {
-      method: "POST",
-      path: "/products",
+      method: 'POST',
+      path: '/products',
       handler: async ({ body, correlationId }) => {
         const input = upsertProduct.parse(body);
         // Sets the available stock; what is already reserved is left alone.
@@ -154,19 +160,19 @@ function routes(db: Db): Route[] {
       },
     },
     {
-      method: "GET",
-      path: "/products/:sku",
+      method: 'GET',
+      path: '/products/:sku',
       handler: async ({ params }) => {
-        const { rows } = await db.query("SELECT sku, name, stock, reserved FROM products WHERE sku = $1", [params.sku]);
-        if (!rows[0]) throw new HttpError(404, "product not found");
+        const { rows } = await db.query('SELECT sku, name, stock, reserved FROM products WHERE sku = $1', [params.sku]);
+        if (!rows[0]) throw new HttpError(404, 'product not found');
         return { status: 200, body: rows[0] };
       },
     },
     {
-      method: "GET",
-      path: "/reservations",
+      method: 'GET',
+      path: '/reservations',
       handler: async ({ query }) => {
-        const orderId = z.uuid().parse(query.get("orderId"));
+        const orderId = z.uuid().parse(query.get('orderId'));
         const { rows } = await db.query(
           `SELECT order_id AS "orderId", status, reason, items, correlation_id AS "correlationId",
                   created_at AS "createdAt", updated_at AS "updatedAt"

@@ -1,13 +1,13 @@
 // Kafka through kafkajs: a publisher for the outbox relay and a consumer
 // helper that validates events before handing them to a service.
-import { Kafka, Partitioners, logLevel, type Consumer, type EachMessagePayload, type LogEntry } from "kafkajs";
-import { shopEvent, type EventType, type ShopEvent } from "./events.ts";
-import type { Logger } from "./logger.ts";
-import { parseJson, sleep, withTimeout } from "./util.ts";
+import { type Consumer, type EachMessagePayload, Kafka, type LogEntry, logLevel, Partitioners } from 'kafkajs';
+import { type EventType, type ShopEvent, shopEvent } from './events.ts';
+import type { Logger } from './logger.ts';
+import { parseJson, sleep, withTimeout } from './util.ts';
 
 export function createKafka(clientId: string, brokers: string[], log: Logger): Kafka {
   const levelOf = (level: logLevel) =>
-    level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : level === logLevel.INFO ? "info" : "debug";
+    level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
   return new Kafka({
     clientId,
     brokers,
@@ -48,7 +48,7 @@ export async function createKafkaPublisher(kafka: Kafka): Promise<KafkaPublisher
             // Keyed by order: every event of one order lands on one partition, in order.
             key: event.orderId,
             value: JSON.stringify(event),
-            headers: { "correlation-id": event.correlationId, "event-type": event.type, "event-id": event.eventId },
+            headers: { 'correlation-id': event.correlationId, 'event-type': event.type, 'event-id': event.eventId },
           })),
         })),
       });
@@ -68,7 +68,7 @@ export async function createKafkaProbe(kafka: Kafka): Promise<KafkaProbe> {
   await admin.connect();
   return {
     check: async () => {
-      await withTimeout(admin.describeCluster(), 1500, "kafka describeCluster");
+      await withTimeout(admin.describeCluster(), 1500, 'kafka describeCluster');
     },
     stop: () => admin.disconnect(),
   };
@@ -104,7 +104,13 @@ export const CONSUMER_TIMINGS = {
 // After a crash kafkajs does not restart by itself (a non-retriable error), try again this often.
 const RESUBSCRIBE_DELAY_MS = 500;
 
-export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSubscribeOptions): Promise<KafkaSubscription> {
+export async function subscribe({
+  kafka,
+  groupId,
+  topics,
+  log,
+  handle,
+}: KafkaSubscribeOptions): Promise<KafkaSubscription> {
   let joined = false;
   let stopped = false;
   let consumer: Consumer | undefined;
@@ -114,15 +120,26 @@ export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSu
     const parsed = shopEvent.safeParse(parseJson(message.value?.toString()));
     if (!parsed.success) {
       // Poison message: redelivering it cannot help, so log and move on.
-      log.error("invalid kafka event skipped", { topic, partition, offset: message.offset, issues: parsed.error.issues });
+      log.error('invalid kafka event skipped', {
+        topic,
+        partition,
+        offset: message.offset,
+        issues: parsed.error.issues,
+      });
       return;
     }
     const event = parsed.data;
     const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
-    eventLog.info("event received", { type: event.type, eventId: event.eventId, topic, partition, offset: message.offset });
+    eventLog.info('event received', {
+      type: event.type,
+      eventId: event.eventId,
+      topic,
+      partition,
+      offset: message.offset,
+    });
     const started = performance.now();
     await handle(event, eventLog);
-    eventLog.debug("event handled", { type: event.type, durationMs: Math.round(performance.now() - started) });
+    eventLog.debug('event handled', { type: event.type, durationMs: Math.round(performance.now() - started) });
   };
 
   // Offsets are committed after each batch is handled: a consumer that dies (SIGKILL,
@@ -140,12 +157,12 @@ export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSu
     consumer = next;
     next.on(next.events.GROUP_JOIN, () => {
       joined = true;
-      log.info("kafka consumer joined group", { groupId, topics });
+      log.info('kafka consumer joined group', { groupId, topics });
     });
     next.on(next.events.REBALANCING, () => (joined = false));
     next.on(next.events.CRASH, ({ payload }) => {
       joined = false;
-      log.error("kafka consumer crashed", { groupId, err: payload.error, restart: payload.restart });
+      log.error('kafka consumer crashed', { groupId, err: payload.error, restart: payload.restart });
       // kafkajs restarts by itself after retriable errors only; start a new consumer after the others.
       if (!payload.restart) retryLater(next);
     });
@@ -163,9 +180,9 @@ export async function subscribe({ kafka, groupId, topics, log, handle }: KafkaSu
       await crashed.disconnect().catch(() => undefined);
       try {
         await start();
-        log.info("kafka consumer started again", { groupId });
+        log.info('kafka consumer started again', { groupId });
       } catch (err) {
-        log.warn("kafka consumer restart failed, retrying", { groupId, err });
+        log.warn('kafka consumer restart failed, retrying', { groupId, err });
         retryLater(consumer!);
       }
     }, RESUBSCRIBE_DELAY_MS);
@@ -193,7 +210,7 @@ async function subscribeWithRetry(consumer: Consumer, topics: string[], log: Log
       return;
     } catch (err) {
       if (attempt >= 30) throw err;
-      log.warn("kafka subscribe failed, retrying", { topics, attempt, err });
+      log.warn('kafka subscribe failed, retrying', { topics, attempt, err });
       await sleep(500);
     }
   }

@@ -12,17 +12,17 @@ export interface Logger {
   child(fields: Fields): Logger;
 }
 
-export function createLogger(service: string, minLevel: Level = "info", base: Fields = {}): Logger {
+export function createLogger(service: string, minLevel: Level = 'info', base: Fields = {}): Logger {
   const write = (level: Level, msg: string, fields: Fields = {}) => {
     if (levels[level] < levels[minLevel]) return;
     const line = { time: new Date().toISOString(), level, service, msg, ...base, ...serializeErrors(fields) };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
   return {
-    debug: (msg, fields) => write("debug", msg, fields),
-    info: (msg, fields) => write("info", msg, fields),
-    warn: (msg, fields) => write("warn", msg, fields),
-    error: (msg, fields) => write("error", msg, fields),
+    debug: (msg, fields) => write('debug', msg, fields),
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
     child: (fields) => createLogger(service, minLevel, { ...base, ...fields }),
   };
 }

@@ -1,47 +1,58 @@
 // orders: accepts orders over HTTP and publishes `orders.placed` through the
 // outbox; settles each order from the payment and inventory outcomes.
-import { randomUUID } from "node:crypto";
-import { z } from "zod";
-import { connectAmqp } from "./amqp.ts";
-import { enqueueEvent, inTransaction, type Db } from "./db.ts";
-import { newEvent, orderItem, type ShopEvent } from "./events.ts";
-import { HttpError, type Route } from "./http.ts";
-import { createKafka, createKafkaProbe, createKafkaPublisher, subscribe } from "./kafka.ts";
-import type { Logger } from "./logger.ts";
-import { routeEvents, startOutboxRelay } from "./outbox.ts";
-import { assert, type ServiceContext, type ServiceParts } from "./runtime.ts";
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { connectAmqp } from './amqp.ts';
+import { type Db, enqueueEvent, inTransaction } from './db.ts';
+import { newEvent, orderItem, type ShopEvent } from './events.ts';
+import { HttpError, type Route } from './http.ts';
+import { createKafka, createKafkaProbe, createKafkaPublisher, subscribe } from './kafka.ts';
+import type { Logger } from './logger.ts';
+import { routeEvents, startOutboxRelay } from './outbox.ts';
+import { assert, type ServiceContext, type ServiceParts } from './runtime.ts';
 
 const createOrder = z.object({
   customerId: z.string().min(1).max(128),
   items: z.array(orderItem).min(1).max(100),
   // Orders without a card use the provider's default test card.
-  cardToken: z.string().min(1).max(128).default("tok_visa"),
+  cardToken: z.string().min(1).max(128).default('tok_visa'),
 });
 
-export async function startOrders({ config, log, db, onStop }: ServiceContext<"orders">): Promise<ServiceParts> {
-  const kafka = createKafka("orders", config.KAFKA_BROKERS, log);
+export async function startOrders({ config, log, db, onStop }: ServiceContext<'orders'>): Promise<ServiceParts> {
+  const kafka = createKafka('orders', config.KAFKA_BROKERS, log);
   const probe = await createKafkaProbe(kafka);
-  onStop("kafka probe", probe.stop);
+  onStop('kafka probe', probe.stop);
   const producer = await createKafkaPublisher(kafka);
-  onStop("kafka producer", producer.stop);
+  onStop('kafka producer', producer.stop);
   const settle = (event: ShopEvent, eventLog: Logger) => settleOrder(db, event, eventLog);
   const amqp = await connectAmqp(config.AMQP_URL, log, [
-    { queue: "orders.inventory-rejected", routingKeys: ["inventory.rejected"], handle: settle },
+    { queue: 'orders.inventory-rejected', routingKeys: ['inventory.rejected'], handle: settle },
   ]);
-  onStop("amqp connection", amqp.close);
-  const relay = await startOutboxRelay(db, config.DATABASE_URL, routeEvents({ kafka: producer.publish, amqp: amqp.publish }), log);
-  onStop("outbox relay", relay.stop);
-  const payments = await subscribe({ kafka, groupId: "orders", topics: ["payments.captured", "payments.declined"], log, handle: settle });
-  onStop("kafka consumer", payments.stop);
-  onStop("amqp consumers", amqp.stopConsuming);
+  onStop('amqp connection', amqp.close);
+  const relay = await startOutboxRelay(
+    db,
+    config.DATABASE_URL,
+    routeEvents({ kafka: producer.publish, amqp: amqp.publish }),
+    log,
+  );
+  onStop('outbox relay', relay.stop);
+  const payments = await subscribe({
+    kafka,
+    groupId: 'orders',
+    topics: ['payments.captured', 'payments.declined'],
+    log,
+    handle: settle,
+  });
+  onStop('kafka consumer', payments.stop);
+  onStop('amqp consumers', amqp.stopConsuming);
 
   return {
     routes: routes(db),
     checks: {
       kafka: probe.check,
-      kafkaConsumer: () => assert(payments.ready(), "consumer has not joined its group"),
-      rabbitmq: () => assert(amqp.ready(), "not connected"),
-      outbox: () => assert(relay.listening(), "relay is not listening"),
+      kafkaConsumer: () => assert(payments.ready(), 'consumer has not joined its group'),
+      rabbitmq: () => assert(amqp.ready(), 'not connected'),
+      outbox: () => assert(relay.listening(), 'relay is not listening'),
     },
   };
 }
@@ -49,8 +60,8 @@ export async function startOrders({ config, log, db, onStop }: ServiceContext<"o
 function routes(db: Db): Route[] {
   return [
     {
-      method: "POST",
-      path: "/orders",
+      method: 'POST',
+      path: '/orders',
       handler: async ({ body, correlationId, log }) => {
         const input = createOrder.parse(body);
         const id = randomUUID();
@@ -65,31 +76,37 @@ function routes(db: Db): Route[] {
             `INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents, correlation_id)
              SELECT $1, line_no, sku, quantity, price, $5
              FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS l(sku, quantity, price, line_no)`,
-            [id, input.items.map((i) => i.sku), input.items.map((i) => i.quantity), input.items.map((i) => i.unitPriceCents), correlationId],
+            [
+              id,
+              input.items.map((i) => i.sku),
+              input.items.map((i) => i.quantity),
+              input.items.map((i) => i.unitPriceCents),
+              correlationId,
+            ],
           );
-          await enqueueEvent(tx, newEvent("orders.placed", { orderId: id, correlationId, ...input, totalCents }));
+          await enqueueEvent(tx, newEvent('orders.placed', { orderId: id, correlationId, ...input, totalCents }));
         });
-        log.info("order placed", { orderId: id, totalCents });
-        const [order] = await loadOrders(db, "o.id = $1", [id]);
+        log.info('order placed', { orderId: id, totalCents });
+        const [order] = await loadOrders(db, 'o.id = $1', [id]);
         return { status: 201, body: order };
       },
     },
     {
-      method: "GET",
-      path: "/orders/:id",
+      method: 'GET',
+      path: '/orders/:id',
       handler: async ({ params }) => {
         const id = z.uuid().safeParse(params.id);
-        const [order] = id.success ? await loadOrders(db, "o.id = $1", [id.data]) : [];
-        if (!order) throw new HttpError(404, "order not found");
+        const [order] = id.success ? await loadOrders(db, 'o.id = $1', [id.data]) : [];
+        if (!order) throw new HttpError(404, 'order not found');
         return { status: 200, body: order };
       },
     },
     {
-      method: "GET",
-      path: "/orders",
+      method: 'GET',
+      path: '/orders',
       handler: async ({ query }) => {
-        const customer = z.string().min(1).parse(query.get("customer"));
-        return { status: 200, body: await loadOrders(db, "o.customer_id = $1", [customer]) };
+        const customer = z.string().min(1).parse(query.get('customer'));
+        return { status: 200, body: await loadOrders(db, 'o.customer_id = $1', [customer]) };
       },
     },
   ];
@@ -110,17 +127,18 @@ async function loadOrders(db: Db, where: string, params: unknown[]) {
 }
 
 const outcomes = {
-  "payments.captured": { status: "PAID", event: "orders.paid" },
-  "payments.declined": { status: "PAYMENT_FAILED", event: "orders.payment_failed" },
-  "inventory.rejected": { status: "REJECTED", event: "orders.rejected" },
+  'payments.captured': { status: 'PAID', event: 'orders.paid' },
+  'payments.declined': { status: 'PAYMENT_FAILED', event: 'orders.payment_failed' },
+  'inventory.rejected': { status: 'REJECTED', event: 'orders.rejected' },
 } as const;
 
 // Only a PENDING order moves: a redelivered or late event changes nothing and
 // publishes nothing, which keeps this handler idempotent.
 async function settleOrder(db: Db, event: ShopEvent, log: Logger): Promise<void> {
-  if (event.type !== "payments.captured" && event.type !== "payments.declined" && event.type !== "inventory.rejected") return;
+  if (event.type !== 'payments.captured' && event.type !== 'payments.declined' && event.type !== 'inventory.rejected')
+    return;
   const outcome = outcomes[event.type];
-  const reason = event.type === "payments.captured" ? null : event.reason;
+  const reason = event.type === 'payments.captured' ? null : event.reason;
   await inTransaction(db, async (tx) => {
     const { rows } = await tx.query<{ customerId: string; totalCents: number }>(
       `UPDATE orders SET status = $2, status_reason = $3, updated_at = now()
@@ -130,17 +148,20 @@ async function settleOrder(db: Db, event: ShopEvent, log: Logger): Promise<void>
     );
     const order = rows[0];
     if (!order) {
-      log.info("event ignored: order unknown or already settled", { type: event.type });
+      log.info('event ignored: order unknown or already settled', { type: event.type });
       return;
     }
     const common = { orderId: event.orderId, correlationId: event.correlationId, customerId: order.customerId };
-    if (event.type === "payments.captured") {
-      await enqueueEvent(tx, newEvent("orders.paid", { ...common, totalCents: order.totalCents }));
-    } else if (event.type === "payments.declined") {
-      await enqueueEvent(tx, newEvent("orders.payment_failed", { ...common, totalCents: order.totalCents, reason: event.reason }));
+    if (event.type === 'payments.captured') {
+      await enqueueEvent(tx, newEvent('orders.paid', { ...common, totalCents: order.totalCents }));
+    } else if (event.type === 'payments.declined') {
+      await enqueueEvent(
+        tx,
+        newEvent('orders.payment_failed', { ...common, totalCents: order.totalCents, reason: event.reason }),
+      );
     } else {
-      await enqueueEvent(tx, newEvent("orders.rejected", { ...common, reason: event.reason }));
+      await enqueueEvent(tx, newEvent('orders.rejected', { ...common, reason: event.reason }));
     }
-    log.info("order settled", { status: outcome.status, event: outcome.event });
+    log.info('order settled', { status: outcome.status, event: outcome.event });
   });
 }

@@ -7,11 +7,11 @@
 // retried with backoff until the broker is back, so nothing is lost; a batch the
 // broker took but whose commit failed is published again (at-least-once: every
 // consumer is idempotent). The LISTEN connection reconnects on its own.
-import pg from "pg";
-import { inTransaction, type Db } from "./db.ts";
-import { eventTransport, shopEvent, type ShopEvent } from "./events.ts";
-import type { Logger } from "./logger.ts";
-import { sleep, withTimeout } from "./util.ts";
+import pg from 'pg';
+import { type Db, inTransaction } from './db.ts';
+import { eventTransport, type ShopEvent, shopEvent } from './events.ts';
+import type { Logger } from './logger.ts';
+import { sleep, withTimeout } from './util.ts';
 
 const BATCH_SIZE = 100;
 // While LISTEN works, notifications do the waking and the poll is only a safety net;
@@ -38,17 +38,22 @@ export interface OutboxRelay {
 /** Sends each event to the broker its type travels on (see `eventTransport`). */
 export function routeEvents(publishers: { kafka?: Publish; amqp?: Publish }): Publish {
   return async (events) => {
-    for (const transport of ["kafka", "amqp"] as const) {
+    for (const transport of ['kafka', 'amqp'] as const) {
       const batch = events.filter((event) => eventTransport[event.type] === transport);
       if (batch.length === 0) continue;
       const publish = publishers[transport];
-      if (!publish) throw new Error(`no ${transport} publisher for ${batch.map((e) => e.type).join(", ")}`);
+      if (!publish) throw new Error(`no ${transport} publisher for ${batch.map((e) => e.type).join(', ')}`);
       await publish(batch);
     }
   };
 }
 
-export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Publish, log: Logger): Promise<OutboxRelay> {
+export async function startOutboxRelay(
+  db: Db,
+  databaseUrl: string,
+  publish: Publish,
+  log: Logger,
+): Promise<OutboxRelay> {
   let stopped = false;
   let draining: Promise<void> | undefined;
   let again = false;
@@ -69,11 +74,11 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
       // Rows stay locked while publishing: if the broker fails, the
       // transaction rolls back and the rows are retried (at-least-once).
       const claimedMs = Math.round(performance.now() - started);
-      await withTimeout(publish(events), PUBLISH_TIMEOUT_MS, "outbox publish");
+      await withTimeout(publish(events), PUBLISH_TIMEOUT_MS, 'outbox publish');
       const publishMs = Math.round(performance.now() - started) - claimedMs;
-      await tx.query("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+      await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
       for (const event of events) {
-        log.info("event published", {
+        log.info('event published', {
           type: event.type,
           eventId: event.eventId,
           orderId: event.orderId,
@@ -89,9 +94,12 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
   const schedule = (): void => {
     clearTimeout(timer);
     if (stopped) return;
-    const delay = failures > 0
-      ? Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1))
-      : listener ? POLL_LISTENING_MS : POLL_NOT_LISTENING_MS;
+    const delay =
+      failures > 0
+        ? Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1))
+        : listener
+          ? POLL_LISTENING_MS
+          : POLL_NOT_LISTENING_MS;
     timer = setTimeout(wake, delay);
   };
 
@@ -106,12 +114,12 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
         again = false;
         try {
           while (!stopped && (await drainOnce()) === BATCH_SIZE);
-          if (failures > 0) log.info("outbox publishing again", { failedAttempts: failures });
+          if (failures > 0) log.info('outbox publishing again', { failedAttempts: failures });
           failures = 0;
         } catch (err) {
           failures++;
           // Once per outage at warn, then quietly: the broker may be away for a while.
-          if (failures === 1 || failures % 20 === 0) log.warn("outbox publish failed, will retry", { err, failures });
+          if (failures === 1 || failures % 20 === 0) log.warn('outbox publish failed, will retry', { err, failures });
           break;
         }
       } while (again && !stopped);
@@ -122,7 +130,7 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
   };
 
   const listenOnce = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: "outbox-relay", keepAlive: true });
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'outbox-relay', keepAlive: true });
     let lost = false;
     const onLost = (err?: Error) => {
       if (lost) return;
@@ -130,16 +138,16 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
       if (listener === client) listener = undefined;
       client.end().catch(() => undefined);
       if (stopped) return;
-      log.warn("outbox listener lost, reconnecting", { err });
+      log.warn('outbox listener lost, reconnecting', { err });
       schedule(); // poll often until listening again
       void listen();
     };
-    client.on("notification", wake);
-    client.on("error", onLost);
-    client.on("end", () => onLost());
+    client.on('notification', wake);
+    client.on('error', onLost);
+    client.on('end', () => onLost());
     try {
       await client.connect();
-      await client.query("LISTEN outbox");
+      await client.query('LISTEN outbox');
     } catch (err) {
       lost = true; // not yet listening: the caller retries
       client.end().catch(() => undefined);
@@ -155,10 +163,10 @@ export async function startOutboxRelay(db: Db, databaseUrl: string, publish: Pub
       for (let attempt = 1; !stopped; attempt++) {
         try {
           await listenOnce();
-          if (attempt > 1) log.info("outbox listening again", { attempts: attempt });
+          if (attempt > 1) log.info('outbox listening again', { attempts: attempt });
           return;
         } catch (err) {
-          if (attempt === 1) log.warn("outbox listen failed, retrying", { err });
+          if (attempt === 1) log.warn('outbox listen failed, retrying', { err });
           await sleep(Math.min(RELISTEN_MAX_MS, RELISTEN_MIN_MS * 2 ** (attempt - 1)));
         }
       }

@@ -8,10 +8,10 @@
 // recognise a repeat of a request it already carried out. Anything else is
 // an answer, not a failure (402 is "card declined"; another 4xx means our
 // request is wrong, which no retry changes).
-import { z } from "zod";
-import { CORRELATION_HEADER } from "./http.ts";
-import type { Logger } from "./logger.ts";
-import { sleep } from "./util.ts";
+import { z } from 'zod';
+import { CORRELATION_HEADER } from './http.ts';
+import type { Logger } from './logger.ts';
+import { sleep } from './util.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -37,7 +37,7 @@ export class ProviderUnavailableError extends Error {
     readonly lastFailure: string,
   ) {
     super(`${provider} unavailable after ${attempts} attempts: ${lastFailure}`);
-    this.name = "ProviderUnavailableError";
+    this.name = 'ProviderUnavailableError';
   }
 }
 
@@ -49,11 +49,11 @@ export class ProviderRejectedError extends Error {
     body: string,
   ) {
     super(`${provider} rejected the request: ${status} ${body.slice(0, 200)}`);
-    this.name = "ProviderRejectedError";
+    this.name = 'ProviderRejectedError';
   }
 }
 
-export type ChargeResult = { outcome: "captured"; chargeId: string } | { outcome: "declined"; reason: string };
+export type ChargeResult = { outcome: 'captured'; chargeId: string } | { outcome: 'declined'; reason: string };
 
 const captured = z.object({ id: z.string() });
 const declined = z.object({ reason: z.string().optional() });
@@ -67,16 +67,16 @@ export async function charge(
   policy: RetryPolicy = CHARGE_RETRY,
 ): Promise<ChargeResult> {
   // The order id is the idempotency key: one charge per order, whatever happens to us.
-  return withRetries("payment provider", policy, log, async (signal) => {
+  return withRetries('payment provider', policy, log, async (signal) => {
     const res = await post(`${baseUrl}/v1/charges`, request, correlationId, request.orderId, signal);
     // 402 Payment Required is the provider's "card declined": a final answer, not a failure.
     if (res.status === 402) {
       const body = declined.safeParse(res.json);
-      return { outcome: "declined", reason: (body.success ? body.data.reason : undefined) ?? "card_declined" };
+      return { outcome: 'declined', reason: (body.success ? body.data.reason : undefined) ?? 'card_declined' };
     }
     const body = captured.safeParse(res.json);
     if (!body.success) return retry(`a ${res.status} without a charge id: ${res.text.slice(0, 100)}`);
-    return { outcome: "captured", chargeId: body.data.id };
+    return { outcome: 'captured', chargeId: body.data.id };
   });
 }
 
@@ -88,7 +88,7 @@ export async function sendEmail(
   log: Logger,
   policy: RetryPolicy = EMAIL_RETRY,
 ): Promise<{ messageId: string | null }> {
-  return withRetries("email provider", policy, log, async (signal) => {
+  return withRetries('email provider', policy, log, async (signal) => {
     const res = await post(`${baseUrl}/v1/emails`, email, correlationId, idempotencyKey, signal);
     // Accepted is accepted; a missing or odd id is the provider's business.
     const body = emailAccepted.safeParse(res.json);
@@ -101,7 +101,7 @@ interface Retry {
   readonly retry: string;
 }
 const retry = (why: string): Retry => ({ retry: why });
-const isRetry = (value: unknown): value is Retry => typeof value === "object" && value !== null && "retry" in value;
+const isRetry = (value: unknown): value is Retry => typeof value === 'object' && value !== null && 'retry' in value;
 
 /** A provider answer read in full within the attempt's timeout. */
 interface Answer {
@@ -119,7 +119,7 @@ async function withRetries<T>(
   log: Logger,
   attempt: (signal: AbortSignal) => Promise<T | Retry>,
 ): Promise<T> {
-  let lastFailure = "";
+  let lastFailure = '';
   for (let n = 1; n <= policy.attempts; n++) {
     const started = performance.now();
     try {
@@ -139,7 +139,13 @@ async function withRetries<T>(
       break;
     }
     const delayMs = backoff(policy, n);
-    log.warn(`${provider} attempt failed, retrying`, { attempt: n, of: policy.attempts, failure: lastFailure, ms, delayMs });
+    log.warn(`${provider} attempt failed, retrying`, {
+      attempt: n,
+      of: policy.attempts,
+      failure: lastFailure,
+      ms,
+      delayMs,
+    });
     await sleep(delayMs);
   }
   throw new ProviderUnavailableError(provider, policy.attempts, lastFailure);
@@ -152,9 +158,11 @@ export function backoff(policy: RetryPolicy, failedAttempt: number, random = Mat
 
 /** Timeouts and connection errors (refused, reset, closed without an answer, a malformed chunk) alike. */
 function describeFailure(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return `no answer within ${timeoutMs} ms`;
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
   if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? `: ${(err.cause as NodeJS.ErrnoException).code ?? err.cause.message}` : "";
+    const cause =
+      err.cause instanceof Error ? `: ${(err.cause as NodeJS.ErrnoException).code ?? err.cause.message}` : '';
     return `${err.message}${cause}`;
   }
   return String(err);
@@ -162,10 +170,20 @@ function describeFailure(err: unknown, timeoutMs: number): string {
 
 // The idempotency key lets a real provider deduplicate a retry, including the one
 // that follows a crash between its answer and our commit.
-async function post(url: string, body: unknown, correlationId: string, idempotencyKey: string, signal: AbortSignal): Promise<Answer> {
+async function post(
+  url: string,
+  body: unknown,
+  correlationId: string,
+  idempotencyKey: string,
+  signal: AbortSignal,
+): Promise<Answer> {
   const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", [CORRELATION_HEADER]: correlationId, "idempotency-key": idempotencyKey },
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [CORRELATION_HEADER]: correlationId,
+      'idempotency-key': idempotencyKey,
+    },
     body: JSON.stringify(body),
     signal,
   });
@@ -175,7 +193,7 @@ async function post(url: string, body: unknown, correlationId: string, idempoten
   if (res.status >= 400 && res.status !== 402) throw new ProviderRejectedError(url, res.status, text);
   let json: unknown;
   try {
-    json = text === "" ? undefined : JSON.parse(text);
+    json = text === '' ? undefined : JSON.parse(text);
   } catch {
     json = undefined;
   }

@@ -1,12 +1,12 @@
 // What every long-running service shares: config, logger, database pool,
 // the /health endpoint and graceful shutdown on SIGTERM.
-import { loadConfig, type Config, type ServiceName } from "./config.ts";
-import { checkDb, createPool, type Db } from "./db.ts";
-import { startHttpServer, type Route } from "./http.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { withTimeout } from "./util.ts";
+import { type Config, loadConfig, type ServiceName } from './config.ts';
+import { checkDb, createPool, type Db } from './db.ts';
+import { type Route, startHttpServer } from './http.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { withTimeout } from './util.ts';
 
-export type RunningService = Exclude<ServiceName, "migrate">;
+export type RunningService = Exclude<ServiceName, 'migrate'>;
 
 export interface ServiceContext<S extends RunningService> {
   config: Config<S>;
@@ -46,38 +46,38 @@ export async function runService<S extends RunningService>(
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal });
+    log.info('shutting down', { signal });
     const deadline = setTimeout(() => {
-      log.error("shutdown deadline exceeded, exiting", { deadlineMs: SHUTDOWN_DEADLINE_MS });
+      log.error('shutdown deadline exceeded, exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     for (const step of stops.reverse()) {
-      await step.stop().catch((err) => log.warn("shutdown step failed", { step: step.name, err }));
+      await step.stop().catch((err) => log.warn('shutdown step failed', { step: step.name, err }));
     }
     clearTimeout(deadline);
-    log.info("stopped");
+    log.info('stopped');
     process.exit(0);
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 
   const db = createPool(config.DATABASE_URL, log, name);
-  onStop("postgres pool", () => db.end());
+  onStop('postgres pool', () => db.end());
   const parts = await build({ config, log, db, onStop });
   const checks: Record<string, Check> = { postgres: () => checkDb(db), ...parts.checks };
 
   const health: Route = {
-    method: "GET",
-    path: "/health",
+    method: 'GET',
+    path: '/health',
     handler: async () => {
       const results = await runChecks(checks);
       const ok = !stopping && Object.values(results).every((r) => r.ok);
-      return { status: ok ? 200 : 503, body: { status: ok ? "ok" : "unavailable", service: name, checks: results } };
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'unavailable', service: name, checks: results } };
     },
   };
   const server = await startHttpServer(config.PORT, [health, ...parts.routes], log);
-  onStop("http server", server.stop);
-  log.info("service started", { port: config.PORT });
+  onStop('http server', server.stop);
+  log.info('service started', { port: config.PORT });
 }
 
 type CheckResult = { ok: true; ms: number } | { ok: false; error: string };
@@ -90,7 +90,10 @@ async function runChecks(checks: Record<string, Check>): Promise<Record<string, 
         await withTimeout(Promise.resolve().then(check), CHECK_TIMEOUT_MS, name);
         return [name, { ok: true, ms: Math.round(performance.now() - started) } satisfies CheckResult] as const;
       } catch (err) {
-        return [name, { ok: false, error: err instanceof Error ? err.message : String(err) } satisfies CheckResult] as const;
+        return [
+          name,
+          { ok: false, error: err instanceof Error ? err.message : String(err) } satisfies CheckResult,
+        ] as const;
       }
     }),
   );

@@ -1,5 +1,5 @@
 import type { TestInfo } from '@playwright/test';
-import { type Shape, openWorkerHistory } from 'compose-journeys/history';
+import { openWorkerHistory, type Shape } from 'compose-journeys/history';
 
 /**
  * What the worker fixtures will do around a journey (the taps and `api` record shapes): the

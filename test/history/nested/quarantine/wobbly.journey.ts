@@ -9,7 +9,10 @@ test('wobbly checkout', async ({}, testInfo) => {
   await history.close();
   const mode = process.env.WOBBLY ?? 'pass';
   if (mode === 'fail' || (mode === 'flaky' && testInfo.retry === 0)) {
-    testInfo.annotations.push({ type: 'failure-category', description: 'INFRA' }, { type: 'failure-service', description: 'payments' });
+    testInfo.annotations.push(
+      { type: 'failure-category', description: 'INFRA' },
+      { type: 'failure-service', description: 'payments' },
+    );
     throw new Error(`payments timed out (${mode})`);
   }
 });

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { annotateJourneyId } from '../journey-id-annotation.ts';
 
 test.describe('orders', () => {
