@@ -4,7 +4,7 @@
 // Debian's chromium (`apt-get install -y chromium`): Playwright's own browser download is not needed.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from '@playwright/test';
+import { launchDebianChromium } from '../test/support/chromium.ts';
 
 const [
   reportDir = 'reports/failure-review/html',
@@ -12,18 +12,7 @@ const [
   out = 'docs/failed-journey-report.png',
 ] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchDebianChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(pathToFileURL(path.resolve(reportDir, 'index.html')).href);

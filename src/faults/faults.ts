@@ -4,19 +4,22 @@
 // reconnected, and the whole stack ready again (each service's own healthcheck passing) before the
 // next test starts, or a clear error naming what could not be healed.
 import type { Observation } from '../report/observations.ts';
+import {
+  type ContainerState,
+  describeState,
+  lastProbeOf,
+  listContainers,
+  type NetworkAttachment,
+} from '../stack/container-state.ts';
 import { errorText } from '../util/error-text.ts';
 import {
   connectContainer,
   containerLogTail,
-  describeContainer,
   disconnectContainer,
   killContainer,
-  type NetworkAttachment,
   pauseContainer,
   probeHealth,
-  projectContainers,
   restartContainer,
-  type ServiceContainer,
   startContainer,
   stopContainer,
   unpauseContainer,
@@ -67,7 +70,7 @@ export interface FaultsContext {
    */
   readonly restarted?: (
     service: string,
-    containers: readonly ServiceContainer[],
+    containers: readonly ContainerState[],
   ) => string | undefined | Promise<string | undefined>;
 }
 
@@ -91,9 +94,9 @@ interface ActiveFault {
   kind: FaultKind;
   action: string;
   startedAt: Date;
-  containers: ServiceContainer[];
+  containers: ContainerState[];
   /** For `disconnect`: the attachments to restore. */
-  detached: { container: ServiceContainer; attachment: NetworkAttachment }[];
+  detached: { container: ContainerState; attachment: NetworkAttachment }[];
   intended: IntendedFault;
   /** A pause this fault turned into a kill: healed with it. */
   supersedes?: ActiveFault;
@@ -160,11 +163,11 @@ export class Faults {
     const action = `faults.disconnect('${service}'${options.network ? `, { network: '${options.network}' }` : ''})`;
     return this.#inject(service, 'disconnect', action, options, async (container, fault) => {
       const attachments = options.network
-        ? container.networks.filter((attachment) => attachment.network === options.network)
-        : container.networks;
+        ? (container.networks ?? []).filter((attachment) => attachment.network === options.network)
+        : (container.networks ?? []);
       if (attachments.length === 0) {
         throw new FaultError(
-          `${action}: ${container.name} is not on network "${options.network}"; it is on ${container.networks.map((a) => a.network).join(', ') || 'none'}.`,
+          `${action}: ${container.name} is not on network "${options.network}"; it is on ${(container.networks ?? []).map((a) => a.network).join(', ') || 'none'}.`,
         );
       }
       for (const attachment of attachments) {
@@ -256,14 +259,14 @@ export class Faults {
   }
 
   /** The running containers of a service, or an error naming it and listing what exists. */
-  async #target(service: string, action: string, escalatesPause = false): Promise<ServiceContainer[]> {
+  async #target(service: string, action: string, escalatesPause = false): Promise<ContainerState[]> {
     if (typeof service !== 'string' || service === '')
       throw new FaultError(`${action}: a service name, got ${JSON.stringify(service)}.`);
-    const all = await projectContainers(this.context.projectName);
+    const all = await listContainers(this.context.projectName);
     const listing = () =>
       [...new Set(all.map((c) => c.service))]
         .map((name) => {
-          const states = all.filter((c) => c.service === name).map(describeContainer);
+          const states = all.filter((c) => c.service === name).map(describeState);
           const oneShot = all.filter((c) => c.service === name).every((c) => c.status === 'exited' && c.exitCode === 0);
           return `${name} (${states.join(', ')}${oneShot ? ', a finished one-shot' : ''})`;
         })
@@ -283,7 +286,8 @@ export class Faults {
       );
     if (
       mine.every(
-        (container) => container.status === 'exited' && container.exitCode === 0 && container.restartPolicy === 'no',
+        (container) =>
+          container.status === 'exited' && container.exitCode === 0 && (container.restartPolicy ?? 'no') === 'no',
       )
     ) {
       throw new FaultError(
@@ -295,7 +299,7 @@ export class Faults {
     );
     if (notRunning.length > 0) {
       throw new FaultError(
-        `${action}: "${service}" is not running (${notRunning.map((c) => `${c.name}: ${describeContainer(c)}`).join(', ')}), so it cannot be faulted; the stack is not as the journey expects. Services: ${listing()}.`,
+        `${action}: "${service}" is not running (${notRunning.map((c) => `${c.name}: ${describeState(c)}`).join(', ')}), so it cannot be faulted; the stack is not as the journey expects. Services: ${listing()}.`,
       );
     }
     return mine;
@@ -306,7 +310,7 @@ export class Faults {
     kind: FaultKind,
     action: string,
     options: FaultOptions,
-    apply: (container: ServiceContainer, fault: ActiveFault) => Promise<unknown>,
+    apply: (container: ContainerState, fault: ActiveFault) => Promise<unknown>,
     { escalatesPause = false } = {},
   ): Promise<Fault> {
     if (options.for !== undefined && (!Number.isFinite(options.for) || options.for < 0))
@@ -409,7 +413,7 @@ export class Faults {
   /** A started container has new host ports: the stack's endpoints follow, and the timeline says so. */
   async #moved(service: string): Promise<void> {
     if (!this.context.restarted) return;
-    const containers = (await projectContainers(this.context.projectName)).filter((c) => c.service === service);
+    const containers = (await listContainers(this.context.projectName)).filter((c) => c.service === service);
     const moved = await this.context.restarted(service, containers);
     if (moved) this.context.record({ kind: 'fault', summary: `${service} is published on new host ports: ${moved}` });
   }
@@ -425,19 +429,19 @@ export class Faults {
     const deadline = Date.now() + this.context.healTimeoutMs;
     const ready = new Set<string>();
     let pending: string[] = [];
-    let containers: ServiceContainer[] = [];
+    let containers: ContainerState[] = [];
     for (;;) {
-      containers = await projectContainers(this.context.projectName);
+      containers = await listContainers(this.context.projectName);
       const targets = containers.filter((c) => c.service === service || this.#baseline.has(c.id));
       pending = [];
       await Promise.all(
         targets.map(async (container) => {
           if (this.#active.has(container.service) && container.service !== service) return; // still faulted on purpose
           if (container.status !== 'running')
-            return void pending.push(`${container.service}: ${describeContainer(container)}`);
+            return void pending.push(`${container.service}: ${describeState(container)}`);
           if (container.health === 'unhealthy')
             return void pending.push(
-              `${container.service}: Docker holds it unhealthy until its next probe passes (${container.lastProbe ?? 'no probe output'})`,
+              `${container.service}: Docker holds it unhealthy until its next probe passes (${lastProbeOf(container) ?? 'no probe output'})`,
             );
           if (container.health === 'starting')
             return void pending.push(`${container.service}: starting (Docker has not seen its healthcheck pass yet)`);

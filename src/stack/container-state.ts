@@ -8,7 +8,15 @@ export interface HealthProbe {
   output: string;
 }
 
-/** One container as `docker inspect` sees it, reduced to what readiness and diagnosis need. */
+/** A network a container is on, as `docker network connect` would put it back. */
+export interface NetworkAttachment {
+  network: string;
+  aliases: string[];
+  /** A fixed address from the compose file (`ipv4_address`), kept on reconnect. */
+  ipv4?: string;
+}
+
+/** One container as `docker inspect` sees it, reduced to what readiness, diagnosis and faults need. */
 export interface ContainerState {
   id: string;
   name: string;
@@ -22,14 +30,24 @@ export interface ContainerState {
   oomKilled: boolean;
   labels: Record<string, string>;
   healthLog: HealthProbe[];
+  /** Published ports: a container that starts again gets new host ports for ephemeral ones. */
   published: { containerPort: number; protocol: string; hostIp: string; hostPort: number }[];
+  // From `docker inspect` (listContainers); a `docker ps` glance leaves them out.
+  /** Docker's restart policy (`no`, `always`, `unless-stopped`, `on-failure`). */
+  restartPolicy?: string;
+  /** `["CMD", …]`, `["CMD-SHELL", "…"]`, or undefined (none, or `NONE`). */
+  healthcheck?: string[];
+  /** Docker's healthcheck timeout, ms. */
+  healthcheckTimeoutMs?: number;
+  networks?: NetworkAttachment[];
 }
 
 interface InspectOutput {
   Id: string;
   Name: string;
   RestartCount: number;
-  Config: { Labels: Record<string, string> | null };
+  Config: { Labels: Record<string, string> | null; Healthcheck?: { Test?: string[]; Timeout?: number } };
+  HostConfig: { RestartPolicy?: { Name?: string } };
   State: {
     Status: ContainerState['status'];
     ExitCode: number;
@@ -41,7 +59,10 @@ interface InspectOutput {
       Log: { Start: string; End: string; ExitCode: number; Output: string }[] | null;
     };
   };
-  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+  NetworkSettings: {
+    Networks: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null;
+    Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+  };
 }
 
 /** All containers of a project, stopped ones included, in two docker calls. */
@@ -60,6 +81,7 @@ export async function listContainers(projectName: string): Promise<ContainerStat
 
 function toContainerState(raw: InspectOutput): ContainerState {
   const labels = raw.Config.Labels ?? {};
+  const test = raw.Config.Healthcheck?.Test;
   return {
     id: raw.Id,
     name: raw.Name.replace(/^\//, ''),
@@ -87,7 +109,21 @@ function toContainerState(raw: InspectOutput): ContainerState {
         hostPort: Number(binding.HostPort),
       }));
     }),
+    restartPolicy: raw.HostConfig.RestartPolicy?.Name || 'no',
+    healthcheck: test && test.length > 0 && test[0] !== 'NONE' ? test : undefined,
+    healthcheckTimeoutMs: raw.Config.Healthcheck?.Timeout ? raw.Config.Healthcheck.Timeout / 1e6 : undefined,
+    networks: Object.entries(raw.NetworkSettings.Networks ?? {}).map(([network, settings]) => ({
+      network,
+      aliases: settings.Aliases ?? [],
+      ...(settings.IPAMConfig?.IPv4Address && { ipv4: settings.IPAMConfig.IPv4Address }),
+    })),
   };
+}
+
+/** The last healthcheck probe Docker recorded, on one line. */
+export function lastProbeOf(container: ContainerState): string | undefined {
+  const probe = container.healthLog.at(-1);
+  return probe ? `exit ${probe.exitCode}: ${probe.output.trim().slice(0, 300)}` : undefined;
 }
 
 /** `running (healthy)`, `exited (1)`: how progress lines and diagnoses name a state. */

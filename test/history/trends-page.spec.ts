@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { openHistoryStore, runHistoryCommand } from 'compose-journeys/history';
+import { DEBIAN_CHROMIUM, launchDebianChromium } from '../support/chromium.ts';
 import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nightly-history.ts';
 
 /**
@@ -11,7 +12,7 @@ import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nigh
  * Chart.js instance with the history's numbers in it.
  * HISTORY_TRENDS_SCREENSHOT=docs/history-trends.png also writes the README's screenshot.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = DEBIAN_CHROMIUM;
 
 test("the trends page opens offline in Chromium and every chart has the history's data", async ({}, testInfo) => {
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
@@ -26,17 +27,8 @@ test("the trends page opens offline in Chromium and every chart has the history'
   ).toBe(0);
   expect(logs).toEqual([`trends page: ${path.join(dir, 'index.html')}`]);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchDebianChromium();
+
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];

@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { categorise, failingServices, infraProblems } from '../../src/report/failure-category.ts';
 import { createRedactor, REDACTED, secretValuesFromEnvironment } from '../../src/report/redaction.ts';
 import type { ContainerEvent } from '../../src/report/stack-evidence.ts';
-import type { ContainerState } from '../../src/stack/container-state.ts';
+import { containerState } from './container-state.ts';
 
 const failed = (message: string, status: 'failed' | 'timedOut' = 'failed') => ({
   status,
@@ -31,21 +31,7 @@ test('categories: INFRA wins, then TEST for a timeout or our own throw, then PRO
 });
 
 test('infra problems: died, OOM, unhealthy, restarting; a one-shot that exited 0 is done, not down', () => {
-  const state = (service: string, extra: Partial<ContainerState>): ContainerState => ({
-    id: service,
-    name: service,
-    service,
-    status: 'running',
-    exitCode: 0,
-    startedAt: '',
-    finishedAt: '',
-    restartCount: 0,
-    oomKilled: false,
-    labels: {},
-    healthLog: [],
-    published: [],
-    ...extra,
-  });
+  const state = containerState;
   expect(
     infraProblems(
       [

@@ -12,6 +12,7 @@ import { judgeReadiness } from '../../src/stack/readiness.ts';
 import { parseResolvedConfig, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
 import { detectRoles, serviceForRole } from '../../src/stack/service-roles.ts';
 import type { StackDefinition } from '../../src/stack/stack-definition.ts';
+import { containerState } from './container-state.ts';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 async function resolved(json: unknown): Promise<ResolvedConfig> {
@@ -21,23 +22,7 @@ async function resolved(json: unknown): Promise<ResolvedConfig> {
 }
 const config = (services: Record<string, unknown>) => resolved({ name: 'p', services });
 
-function container(service: string, state: Partial<ContainerState>): ContainerState {
-  return {
-    id: service,
-    name: `p-${service}-1`,
-    service,
-    status: 'running',
-    exitCode: 0,
-    startedAt: '',
-    finishedAt: '',
-    restartCount: 0,
-    oomKilled: false,
-    labels: {},
-    healthLog: [],
-    published: [],
-    ...state,
-  };
-}
+const container = containerState;
 
 test('readiness: healthy, started without a healthcheck, one-shots done at exit 0 (awaited or not), failures named', async () => {
   const stack = await config({
