@@ -72,6 +72,17 @@ test('the race journey\'s "reserved once" passes on one reservation and fails on
   expect(message).toContain(second);
 });
 
+test('times: the quiet window runs from the last arrival, so a check long after it does not wait', async () => {
+  const early = { ...reservation(randomUUID()), receivedAt: Date.now() - 2_000 };
+  const started = Date.now();
+  await expect(journeyTap([early])).toHaveReceived(inventoryReserved, { times: 1 });
+  expect(Date.now() - started).toBeLessThan(500);
+  const recent = reservation(randomUUID());
+  const waited = Date.now();
+  await expect(journeyTap([recent])).toHaveReceived(inventoryReserved, { times: 1 });
+  expect(Date.now() - waited).toBeGreaterThanOrEqual(900);
+});
+
 test('times: too few within the timeout says how many came', async () => {
   const message = await failureOf(expect(journeyTap([])).toHaveReceived(inventoryReserved, { times: 1, timeout: 100 }));
   expect(message).toContain('Expected 1 message matching schema "inventory.reserved event" within 100 ms, received 0.');
