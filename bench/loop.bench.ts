@@ -1,6 +1,8 @@
 // npm run bench:loop — the developer's loop on a reused shop stack, whole processes as typed:
 //   loop-one   JOURNEYS_REUSE=1 npx playwright test journeys/shop/happy-path.spec.ts
-//   loop-all   JOURNEYS_REUSE=1 npx playwright test journeys/   (five journeys, two workers)
+//   loop-five  JOURNEYS_REUSE=1 npx playwright test <the five first shop journeys>   (two workers)
+//   loop-all   JOURNEYS_REUSE=1 npx playwright test journeys/   (all ten: the failure journeys too,
+//              the two fault journeys one at a time after the others)
 //   baseline   a bare Playwright run of a one-line test (bench/loop-baseline), in the same run
 // interleaved, medians (BENCH_RUNS, default 5), with where the time of loop-one goes (from
 // Playwright's JSON report), then
@@ -54,7 +56,10 @@ if (args.includes('--cold')) {
 }
 
 // --- the loop
-const samples = { one: [] as number[], all: [] as number[], bare: [] as number[] };
+const samples = { one: [] as number[], five: [] as number[], all: [] as number[], bare: [] as number[] };
+const FIVE = ['happy-path', 'out-of-stock', 'payment-declined', 'last-item-race', 'duplicate-delivery'].map(
+  (name) => `journeys/shop/${name}.spec.ts`,
+);
 const breakdown: Record<string, number[]> = {};
 const one = ['npx', '--no-install', 'playwright', 'test', 'journeys/shop/happy-path.spec.ts', '--reporter=json'];
 await run(one, { PLAYWRIGHT_JSON_OUTPUT_FILE: REPORT }); // warm-up (transpile caches, first connections)
@@ -70,10 +75,12 @@ for (let i = 0; i < RUNS; i++) {
     breakdown[name] ??= [];
     breakdown[name].push(ms);
   }
+  samples.five.push(await timed(() => run(['npx', '--no-install', 'playwright', 'test', ...FIVE])));
   samples.all.push(await timed(() => run(['npx', '--no-install', 'playwright', 'test', 'journeys/'])));
 }
 line('loop-baseline', samples.bare);
 line('loop-one', samples.one, samples.bare);
+line('loop-five', samples.five, samples.bare);
 line('loop-all', samples.all, samples.bare);
 for (const [name, values] of Object.entries(breakdown))
   console.log(`loop-one ${name} p50=${median(values).toFixed(0)} ms p95=${percentile(values, 95).toFixed(0)} ms`);
