@@ -6,7 +6,7 @@ import {
   type QuarantinePolicy,
   quarantinePolicySchema,
 } from './quarantine.ts';
-import { failureCategorySchema, runStatusSchema, type StoredJourneyResult, shardSchema } from './run-record.ts';
+import { failureCategorySchema, runRecordSchema, type StoredJourneyResult } from './run-record.ts';
 import type { HistoryStore } from './store/history-store.ts';
 
 /**
@@ -21,17 +21,7 @@ export const historyReportSchema = z.object({
   quarantinePolicy: quarantinePolicySchema,
   /** Oldest first. */
   runs: z.array(
-    z.object({
-      runId: z.string(),
-      startedAt: z.string(),
-      endedAt: z.string(),
-      status: runStatusSchema,
-      passedByQuarantine: z.boolean(),
-      gitSha: z.string().optional(),
-      shard: shardSchema.optional(),
-      configHash: z.string().optional(),
-      images: z.record(z.string(), z.string()),
-      infraFailure: z.string().optional(),
+    runRecordSchema.omit({ journeys: true, shapes: true }).extend({
       counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
       /** Failures (flaky attempts included) by category and by failing service. */
       failuresByCategory: z.record(z.string(), z.number()),

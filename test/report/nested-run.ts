@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { REPO } from '../support/cli.ts';
+import { runPlaywright } from '../support/nested-playwright.ts';
 
 /** Runs `playwright test` on a nested config (default test/report/nested.config.ts) in a child process, as CI would. */
 export function runNested(
@@ -8,19 +7,7 @@ export function runNested(
   env: Record<string, string>,
   config = 'test/report/nested.config.ts',
 ): Promise<{ exitCode: number; output: string }> {
-  // The outer run's stack variables must not leak in: the nested run names and owns its own stack.
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_)/.test(name)),
-  );
-  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], {
-    cwd: REPO,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ exitCode: code ?? 1, output })));
+  return runPlaywright(config, args, env);
 }
 
 export interface ReportedTest {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type RunSummary, runSummarySchema } from 'compose-journeys/history';
+import { runPlaywright } from '../../support/nested-playwright.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../../..');
 const CONFIG = 'test/history/nested/nested.config.ts';
@@ -20,27 +20,14 @@ export interface NestedRun {
  * variables do not leak in (the nested run names its own stack, database and output).
  */
 export function runNested(env: Record<string, string>, args: string[] = [], config = CONFIG): Promise<NestedRun> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_|HISTORY_|CI$)/.test(name)),
-  );
-  const child = spawn('npx', ['--no-install', 'playwright', 'test', '--config', config, ...args], {
-    cwd: REPO,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const out = env.HISTORY_OUT!;
-  return new Promise((resolve) =>
-    child.on('close', (code) =>
-      resolve({
-        exitCode: code ?? 1,
-        output,
-        summary: () => runSummarySchema.parse(JSON.parse(readFileSync(path.join(out, 'history-summary.json'), 'utf8'))),
-        report: () => readReport(path.join(out, 'report.json')),
-      }),
-    ),
+  return runPlaywright(config, args, env, /^(JOURNEYS_|PW_|PLAYWRIGHT_|TEST_|HISTORY_|CI$)/).then(
+    ({ exitCode, output }) => ({
+      exitCode,
+      output,
+      summary: () => runSummarySchema.parse(JSON.parse(readFileSync(path.join(out, 'history-summary.json'), 'utf8'))),
+      report: () => readReport(path.join(out, 'report.json')),
+    }),
   );
 }
 
