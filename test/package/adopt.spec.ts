@@ -58,6 +58,14 @@ test.beforeAll(() => {
 
 test.afterAll(() => {
   if (workdir) rmSync(workdir, { recursive: true, force: true });
+  // The repo's image is named from its stack and its compose file's path, a temporary one here:
+  // a user's repo keeps one tag, this test would leave one per run.
+  const images = execFileSync('docker', ['images', '--filter', 'reference=journeys-library-loans-*', '-q'], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)]);
 });
 
 test('the packed package holds only what runs', () => {
