@@ -2,7 +2,7 @@ import { JourneysError } from '../errors.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
 import { docker } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
-import { imageStackOf } from './labels-override.ts';
+import { imageOfBuild } from './labels-override.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 
 /**
@@ -70,18 +70,47 @@ export async function buildImages(
 }
 
 /**
- * A rebuild moves our stable tag to a new image and leaves the old one dangling. Those, and only
- * those (our label, this stack), are pruned; Docker keeps any that a container still uses.
+ * A rebuild moves a tag to a new image and leaves the old one dangling. Those, and only those
+ * (dangling, labelled by our builds as a tag this stack just built), are removed; one that a
+ * container still uses stays. No `docker image prune`: the engine runs one prune at a time, and
+ * two stacks starting side by side would refuse each other's.
  */
-export async function pruneDanglingImages(target: ComposeTarget, log: (line: string) => void): Promise<void> {
-  const result = await docker([
+export async function pruneDanglingImages(
+  target: ComposeTarget,
+  config: ResolvedConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  const built = new Set(
+    Object.entries(config.services)
+      .filter(([, service]) => service.build)
+      .map(([name, service]) => imageOfBuild(target, name, service)),
+  );
+  const dangling = await docker([
     'image',
-    'prune',
-    '--force',
+    'ls',
+    '--quiet',
     '--filter',
-    `label=${LABEL.imageOf}=${imageStackOf(target)}`,
+    'dangling=true',
+    '--filter',
+    `label=${LABEL.imageOf}`,
   ]);
-  const reclaimed = /Total reclaimed space: (.*)/.exec(result.stdout)?.[1];
-  if (result.exitCode === 0 && /deleted/i.test(result.stdout))
-    log(`pruned images our earlier builds left dangling (${reclaimed ?? '?'})`);
+  const ids = [...new Set(dangling.stdout.split('\n').filter(Boolean))];
+  if (dangling.exitCode !== 0 || ids.length === 0) return;
+  const labelled = await docker([
+    'image',
+    'inspect',
+    '--format',
+    `{{.Id}} {{index .Config.Labels "${LABEL.imageOf}"}}`,
+    ...ids,
+  ]);
+  const ours = labelled.stdout
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([id, tag]) => id && tag && built.has(tag))
+    .map(([id]) => id!);
+  if (ours.length === 0) return;
+  const removed = await docker(['image', 'rm', ...ours]);
+  // One in use by a container stays (and fails the command); count what went.
+  const count = ours.filter((id) => removed.stdout.includes(id)).length;
+  if (count > 0) log(`removed ${count} dangling image(s) our earlier builds of ${[...built].join(', ')} left`);
 }

@@ -27,14 +27,13 @@ export function withLabelsOverride(
         .filter(([, spec]) => !spec?.external)
         .map(([name]) => [name, { labels }]),
     );
-  const stack = imageStackOf(target);
   const services = Object.fromEntries(
     Object.entries(config.services).map(([name, service]) => {
       if (!service.build) return [name, { labels }];
-      const image = service.image ?? builtImageName(target, name, service.build);
+      const image = imageOfBuild(target, name, service);
       // Not `managed`: containers inherit their image's labels, and a stack of someone else's that
       // runs one of our images must not look like ours to `reap` or `status`.
-      return [name, { labels, image, build: { labels: { [LABEL.imageOf]: stack } } }];
+      return [name, { labels, image, build: { labels: { [LABEL.imageOf]: image } } }];
     }),
   );
   const override = { services, networks: own(config.networks), volumes: own(config.volumes) };
@@ -44,10 +43,14 @@ export function withLabelsOverride(
   return { ...target, internalFiles: [file] };
 }
 
-/** What our images of a stack are labelled with: the stack's stable name and where its first file is. */
-export function imageStackOf(target: ComposeTarget): string {
-  const first = target.files[0] ?? '';
-  return `${stableProjectName(first)}.${shortHash(first)}`;
+/**
+ * The tag a service's build gets, and the label its image carries: the user's `image:` when there
+ * is one, else `builtImageName`. Labelled with the tag and nothing stack-specific, so two stacks
+ * that build one named image (`compose-journeys/postgres:offline`) build the very same image and
+ * neither leaves the other's dangling; the label says which tag a dangling image was ours under.
+ */
+export function imageOfBuild(target: ComposeTarget, service: string, spec: ResolvedConfig['services'][string]): string {
+  return spec.image ?? builtImageName(target, service, spec.build);
 }
 
 /**

@@ -83,7 +83,8 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     if (leftover.length > 0) log(`removing leftover project ${projectName}`);
     const removing = leftover.length > 0 ? removeProjectResources(projectName, { stateDir: false }) : undefined;
     await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
-    if (await buildImages(target, definition.config, log)) pruning = pruneDanglingImages(target, log);
+    if (await buildImages(target, definition.config, log))
+      pruning = pruneDanglingImages(target, definition.config, log);
     const started = Date.now();
     const containers = await composeUp(target, definition.config, waitTimeoutSeconds, log);
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

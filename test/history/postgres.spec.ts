@@ -12,7 +12,7 @@ test.describe.configure({ mode: 'serial' });
 let stack: PostgresStack;
 test.beforeAll(async () => {
   test.setTimeout(10 * 60_000); // a first build of the offline image
-  stack = startPostgres();
+  stack = await startPostgres();
 });
 test.afterAll(() => stack?.down());
 

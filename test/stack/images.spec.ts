@@ -38,3 +38,24 @@ test('ten runs that rebuild leave the image count flat: one tag from the stack, 
   }
   expect(counts).toEqual(Array(10).fill(1));
 });
+
+test('stacks that build one named image take turns without leaving dangling images', async () => {
+  test.setTimeout(240_000);
+  const tag = 'journeys-test/shared-image:latest';
+  const exists = (id: string) => images(`reference=${tag}`).includes(id) || images('dangling=true').includes(id);
+  const seen = new Set<string>();
+  try {
+    for (let run = 0; run < 6; run++) {
+      const file = stackFile(`shared-image/${run % 2 === 0 ? 'one' : 'two'}/compose.yml`);
+      const projectName = `jt-shared-${run}-${Math.random().toString(36).slice(2, 7)}`;
+      const stack = await startStack(await defineStack({ files: [file], projectName }), { waitTimeoutSeconds: 60 });
+      seen.add(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim());
+      await stack.stop();
+      // Compose labels a build with its project, so every run's build is a new image and moves the
+      // tag. Of every image the tag has pointed to, only the current one is left (none dangling).
+      expect([...seen].filter(exists)).toHaveLength(1);
+    }
+  } finally {
+    execFileSync('docker', ['image', 'rm', '--force', tag], { stdio: 'ignore' });
+  }
+});
