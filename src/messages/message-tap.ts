@@ -88,11 +88,17 @@ export class MessageTap implements MessageSource {
     return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
-  waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined> {
+  async waitFor(
+    predicate: (message: RecordedMessage) => boolean,
+    timeoutMs: number,
+  ): Promise<RecordedMessage | undefined> {
+    // A recorder still joining (Kafka's group join, ~3 s offline) records nothing yet: the time
+    // budget, and a quiet window, start once it does.
+    await this.log.live;
     const existing = this.messages().find(predicate);
-    if (existing) return Promise.resolve(existing);
-    if (this.log.failure) return Promise.reject(this.log.failure);
-    if (this.#endIndex !== undefined) return Promise.resolve(undefined);
+    if (existing) return existing;
+    if (this.log.failure) throw this.log.failure;
+    if (this.#endIndex !== undefined) return undefined;
     return new Promise((resolve, reject) => {
       const done = (settle: () => void) => {
         clearTimeout(timer);
@@ -122,6 +128,11 @@ export class MessageTap implements MessageSource {
     const message = await this.waitFor((candidate) => evaluate(candidate, options).matches, timeout);
     if (!message) throw new Error(describeNoMatch(this, options, timeout));
     return { message, value: parsedValue(message, options.schema) as z.output<S> };
+  }
+
+  /** Resolves once its recorder is live (or failed): what the test produced is then in the log or on its way. */
+  async settled(): Promise<void> {
+    await this.log.live.catch(() => {});
   }
 
   /** End of test: later messages belong to the next one. */

@@ -71,6 +71,28 @@ test('a test sees only messages produced after it started', async ({ _kafkaRecor
   ).toEqual([2]);
 });
 
+test("a recorder starts at the partitions' ends and records what is produced while its group join is still under way", async ({
+  _kafkaConnection,
+  kafkaProducer,
+}) => {
+  const id = uniqueId();
+  const recorder = await KafkaRecorder.start({ ..._kafkaConnection, topics: [TEST_TOPIC] });
+  try {
+    // start() returned before the join: the first test's steps overlap it.
+    const state = await Promise.race([recorder.log.live.then(() => 'live'), Promise.resolve('joining')]);
+    expect(state).toBe('joining');
+    const liveAt = recorder.log.live.then(() => Date.now());
+    const tap = await recorder.tap();
+    await kafkaProducer.send(TEST_TOPIC, { key: id, value: { kind: 'probe', id, seq: 1 } });
+    // A consumer starting at "latest" after the join would skip it: the recorder seeks to where it started.
+    await expect(tap).toHaveReceived(probe, { where: (value) => value.id === id, times: 1 });
+    const [message] = tap.received({ schema: probe, where: (value) => value.id === id });
+    expect(message!.message.timestamp).toBeLessThan(await liveAt);
+  } finally {
+    await recorder.stop();
+  }
+});
+
 test('offsets windows, for producers on another clock, also start where the test started', async ({
   _kafkaRecorder,
   kafkaProducer,

@@ -2,7 +2,7 @@
 // test reads it through a tap that only holds messages produced after the test started.
 //
 // Why one consumer per worker: joining a group costs ~3 s on the offline broker (and a rebalance on
-// every join), far too much per test. Each recorder has its own unique group, so it never takes
+// every join), far too much per test; the join overlaps the first test's steps (see `start`). Each recorder has its own unique group, so it never takes
 // partitions from the services' groups (or another worker's): every recorder sees every message.
 import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
@@ -76,7 +76,11 @@ export class KafkaRecorder {
     this.name = `kafka tap [${topics.join(', ')}]`;
   }
 
-  /** Connects, checks the topics, joins a fresh group and returns once it fetches from the latest offsets. */
+  /**
+   * Connects, checks the topics, and starts a consumer of a fresh group at the partitions' current
+   * ends. It returns without waiting for the group join (~3 s on the offline broker): the first
+   * test's steps overlap it, and its taps wait for the recorder to be live (`MessageLog.live`).
+   */
   static async start(options: KafkaRecorderOptions): Promise<KafkaRecorder> {
     if (options.topics.length === 0)
       throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
@@ -104,17 +108,35 @@ export class KafkaRecorder {
 
   async #run(options: KafkaRecorderOptions): Promise<void> {
     const { consumer } = this;
-    // Ready means "fetching from the latest offsets": the first fetch after the join has resolved
-    // them, so a message produced from now on is delivered. Before that it could be skipped.
-    // (Starting at offsets taken before the join, so the join could overlap a test's first steps,
-    // lost messages on the offline broker: the fetches that found data already there skipped some.)
-    const ready = new Promise<void>((resolve) => {
+    // Where to read each partition from: its end when the recorder started, then one past the last
+    // message recorded. Every join (and a rejoin after a rebalance or a broker restart) seeks there,
+    // so nothing produced since the start is skipped, however long the join takes. Topics this
+    // subscription creates have no end yet: for those the first join starts at "latest" and is awaited.
+    const ends = options.createMissingTopics ? undefined : await this.#highWatermarks();
+    const next = new Map<string, string>();
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment))
+        for (const partition of partitions) {
+          const offset =
+            next.get(`${topic}/${partition}`) ?? (ends ? (ends.get(`${topic}/${partition}`) ?? '0') : undefined);
+          // Applied by the fetch that follows the join (kafkajs emits GROUP_JOIN before fetching).
+          if (offset !== undefined) consumer.seek({ topic, partition, offset });
+        }
+    });
+    // Live once the first fetch after the join is processed: its messages are in the log (kafkajs
+    // fetches again only after the previous fetch's batches are done).
+    const live = new Promise<void>((resolve) => {
+      let joined = false;
+      let fetches = 0;
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
         offJoin();
-        const offFetch = consumer.on(consumer.events.FETCH, () => {
+        joined = true;
+      });
+      const offFetch = consumer.on(consumer.events.FETCH_START, () => {
+        if (joined && ++fetches === 2) {
           offFetch();
           resolve();
-        });
+        }
       });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -128,24 +150,41 @@ export class KafkaRecorder {
     try {
       await connectWithin(consumer, options, this.name);
       await consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
-      // No commits: the group is this recorder's alone and dies with it.
-      await consumer.run({
+      // No commits: the group is this recorder's alone and dies with it. `run` resolves after the
+      // join, so it is not awaited here.
+      const running = consumer.run({
         autoCommit: false,
-        eachMessage: async ({ topic, partition, message }) =>
-          this.log.append(recordKafkaMessage(topic, partition, message)),
+        eachMessage: async ({ topic, partition, message }) => {
+          next.set(`${topic}/${partition}`, (BigInt(message.offset) + 1n).toString());
+          this.log.append(recordKafkaMessage(topic, partition, message));
+        },
       });
-      await withDeadline(
-        ready,
+      const ready = withDeadline(
+        Promise.all([running, live]).then(() => {}),
         JOIN_TIMEOUT_MS,
         () =>
           new Error(
             `${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`,
           ),
       );
+      this.log.liveWhen(ready);
+      if (!ends) await ready;
     } catch (error) {
       await consumer.disconnect().catch(() => {});
       throw error;
     }
+  }
+
+  /** Each partition's high watermark (the offset the next message gets), by `topic/partition`. */
+  async #highWatermarks(): Promise<Map<string, string>> {
+    const ends = new Map<string, string>();
+    await Promise.all(
+      this.topics.map(async (topic) => {
+        for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
+          ends.set(`${topic}/${partition}`, high);
+      }),
+    );
+    return ends;
   }
 
   /**
