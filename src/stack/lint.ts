@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
 import { remoteEngineHost } from './engine-host.ts';
-import { hasHealthcheck, oneShotServices } from './resolved-config.ts';
+import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
+import { detectRoles } from './service-roles.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
 /** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
@@ -22,6 +23,7 @@ export interface LintFinding {
     | 'port-loopback-on-remote-engine'
     | 'port-fixed-host'
     | 'image-unpinned'
+    | 'kafka-rebalance-delay'
     | 'version-obsolete';
   file: string;
   line?: number;
@@ -29,6 +31,36 @@ export interface LintFinding {
   field: string;
   message: string;
   fix: string;
+}
+
+/**
+ * A Kafka configured from the environment (apache/kafka, confluentinc/cp-kafka, bitnami/kafka)
+ * gets the broker's default `group.initial.rebalance.delay.ms` of 3 s, not the 0 of the
+ * distribution's sample server.properties: every consumer group's first join then waits 3 s, each
+ * service's at start and each worker's message tap.
+ */
+function kafkaRebalanceDelay(
+  config: ResolvedConfig,
+  where: (service: string | undefined, ...field: (string | number)[]) => { file: string; line?: number },
+): LintFinding[] {
+  return detectRoles(config).kafka.flatMap((name) => {
+    const environment = config.services[name]?.environment ?? {};
+    const names = Object.keys(environment);
+    const bitnami = names.some((key) => key.startsWith('KAFKA_CFG_'));
+    if (!names.some((key) => key.startsWith('KAFKA_')) || /redpanda/.test(config.services[name]?.image ?? '')) return [];
+    const variable = bitnami ? 'KAFKA_CFG_GROUP_INITIAL_REBALANCE_DELAY_MS' : 'KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS';
+    if (String(environment[variable] ?? '').trim() === '0') return [];
+    return [
+      {
+        rule: 'kafka-rebalance-delay' as const,
+        ...where(name, 'environment'),
+        service: name,
+        field: `environment.${variable}`,
+        message: `${variable} is ${environment[variable] ?? 'not set'}: every consumer group's first join waits for it (3 s by default), each service's at start and each worker's Kafka tap`,
+        fix: `set ${variable}: 0 (a test broker has no reason to wait for more members)`,
+      },
+    ];
+  });
 }
 
 interface SourceFile {
@@ -68,6 +100,7 @@ export function lintStack(definition: StackDefinition, remoteEngine = remoteEngi
       });
     }
   }
+  findings.push(...kafkaRebalanceDelay(config, where));
   for (const [name, service] of Object.entries(config.services)) {
     if (!oneShots.has(name) && !hasHealthcheck(service)) {
       findings.push({

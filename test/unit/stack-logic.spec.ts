@@ -107,6 +107,8 @@ test('lint rules on a recorded resolved config: file, line, service, field and f
       '4:web:image:image-unpinned',
       '12:seed:image:image-unpinned',
       '12:seed:depends_on:one-shot-not-awaited',
+      '18:cache:healthcheck.interval:healthcheck-interval-short',
+      '29:stream:environment.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS:kafka-rebalance-delay',
     ].sort(),
   );
 });
