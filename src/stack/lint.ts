@@ -47,7 +47,8 @@ function kafkaRebalanceDelay(
     const environment = config.services[name]?.environment ?? {};
     const names = Object.keys(environment);
     const bitnami = names.some((key) => key.startsWith('KAFKA_CFG_'));
-    if (!names.some((key) => key.startsWith('KAFKA_')) || /redpanda/.test(config.services[name]?.image ?? '')) return [];
+    if (!names.some((key) => key.startsWith('KAFKA_')) || /redpanda/.test(config.services[name]?.image ?? ''))
+      return [];
     const variable = bitnami ? 'KAFKA_CFG_GROUP_INITIAL_REBALANCE_DELAY_MS' : 'KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS';
     if (String(environment[variable] ?? '').trim() === '0') return [];
     return [
