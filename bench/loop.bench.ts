@@ -199,6 +199,7 @@ async function coldStartReport(wallSeconds: number): Promise<void> {
   let firstStart = Infinity;
   let lastReady = 0;
   let slowest = { service: '', seconds: 0 };
+  const own = new Map<string, { seconds: number; dependsOn: string[] }>();
   for (const container of inspected) {
     const started = Date.parse(container.State.StartedAt);
     const healthy = container.State.Health?.Log.find((probe) => probe.ExitCode === 0);
@@ -209,12 +210,33 @@ async function coldStartReport(wallSeconds: number): Promise<void> {
         : started;
     firstStart = Math.min(firstStart, started);
     lastReady = Math.max(lastReady, ready);
-    const own = (ready - started) / 1000;
-    if (own > slowest.seconds)
-      slowest = { service: container.Config.Labels['com.docker.compose.service'] ?? '?', seconds: own };
+    const service = container.Config.Labels['com.docker.compose.service'] ?? '?';
+    const seconds = (ready - started) / 1000;
+    // Compose records depends_on as "kafka:service_healthy:false,migrate:…".
+    const dependsOn = (container.Config.Labels['com.docker.compose.depends_on'] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((entry) => entry.split(':')[0]!);
+    own.set(service, { seconds, dependsOn });
+    if (seconds > slowest.seconds) slowest = { service, seconds };
   }
+  // A service cannot start before what it depends on is ready: the longest chain of own starts
+  // along depends_on is the least any engine could do.
+  const chainOf = (service: string): { seconds: number; path: string[] } => {
+    const entry = own.get(service);
+    if (!entry) return { seconds: 0, path: [] };
+    const longest = entry.dependsOn.map(chainOf).sort((a, b) => b.seconds - a.seconds)[0] ?? { seconds: 0, path: [] };
+    return {
+      seconds: longest.seconds + entry.seconds,
+      path: [...longest.path, `${service} ${entry.seconds.toFixed(1)} s`],
+    };
+  };
+  const chain = [...own.keys()].map(chainOf).sort((a, b) => b.seconds - a.seconds)[0]!;
   const ready = (lastReady - firstStart) / 1000;
   console.log(
     `cold-start ready=${ready.toFixed(1)} s (first container start → last service ready; journeys up wall ${wallSeconds.toFixed(1)} s), slowest service's own start=${slowest.seconds.toFixed(1)} s (${slowest.service}), margin=${(ready - slowest.seconds).toFixed(1)} s (target <= 2 s)`,
+  );
+  console.log(
+    `cold-start chain=${chain.seconds.toFixed(1)} s (longest depends_on chain of own starts: ${chain.path.join(' → ')}), margin over the chain=${(ready - chain.seconds).toFixed(1)} s`,
   );
 }
