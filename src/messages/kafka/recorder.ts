@@ -4,6 +4,7 @@
 // Why one consumer per worker: joining a group costs ~3 s on the offline broker (and a rebalance on
 // every join), far too much per test; the join overlaps the first test's steps (see `start`). Each recorder has its own unique group, so it never takes
 // partitions from the services' groups (or another worker's): every recorder sees every message.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
 import { errorText } from '../../util/error-text.ts';
@@ -34,6 +35,7 @@ export type KafkaWindowMode = 'timestamps' | 'offsets';
 
 /** Joining a group takes ~3 s on the offline broker; a join is once per worker, so allow for a slow machine. */
 const JOIN_TIMEOUT_MS = 20_000;
+const STOP_WAIT_MS = 100;
 const INTERNAL_TOPIC = /^(__|_offline_kafka_keepalive$)/;
 
 function headerText(value: IHeaders[string]): string | undefined {
@@ -231,9 +233,15 @@ export class KafkaRecorder {
     return new MessageTap(this.name, this.log, fromIndex, rule, startedAt, scope);
   }
 
-  /** Leaves the group at once (no wait for the session timeout): the worker's teardown stays short. */
+  /**
+   * Leaves the group (no wait for the session timeout). kafkajs first waits for the fetch in
+   * flight, which a broker holds up to `maxWaitTimeInMs` when no data comes: the worker's teardown
+   * waits at most STOP_WAIT_MS for that. A group left unleft is this recorder's alone, and the
+   * broker drops it after its 6 s session timeout; nobody waits for it.
+   */
   async stop(): Promise<void> {
-    await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+    const leaving = Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+    await Promise.race([leaving, sleep(STOP_WAIT_MS)]);
   }
 }
 
