@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { JourneysError } from '../errors.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
 import { docker } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
-import { imageOfBuild } from './labels-override.ts';
+import { builtBy, imageOfBuild } from './labels-override.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 
 /**
@@ -85,6 +87,7 @@ export async function pruneDanglingImages(
       .filter(([, service]) => service.build)
       .map(([name, service]) => imageOfBuild(target, name, service)),
   );
+  await removeOrphanedImages(log);
   const dangling = await docker([
     'image',
     'ls',
@@ -113,4 +116,41 @@ export async function pruneDanglingImages(
   // One in use by a container stays (and fails the command); count what went.
   const count = ours.filter((id) => removed.stdout.includes(id)).length;
   if (count > 0) log(`removed ${count} dangling image(s) our earlier builds of ${[...built].join(', ')} left`);
+}
+
+/**
+ * Images we named for a checkout that no longer exists (its compose file is gone: a deleted
+ * worktree, a CI workspace, a temporary repo) are nobody's build cache: removed, if this user on
+ * this machine built them and no container uses them. Others' images are never touched.
+ */
+async function removeOrphanedImages(log: (line: string) => void): Promise<void> {
+  const listed = await docker(['image', 'ls', '--quiet', '--filter', `label=${LABEL.builtFrom}`]);
+  const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))];
+  if (listed.exitCode !== 0 || ids.length === 0) return;
+  const labelled = await docker([
+    'image',
+    'inspect',
+    '--format',
+    `{{.Id}}\t{{index .Config.Labels "${LABEL.builtBy}"}}\t{{index .Config.Labels "${LABEL.builtFrom}"}}\t{{range .RepoTags}}{{.}},{{end}}`,
+    ...ids,
+  ]);
+  const me = builtBy();
+  const orphans = labelled.stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([id, by, from]) => id && by === me && from && path.isAbsolute(from) && !existsSync(from));
+  if (orphans.length === 0) return;
+  // By tag (an id with several tags is refused); without --force, one in use stays.
+  const refs = orphans.flatMap(([id, , , tags]) => {
+    const named = (tags ?? '').split(',').filter(Boolean);
+    return named.length > 0 ? named : [id!];
+  });
+  const removed = await docker(['image', 'rm', ...refs]);
+  const count = refs.filter(
+    (ref) => removed.stdout.includes(`Untagged: ${ref}`) || removed.stdout.includes(ref),
+  ).length;
+  if (count > 0)
+    log(
+      `removed ${count} image(s) built for checkouts that no longer exist (${orphans.map(([, , from]) => from).join(', ')})`,
+    );
 }

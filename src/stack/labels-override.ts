@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { legacyOwnerLabel, type RunOwner, runKey, stableProjectName } from '../run/run-identity.ts';
 import { stateFile } from '../run/state-files.ts';
@@ -32,8 +33,10 @@ export function withLabelsOverride(
       if (!service.build) return [name, { labels }];
       const image = imageOfBuild(target, name, service);
       // Not `managed`: containers inherit their image's labels, and a stack of someone else's that
-      // runs one of our images must not look like ours to `reap` or `status`.
-      return [name, { labels, image, build: { labels: { [LABEL.imageOf]: image } } }];
+      // runs one of our images must not look like ours to `reap` or `status`. Only images we name
+      // say where they were built from: one the user named is theirs to keep.
+      const origin = service.image ? {} : { [LABEL.builtFrom]: target.files[0] ?? '', [LABEL.builtBy]: builtBy() };
+      return [name, { labels, image, build: { labels: { [LABEL.imageOf]: image, ...origin } } }];
     }),
   );
   const override = { services, networks: own(config.networks), volumes: own(config.volumes) };
@@ -41,6 +44,11 @@ export function withLabelsOverride(
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(override, null, 2));
   return { ...target, internalFiles: [file] };
+}
+
+/** Who builds an image here: `<login>@<hostname>`. */
+export function builtBy(): string {
+  return `${os.userInfo().username}@${os.hostname()}`;
 }
 
 /**

@@ -16,8 +16,15 @@ export const LABEL = {
    * start: on the engine itself, so a reap with another state directory (another TMPDIR) sees it too.
    */
   keep: 'dev.compose-journeys.keep',
-  /** On images we build: the stack they belong to (pruning their dangling predecessors goes by it). */
+  /** On images we build: the tag they were built as (removing their dangling predecessors goes by it). */
   imageOf: 'dev.compose-journeys.image-of',
+  /**
+   * On images we name ourselves (`journeys-<stack>-<service>:<hash>`): the compose file they were
+   * built from and `<user>@<host>`. Once that file is gone (a deleted checkout or temporary repo),
+   * the image is nobody's cache any more.
+   */
+  builtFrom: 'dev.compose-journeys.built-from',
+  builtBy: 'dev.compose-journeys.built-by',
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',
 } as const;

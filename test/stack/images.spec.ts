@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { defineStack, startStack } from 'compose-journeys/stack';
 import { stackFile } from '../support/cli.ts';
@@ -57,5 +60,53 @@ test('stacks that build one named image take turns without leaving dangling imag
     }
   } finally {
     execFileSync('docker', ['image', 'rm', '--force', tag], { stdio: 'ignore' });
+  }
+});
+
+test("an image built for a checkout that is gone goes at the next build; another user's stays", async () => {
+  test.setTimeout(240_000);
+  const checkout = mkdtempSync(path.join(os.tmpdir(), 'jt-gone-checkout-'));
+  cpSync(stackFile('build'), path.join(checkout, 'build'), { recursive: true });
+  const others = 'journeys-test/someone-elses:1';
+  const start = async (file: string) => {
+    const projectName = `jt-gone-${Math.random().toString(36).slice(2, 7)}`;
+    const stack = await startStack(await defineStack({ files: [file], projectName }), { waitTimeoutSeconds: 60 });
+    const [container] = await stack.containers();
+    const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', container!.id], {
+      encoding: 'utf8',
+    }).trim();
+    await stack.stop();
+    return image;
+  };
+  const exists = (ref: string) => images(`reference=${ref}`).length > 0;
+  try {
+    const gone = await start(path.join(checkout, 'build/compose.yml'));
+    expect(gone).toMatch(/^journeys-build-app:[0-9a-f]{10}$/);
+    // Another user's image, for a checkout that does not exist here either.
+    execFileSync(
+      'docker',
+      [
+        'build',
+        '--quiet',
+        '--label',
+        'dev.compose-journeys.built-from=/nowhere/compose.yml',
+        '--label',
+        'dev.compose-journeys.built-by=someone-else@elsewhere',
+        '-t',
+        others,
+        '-',
+      ],
+      { input: 'FROM compose-journeys/debian:bookworm\n', stdio: ['pipe', 'ignore', 'inherit'] },
+    );
+    rmSync(checkout, { recursive: true, force: true });
+    expect(exists(gone)).toBe(true);
+    const kept = await start(stackFile('build/compose.yml'));
+    expect(kept).not.toBe(gone);
+    expect(exists(gone)).toBe(false);
+    expect(exists(kept)).toBe(true);
+    expect(exists(others)).toBe(true);
+  } finally {
+    rmSync(checkout, { recursive: true, force: true });
+    execFileSync('docker', ['image', 'rm', '--force', others], { stdio: 'ignore' });
   }
 });
