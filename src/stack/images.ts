@@ -71,13 +71,43 @@ export async function buildImages(
   return true;
 }
 
+/** An image as `docker image inspect` has it: what deciding whether it is ours and stale needs. */
+interface LabelledImage {
+  id: string;
+  tags: string[];
+  labels: Record<string, string>;
+}
+
+/** The images matching `docker image ls` filters, inspected in one call. */
+async function imagesMatching(filters: string[]): Promise<LabelledImage[]> {
+  const listed = await docker(['image', 'ls', '--quiet', ...filters.flatMap((filter) => ['--filter', filter])]);
+  const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))];
+  if (listed.exitCode !== 0 || ids.length === 0) return [];
+  const inspected = await docker(['image', 'inspect', ...ids]);
+  if (inspected.exitCode !== 0) return [];
+  return (
+    JSON.parse(inspected.stdout) as { Id: string; RepoTags?: string[]; Config?: { Labels?: Record<string, string> } }[]
+  ).map((image) => ({ id: image.Id, tags: image.RepoTags ?? [], labels: image.Config?.Labels ?? {} }));
+}
+
+/** Removes `refs` (ids or tags) without --force, so one a container uses stays; returns how many went. */
+async function removeImages(refs: string[]): Promise<number> {
+  if (refs.length === 0) return 0;
+  const removed = await docker(['image', 'rm', ...refs]);
+  return refs.filter((ref) => removed.stdout.includes(ref)).length;
+}
+
 /**
- * A rebuild moves a tag to a new image and leaves the old one dangling. Those, and only those
- * (dangling, labelled by our builds as a tag this stack just built), are removed; one that a
- * container still uses stays. No `docker image prune`: the engine runs one prune at a time, and
- * two stacks starting side by side would refuse each other's.
+ * After a build, the images of ours nobody needs any more:
+ * - A rebuild moves a tag to a new image and leaves the old one dangling: those labelled by our
+ *   builds as a tag this stack just built go.
+ * - Images we named for a checkout that no longer exists (its compose file is gone: a deleted
+ *   worktree, a CI workspace, a temporary repo) are nobody's build cache: they go if this user on
+ *   this machine built them. Images the user named, and others' images, are never touched.
+ * No `docker image prune`: the engine runs one prune at a time, and two stacks starting side by
+ * side would refuse each other's.
  */
-export async function pruneDanglingImages(
+export async function removeStaleImages(
   target: ComposeTarget,
   config: ResolvedConfig,
   log: (line: string) => void,
@@ -87,70 +117,25 @@ export async function pruneDanglingImages(
       .filter(([, service]) => service.build)
       .map(([name, service]) => imageOfBuild(target, name, service)),
   );
-  await removeOrphanedImages(log);
-  const dangling = await docker([
-    'image',
-    'ls',
-    '--quiet',
-    '--filter',
-    'dangling=true',
-    '--filter',
-    `label=${LABEL.imageOf}`,
-  ]);
-  const ids = [...new Set(dangling.stdout.split('\n').filter(Boolean))];
-  if (dangling.exitCode !== 0 || ids.length === 0) return;
-  const labelled = await docker([
-    'image',
-    'inspect',
-    '--format',
-    `{{.Id}} {{index .Config.Labels "${LABEL.imageOf}"}}`,
-    ...ids,
-  ]);
-  const ours = labelled.stdout
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter(([id, tag]) => id && tag && built.has(tag))
-    .map(([id]) => id!);
-  if (ours.length === 0) return;
-  const removed = await docker(['image', 'rm', ...ours]);
-  // One in use by a container stays (and fails the command); count what went.
-  const count = ours.filter((id) => removed.stdout.includes(id)).length;
-  if (count > 0) log(`removed ${count} dangling image(s) our earlier builds of ${[...built].join(', ')} left`);
-}
-
-/**
- * Images we named for a checkout that no longer exists (its compose file is gone: a deleted
- * worktree, a CI workspace, a temporary repo) are nobody's build cache: removed, if this user on
- * this machine built them and no container uses them. Others' images are never touched.
- */
-async function removeOrphanedImages(log: (line: string) => void): Promise<void> {
-  const listed = await docker(['image', 'ls', '--quiet', '--filter', `label=${LABEL.builtFrom}`]);
-  const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))];
-  if (listed.exitCode !== 0 || ids.length === 0) return;
-  const labelled = await docker([
-    'image',
-    'inspect',
-    '--format',
-    `{{.Id}}\t{{index .Config.Labels "${LABEL.builtBy}"}}\t{{index .Config.Labels "${LABEL.builtFrom}"}}\t{{range .RepoTags}}{{.}},{{end}}`,
-    ...ids,
-  ]);
   const me = builtBy();
-  const orphans = labelled.stdout
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([id, by, from]) => id && by === me && from && path.isAbsolute(from) && !existsSync(from));
-  if (orphans.length === 0) return;
-  // By tag (an id with several tags is refused); without --force, one in use stays.
-  const refs = orphans.flatMap(([id, , , tags]) => {
-    const named = (tags ?? '').split(',').filter(Boolean);
-    return named.length > 0 ? named : [id!];
+  const [dangling, named] = await Promise.all([
+    imagesMatching(['dangling=true', `label=${LABEL.imageOf}`]),
+    imagesMatching([`label=${LABEL.builtFrom}`]),
+  ]);
+  const superseded = dangling.filter((image) => built.has(image.labels[LABEL.imageOf] ?? ''));
+  const orphans = named.filter((image) => {
+    const from = image.labels[LABEL.builtFrom] ?? '';
+    return image.labels[LABEL.builtBy] === me && path.isAbsolute(from) && !existsSync(from);
   });
-  const removed = await docker(['image', 'rm', ...refs]);
-  const count = refs.filter(
-    (ref) => removed.stdout.includes(`Untagged: ${ref}`) || removed.stdout.includes(ref),
-  ).length;
-  if (count > 0)
+  const removedSuperseded = await removeImages(superseded.map((image) => image.id));
+  if (removedSuperseded > 0)
+    log(`removed ${removedSuperseded} dangling image(s) our earlier builds of ${[...built].join(', ')} left`);
+  // By tag: an id with several tags is refused.
+  const removedOrphans = await removeImages(
+    orphans.flatMap((image) => (image.tags.length > 0 ? image.tags : [image.id])),
+  );
+  if (removedOrphans > 0)
     log(
-      `removed ${count} image(s) built for checkouts that no longer exist (${orphans.map(([, , from]) => from).join(', ')})`,
+      `removed ${removedOrphans} image(s) built for checkouts that no longer exist (${orphans.map((image) => image.labels[LABEL.builtFrom]).join(', ')})`,
     );
 }

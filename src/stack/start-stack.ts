@@ -8,7 +8,7 @@ import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
 import { type ContainerState, glanceContainers } from './container-state.ts';
 import { endpointsOf } from './endpoints.ts';
-import { buildImages, pruneDanglingImages, pullMissingImages } from './images.ts';
+import { buildImages, pullMissingImages, removeStaleImages } from './images.ts';
 import { onInterrupt, wasInterrupted } from './interrupt-cleanup.ts';
 import { LABEL, REUSABLE_OWNER } from './labels.ts';
 import { journeysLabels, withLabelsOverride } from './labels-override.ts';
@@ -83,8 +83,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     if (leftover.length > 0) log(`removing leftover project ${projectName}`);
     const removing = leftover.length > 0 ? removeProjectResources(projectName, { stateDir: false }) : undefined;
     await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
-    if (await buildImages(target, definition.config, log))
-      pruning = pruneDanglingImages(target, definition.config, log);
+    if (await buildImages(target, definition.config, log)) pruning = removeStaleImages(target, definition.config, log);
     const started = Date.now();
     const containers = await composeUp(target, definition.config, waitTimeoutSeconds, log);
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

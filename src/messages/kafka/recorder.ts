@@ -2,8 +2,9 @@
 // test reads it through a tap that only holds messages produced after the test started.
 //
 // Why one consumer per worker: joining a group costs ~3 s on the offline broker (and a rebalance on
-// every join), far too much per test; the join overlaps the first test's steps (see `start`). Each recorder has its own unique group, so it never takes
-// partitions from the services' groups (or another worker's): every recorder sees every message.
+// every join), far too much per test; the join overlaps the first test's steps (see `start`). Each
+// recorder has its own unique group, so it never takes partitions from the services' groups (or
+// another worker's): every recorder sees every message.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
@@ -37,6 +38,8 @@ export type KafkaWindowMode = 'timestamps' | 'offsets';
 const JOIN_TIMEOUT_MS = 20_000;
 const STOP_WAIT_MS = 100;
 const INTERNAL_TOPIC = /^(__|_offline_kafka_keepalive$)/;
+
+const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
 function headerText(value: IHeaders[string]): string | undefined {
   if (value === undefined) return undefined;
@@ -116,11 +119,13 @@ export class KafkaRecorder {
     // subscription creates have no end yet: for those the first join starts at "latest" and is awaited.
     const ends = options.createMissingTopics ? undefined : await this.#highWatermarks();
     const next = new Map<string, string>();
+    let joined = false;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      joined = true;
       for (const [topic, partitions] of Object.entries(payload.memberAssignment))
         for (const partition of partitions) {
-          const offset =
-            next.get(`${topic}/${partition}`) ?? (ends ? (ends.get(`${topic}/${partition}`) ?? '0') : undefined);
+          const key = partitionKey(topic, partition);
+          const offset = next.get(key) ?? (ends ? (ends.get(key) ?? '0') : undefined);
           // Applied by the fetch that follows the join (kafkajs emits GROUP_JOIN before fetching).
           if (offset !== undefined) consumer.seek({ topic, partition, offset });
         }
@@ -128,12 +133,7 @@ export class KafkaRecorder {
     // Live once the first fetch after the join is processed: its messages are in the log (kafkajs
     // fetches again only after the previous fetch's batches are done).
     const live = new Promise<void>((resolve) => {
-      let joined = false;
       let fetches = 0;
-      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-        offJoin();
-        joined = true;
-      });
       const offFetch = consumer.on(consumer.events.FETCH_START, () => {
         if (joined && ++fetches === 2) {
           offFetch();
@@ -157,7 +157,7 @@ export class KafkaRecorder {
       const running = consumer.run({
         autoCommit: false,
         eachMessage: async ({ topic, partition, message }) => {
-          next.set(`${topic}/${partition}`, (BigInt(message.offset) + 1n).toString());
+          next.set(partitionKey(topic, partition), (BigInt(message.offset) + 1n).toString());
           this.log.append(recordKafkaMessage(topic, partition, message));
         },
       });
@@ -183,7 +183,7 @@ export class KafkaRecorder {
     await Promise.all(
       this.topics.map(async (topic) => {
         for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
-          ends.set(`${topic}/${partition}`, high);
+          ends.set(partitionKey(topic, partition), high);
       }),
     );
     return ends;
@@ -213,16 +213,10 @@ export class KafkaRecorder {
 
   async #offsetsTap(fromIndex: number, scope: JourneyScope | undefined): Promise<MessageTap> {
     const startedAt = Date.now();
-    const watermarks = new Map<string, bigint>();
-    await Promise.all(
-      this.topics.map(async (topic) => {
-        for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
-          watermarks.set(`${topic}/${partition}`, BigInt(high));
-      }),
-    );
+    const watermarks = await this.#highWatermarks();
     const rule = {
       accept: (message: RecordedMessage) =>
-        BigInt(message.offset ?? 0) >= (watermarks.get(`${message.topic}/${message.partition}`) ?? 0n),
+        BigInt(message.offset ?? 0) >= BigInt(watermarks.get(partitionKey(message.topic, message.partition ?? 0)) ?? 0),
       explainExcluded: (excluded: readonly RecordedMessage[], start: number) =>
         describeExcluded(
           excluded,
