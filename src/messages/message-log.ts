@@ -9,7 +9,6 @@ export class MessageLog {
   readonly #entries: RecordedMessage[] = [];
   readonly #listeners = new Set<Listener>();
   #failure: Error | undefined;
-  #live: Promise<void> = Promise.resolve();
 
   get length(): number {
     return this.#entries.length;
@@ -18,24 +17,6 @@ export class MessageLog {
   /** Set when the consumer behind the log stopped (crash, channel closed): waiting would only time out. */
   get failure(): Error | undefined {
     return this.#failure;
-  }
-
-  /**
-   * Resolves once the recorder behind the log records everything produced since it started (a
-   * Kafka recorder's group join may still be under way when a test begins); rejects, and fails the
-   * log, if it never gets there. A wait for a message starts its clock only then.
-   */
-  get live(): Promise<void> {
-    return this.#live;
-  }
-
-  /** The recorder is not live until `ready` resolves. */
-  liveWhen(ready: Promise<void>): void {
-    this.#live = ready.catch((error: unknown) => {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    });
-    this.#live.catch(() => {}); // reported through `failure` and to whoever waits
   }
 
   append(message: RecordedMessage): void {

@@ -92,9 +92,6 @@ export class MessageTap implements MessageSource {
     predicate: (message: RecordedMessage) => boolean,
     timeoutMs: number,
   ): Promise<RecordedMessage | undefined> {
-    // A recorder still joining (Kafka's group join, ~3 s offline) records nothing yet: the time
-    // budget, and a quiet window, start once it does.
-    await this.log.live;
     const existing = this.messages().find(predicate);
     if (existing) return existing;
     if (this.log.failure) throw this.log.failure;
@@ -128,11 +125,6 @@ export class MessageTap implements MessageSource {
     const message = await this.waitFor((candidate) => evaluate(candidate, options).matches, timeout);
     if (!message) throw new Error(describeNoMatch(this, options, timeout));
     return { message, value: parsedValue(message, options.schema) as z.output<S> };
-  }
-
-  /** Resolves once its recorder is live (or failed): what the test produced is then in the log or on its way. */
-  async settled(): Promise<void> {
-    await this.log.live.catch(() => {});
   }
 
   /** End of test: later messages belong to the next one. */

@@ -1,6 +1,7 @@
 // kafkajs clients that reach a broker inside the stack from the host, and fail fast (naming the
 // broker) instead of retrying for minutes.
-import { Kafka, logLevel } from 'kafkajs';
+import type { Socket } from 'node:net';
+import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
 import { errorText } from '../../util/error-text.ts';
 import { brokerAddressSocketFactory } from './broker-address.ts';
@@ -18,10 +19,19 @@ export function describeBroker(connection: KafkaConnection): string {
   return `Kafka broker ${connection.advertised.join(', ')} (published at ${connection.bootstrap})`;
 }
 
-export function kafkaClient(connection: KafkaConnection, clientId: string): Kafka {
-  const socketFactory = brokerAddressSocketFactory(
+/** `sockets`, when given, collects every socket the client opens (to close them without waiting on a long poll). */
+export function kafkaClient(connection: KafkaConnection, clientId: string, sockets?: Set<Socket>): Kafka {
+  const mapped = brokerAddressSocketFactory(
     Object.fromEntries(connection.advertised.map((address) => [address, connection.bootstrap])),
   );
+  const socketFactory: ISocketFactory = sockets
+    ? (args) => {
+        const socket = mapped(args);
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        return socket;
+      }
+    : mapped;
   return new Kafka({
     clientId,
     brokers: [connection.bootstrap],

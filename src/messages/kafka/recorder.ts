@@ -1,29 +1,31 @@
-// A Kafka recorder: one consumer per worker on the declared topics, recording every message. Each
-// test reads it through a tap that only holds messages produced after the test started.
+// A Kafka recorder: one group-free reader per worker on the declared topics, recording every message.
+// Each test reads it through a tap that only holds messages produced after the test started.
 //
-// Why one consumer per worker: joining a group costs ~3 s on the offline broker (and a rebalance on
-// every join), far too much per test; the join overlaps the first test's steps (see `start`). Each
-// recorder has its own unique group, so it never takes partitions from the services' groups (or
-// another worker's): every recorder sees every message.
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+// Why no consumer group: a group join costs 3 s on a broker with Kafka's default initial rebalance
+// delay (the offline broker too), a rebalance whenever another worker joins, and a group left on the
+// broker. The recorder reads every partition itself from where it stood when the recorder started
+// (partition-reader.ts): live as soon as `start` returns, and it never takes partitions from the
+// services' groups or another worker's.
+import type { Socket } from 'node:net';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
-import { errorText } from '../../util/error-text.ts';
 import { correlationIdIn, type JourneyScope } from '../correlation.ts';
 import { formatMessageHeadline } from '../match.ts';
 import { MessageLog } from '../message-log.ts';
 import { MessageTap } from '../message-tap.ts';
 import { decodeBody, type RecordedMessage } from '../recorded-message.ts';
 import { connectWithin, describeBroker, type KafkaConnection, kafkaClient } from './client.ts';
+import { type Cluster, clusterOf, READ_COMMITTED } from './kafkajs-internals.ts';
+import { PartitionReader } from './partition-reader.ts';
 
 export interface KafkaRecorderOptions extends KafkaConnection {
   readonly topics: readonly string[];
   /**
    * A topic the broker does not know fails the recorder (a typo would otherwise make every
-   * `.not.toHaveReceived` pass). Set to let the subscription auto-create it instead.
+   * `.not.toHaveReceived` pass). Set to create it instead (brokers with topic auto-creation).
    */
   readonly createMissingTopics?: boolean;
-  /** Longest a fetch waits for data; brokers (the offline one too) answer as soon as data arrives. Default 500. */
+  /** Longest a fetch waits when no data comes; brokers (the offline one too) answer as soon as data arrives. Default 5000. */
   readonly maxWaitTimeInMs?: number;
 }
 
@@ -34,9 +36,6 @@ export interface KafkaRecorderOptions extends KafkaConnection {
  */
 export type KafkaWindowMode = 'timestamps' | 'offsets';
 
-/** Joining a group takes ~3 s on the offline broker; a join is once per worker, so allow for a slow machine. */
-const JOIN_TIMEOUT_MS = 20_000;
-const STOP_WAIT_MS = 100;
 const INTERNAL_TOPIC = /^(__|_offline_kafka_keepalive$)/;
 
 const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
@@ -70,123 +69,59 @@ export function recordKafkaMessage(topic: string, partition: number, message: Ka
 }
 
 export class KafkaRecorder {
-  readonly log = new MessageLog();
   readonly name: string;
 
   private constructor(
     readonly topics: readonly string[],
-    private readonly admin: Admin,
-    private readonly consumer: Consumer,
+    readonly log: MessageLog,
+    private readonly control: Cluster,
+    private readonly fetching: Cluster,
+    private readonly sockets: Set<Socket>,
+    private readonly reader: PartitionReader,
   ) {
     this.name = `kafka tap [${topics.join(', ')}]`;
   }
 
   /**
-   * Connects, checks the topics, and starts a consumer of a fresh group at the partitions' current
-   * ends. It returns without waiting for the group join (~3 s on the offline broker): the first
-   * test's steps overlap it, and its taps wait for the recorder to be live (`MessageLog.live`).
+   * Connects, checks the topics, takes each partition's end, and starts reading from there. What is
+   * produced after it returns is recorded: no group to join first.
    */
   static async start(options: KafkaRecorderOptions): Promise<KafkaRecorder> {
     if (options.topics.length === 0)
       throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
-    const kafka = kafkaClient(options, `journeys-tap-${process.pid}`);
-    const admin = await connectWithin(kafka.admin(), options, 'Kafka tap');
+    const name = `kafka tap [${options.topics.join(', ')}]`;
+    const createMissing = options.createMissingTopics ?? false;
+    const clusterOptions = { allowAutoTopicCreation: createMissing, isolationLevel: READ_COMMITTED };
+    // Two sets of connections: a broker answers a connection's requests in order, so a fetch waiting
+    // for data would hold up an offsets tap's ListOffsets for as long as it waits. The sockets are
+    // kept to close them at stop: kafkajs's disconnect waits out a fetch in flight.
+    const sockets = new Set<Socket>();
+    const control = clusterOf(kafkaClient(options, `journeys-tap-${process.pid}`, sockets), clusterOptions);
+    const fetching = clusterOf(kafkaClient(options, `journeys-tap-${process.pid}`, sockets), clusterOptions);
+    const connected = await Promise.allSettled([
+      connectWithin(control, options, 'Kafka tap'),
+      connectWithin(fetching, options, 'Kafka tap'),
+    ]);
     try {
-      if (!options.createMissingTopics) await assertTopicsExist(admin, options);
-      const consumer = kafka.consumer({
-        // A group of its own: never shares partitions with the services or with other workers.
-        groupId: `journeys-tap-${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
-        // Nobody else joins this group, so nothing waits for it; short keeps a dead tap's group short-lived.
-        sessionTimeout: 6_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
-        allowAutoTopicCreation: options.createMissingTopics ?? false,
-      });
-      const recorder = new KafkaRecorder(options.topics, admin, consumer);
-      await recorder.#run(options);
-      return recorder;
-    } catch (error) {
-      await admin.disconnect().catch(() => {});
-      throw error;
-    }
-  }
-
-  async #run(options: KafkaRecorderOptions): Promise<void> {
-    const { consumer } = this;
-    // Where to read each partition from: its end when the recorder started, then one past the last
-    // message recorded. Every join (and a rejoin after a rebalance or a broker restart) seeks there,
-    // so nothing produced since the start is skipped, however long the join takes. Topics this
-    // subscription creates have no end yet: for those the first join starts at "latest" and is awaited.
-    const ends = options.createMissingTopics ? undefined : await this.#highWatermarks();
-    const next = new Map<string, string>();
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      joined = true;
-      for (const [topic, partitions] of Object.entries(payload.memberAssignment))
-        for (const partition of partitions) {
-          const key = partitionKey(topic, partition);
-          const offset = next.get(key) ?? (ends ? (ends.get(key) ?? '0') : undefined);
-          // Applied by the fetch that follows the join (kafkajs emits GROUP_JOIN before fetching).
-          if (offset !== undefined) consumer.seek({ topic, partition, offset });
-        }
-    });
-    // Live once the first fetch after the join is processed: its messages are in the log (kafkajs
-    // fetches again only after the previous fetch's batches are done).
-    const live = new Promise<void>((resolve) => {
-      let fetches = 0;
-      const offFetch = consumer.on(consumer.events.FETCH_START, () => {
-        if (joined && ++fetches === 2) {
-          offFetch();
-          resolve();
-        }
-      });
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart)
-        this.log.fail(
-          new Error(
-            `${this.name} stopped: its consumer crashed (${errorText(payload.error)}); later messages were not recorded.`,
-          ),
-        );
-    });
-    try {
-      await connectWithin(consumer, options, this.name);
-      await consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
-      // No commits: the group is this recorder's alone and dies with it. `run` resolves after the
-      // join, so it is not awaited here.
-      const running = consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ topic, partition, message }) => {
-          next.set(partitionKey(topic, partition), (BigInt(message.offset) + 1n).toString());
-          this.log.append(recordKafkaMessage(topic, partition, message));
-        },
-      });
-      const ready = withDeadline(
-        Promise.all([running, live]).then(() => {}),
-        JOIN_TIMEOUT_MS,
-        () =>
-          new Error(
-            `${this.name}: the consumer did not join its group and fetch within ${JOIN_TIMEOUT_MS} ms on ${describeBroker(options)}.`,
-          ),
+      for (const result of connected) if (result.status === 'rejected') throw result.reason;
+      const ends = await withDeadline(
+        startingOffsets(control, options, createMissing),
+        options.connectTimeoutMs ?? 5_000,
+        () => new Error(`${name}: ${describeBroker(options)} did not list the topics' partitions and offsets in time.`),
       );
-      this.log.liveWhen(ready);
-      if (!ends) await ready;
+      await fetching.addMultipleTargetTopics([...options.topics]).catch(() => {}); // else the reader's first refresh
+      const log = new MessageLog();
+      const reader = new PartitionReader(fetching, options.topics, ends, {
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 5_000,
+        onMessage: (topic, partition, message) => log.append(recordKafkaMessage(topic, partition, message)),
+        onFailure: (error) => log.fail(new Error(`${name} stopped: ${error.message}; later messages were not recorded.`)),
+      });
+      reader.start();
+      return new KafkaRecorder(options.topics, log, control, fetching, sockets, reader);
     } catch (error) {
-      await consumer.disconnect().catch(() => {});
+      await closeNow(sockets, [control, fetching]);
       throw error;
     }
-  }
-
-  /** Each partition's high watermark (the offset the next message gets), by `topic/partition`. */
-  async #highWatermarks(): Promise<Map<string, string>> {
-    const ends = new Map<string, string>();
-    await Promise.all(
-      this.topics.map(async (topic) => {
-        for (const { partition, high } of await this.admin.fetchTopicOffsets(topic))
-          ends.set(partitionKey(topic, partition), high);
-      }),
-    );
-    return ends;
   }
 
   /**
@@ -213,7 +148,7 @@ export class KafkaRecorder {
 
   async #offsetsTap(fromIndex: number, scope: JourneyScope | undefined): Promise<MessageTap> {
     const startedAt = Date.now();
-    const watermarks = await this.#highWatermarks();
+    const watermarks = await partitionEnds(this.control, this.topics);
     const rule = {
       accept: (message: RecordedMessage) =>
         BigInt(message.offset ?? 0) >= BigInt(watermarks.get(partitionKey(message.topic, message.partition ?? 0)) ?? 0),
@@ -227,20 +162,64 @@ export class KafkaRecorder {
     return new MessageTap(this.name, this.log, fromIndex, rule, startedAt, scope);
   }
 
-  /**
-   * Leaves the group (no wait for the session timeout). kafkajs first waits for the fetch in
-   * flight, which a broker holds up to `maxWaitTimeInMs` when no data comes: the worker's teardown
-   * waits at most STOP_WAIT_MS for that. A group left unleft is this recorder's alone, and the
-   * broker drops it after its 6 s session timeout; nobody waits for it.
-   */
+  /** Stops reading and closes the connections; there is no group to leave, so nothing is waited for. */
   async stop(): Promise<void> {
-    const leaving = Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
-    await Promise.race([leaving, sleep(STOP_WAIT_MS)]);
+    this.reader.stop();
+    await closeNow(this.sockets, [this.control, this.fetching]);
   }
 }
 
-async function assertTopicsExist(admin: Admin, options: KafkaRecorderOptions): Promise<void> {
-  const known = await admin.listTopics();
+/**
+ * Closes the clusters' sockets, then disconnects them. kafkajs notices a connection's end only from
+ * the peer ('end'), and its disconnect first waits for the requests in flight: a fetch waiting for
+ * data, or a request to a broker that never answers. Ending the socket from here rejects them at once.
+ */
+async function closeNow(sockets: Set<Socket>, clusters: readonly Cluster[]): Promise<void> {
+  for (const socket of sockets) {
+    socket.destroy();
+    socket.emit('end');
+  }
+  await Promise.allSettled(clusters.map((cluster) => cluster.disconnect()));
+}
+
+/**
+ * Where reading starts: each partition's end now. Topics this recorder creates have no end yet and
+ * are read from their beginning (see PartitionReader).
+ */
+async function startingOffsets(
+  cluster: Cluster,
+  options: KafkaRecorderOptions,
+  createMissing: boolean,
+): Promise<Map<string, string>> {
+  if (!createMissing) await assertTopicsExist(cluster, options);
+  try {
+    await cluster.addMultipleTargetTopics([...options.topics]);
+  } catch (error) {
+    if (!createMissing) throw error;
+    return new Map(); // being created (no leader yet): read from the beginning once it has one
+  }
+  const known = options.topics.filter((topic) => cluster.findTopicPartitionMetadata(topic).length > 0);
+  return partitionEnds(cluster, known);
+}
+
+/** Each partition's end (the offset its next message gets), by `topic/partition`. */
+async function partitionEnds(cluster: Cluster, topics: readonly string[]): Promise<Map<string, string>> {
+  const ends = new Map<string, string>();
+  if (topics.length === 0) return ends;
+  const offsets = await cluster.fetchTopicsOffset(
+    topics.map((topic) => ({
+      topic,
+      partitions: cluster.findTopicPartitionMetadata(topic).map(({ partitionId }) => ({ partition: partitionId })),
+      fromBeginning: false,
+    })),
+  );
+  for (const { topic, partitions } of offsets)
+    for (const { partition, offset } of partitions) ends.set(partitionKey(topic, partition), offset);
+  return ends;
+}
+
+async function assertTopicsExist(cluster: Cluster, options: KafkaRecorderOptions): Promise<void> {
+  const known = (await cluster.metadata()).topicMetadata.map(({ topic }) => topic);
   const missing = options.topics.filter((topic) => !known.includes(topic));
   if (missing.length === 0) return;
   const listed = known.filter((topic) => !INTERNAL_TOPIC.test(topic)).sort();
