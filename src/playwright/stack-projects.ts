@@ -4,6 +4,7 @@ import type { Project, ReporterDescription } from '@playwright/test';
 import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
+import { reuseAtConfigLoad } from './reuse-at-config.ts';
 
 export interface StackProjectsOptions {
   /** Compose files; default: "journeys.stack" in package.json. */
@@ -42,14 +43,18 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
   process.env[RUN_ENV.stackOptions] ??= JSON.stringify(stack);
-  // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker:
-  // the config is also loaded by every worker and by `--list`.
+  // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker,
+  // but the JOURNEYS_REUSE=1 check (one `docker ps`, in the runner only).
   claimRun();
   runProjectName(stack.files[0]!);
   // A stack kept whatever happens (JOURNEYS_REUSE=1, JOURNEYS_KEEP=1) is handed over when it is ready
   // (the setup step says how to look at it): a teardown project would only cost a worker start.
   // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
   const reporters: ReporterDescription[] = [[path.join(HERE, '../history/reporter.js')]];
+  if (process.env.JOURNEYS_REUSE === '1' && reusedAsItRuns(stack)) {
+    // Nothing to set up: the project stays (journeys name it in `dependencies`) but has no test.
+    return { setup: 'stack', reporters, projects: [{ name: 'stack', testDir: HERE, testMatch: /(?!)/ }] };
+  }
   if (process.env.JOURNEYS_REUSE === '1' || process.env.JOURNEYS_KEEP === '1') {
     return {
       setup: 'stack',
@@ -65,4 +70,19 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
       { name: 'stack teardown', testDir: HERE, testMatch: /stack\.teardown\.[jt]s$/, retries: 0 },
     ],
   };
+}
+
+/**
+ * Decided once, by the runner (workers load the config too, and inherit its answer): see
+ * reuse-at-config.ts. `--list` and the like only look.
+ */
+function reusedAsItRuns(stack: Parameters<typeof reuseAtConfigLoad>[0]): boolean {
+  const inWorker = process.env.TEST_WORKER_INDEX !== undefined;
+  if (!inWorker && process.env[RUN_ENV.reusedAtConfig] === undefined && !process.argv.includes('--list')) {
+    const reused = reuseAtConfigLoad(stack, process.env[RUN_ENV.project]!, (line) =>
+      process.stderr.write(`[journeys] ${line}\n`),
+    );
+    process.env[RUN_ENV.reusedAtConfig] = reused ? '1' : '0';
+  }
+  return process.env[RUN_ENV.reusedAtConfig] === '1';
 }

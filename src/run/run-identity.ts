@@ -19,6 +19,8 @@ export const RUN_ENV = {
   project: 'JOURNEYS_PROJECT',
   /** The stack's files and options, as stackProjects() decided them in the runner (JSON). */
   stackOptions: 'JOURNEYS_STACK_OPTIONS',
+  /** `1` when the runner found the stack running, ready and unchanged at config load (JOURNEYS_REUSE=1). */
+  reusedAtConfig: 'JOURNEYS_REUSED_AT_CONFIG',
 } as const;
 
 /** The process that owns a stack, as the labels record it. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { docker, dockerOk } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
 
@@ -138,29 +139,42 @@ export function describeState(container: ContainerState): string {
 
 const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
 
+const GLANCE_FORMAT = [
+  '{{.ID}}',
+  '{{.Names}}',
+  '{{.State}}',
+  '{{.Status}}',
+  '{{.Ports}}',
+  ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`),
+].join('\t');
+
+const glanceArgs = (projectName: string) =>
+  ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`, '--format', GLANCE_FORMAT] as const;
+
 /**
  * All containers of a project in ONE docker call (`docker ps`), with what the reuse check needs:
  * state, health and exit code (from the status text), our labels, published ports. No health log,
  * restart count or OOM flag: use `listContainers` for a diagnosis.
  */
 export async function glanceContainers(projectName: string): Promise<ContainerState[]> {
-  const format = [
-    '{{.ID}}',
-    '{{.Names}}',
-    '{{.State}}',
-    '{{.Status}}',
-    '{{.Ports}}',
-    ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`),
-  ].join('\t');
-  const output = await dockerOk([
-    'ps',
-    '-a',
-    '--no-trunc',
-    '--filter',
-    `label=${LABEL.project}=${projectName}`,
-    '--format',
-    format,
-  ]);
+  return parseGlance(await dockerOk(glanceArgs(projectName)));
+}
+
+/**
+ * The same, blocking: for `stackProjects()`, which Playwright calls synchronously while loading the
+ * config. Undefined when there is no docker CLI or engine to ask (the setup project then says why).
+ */
+export function glanceContainersSync(projectName: string): ContainerState[] | undefined {
+  try {
+    return parseGlance(
+      execFileSync('docker', glanceArgs(projectName), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function parseGlance(output: string): ContainerState[] {
   return output
     .split('\n')
     .filter(Boolean)

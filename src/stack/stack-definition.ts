@@ -90,33 +90,14 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
 
   const running = glanceContainers(projectName);
   running.catch(() => {}); // awaited below; a failure surfaces there
-  const key = inputsKey({ projectName, files, profiles, envFiles });
-  const entry: CacheEntry = (key ? readCache(key) : undefined) ?? { key: key ?? '' };
-  const offlineOverrides = (variant: CachedVariant) =>
-    (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
-  const offlineKey = (overrides: string[]) => inputsKey({ projectName, files: overrides, profiles, envFiles });
-  const usable = (name: 'online' | 'offline'): CachedVariant | undefined => {
-    const variant = entry[name];
-    if (!variant) return undefined;
-    if (name === 'offline' && (!entry.online || variant.extraKey !== offlineKey(offlineOverrides(entry.online))))
-      return undefined;
-    return variant;
-  };
+  const cached = cachedResolutions(base);
+  const { key, entry, usable } = cached;
 
   // Reuse: the running stack says which resolution it was started from.
   if (reuse) {
     const containers = await running;
-    const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
-    for (const name of ['online', 'offline'] as const) {
-      const variant = usable(name);
-      if (
-        variant &&
-        hashes.size === 1 &&
-        hashes.has(hashOf(forProject(variant.config, variant.projectName, projectName)))
-      ) {
-        return finish(options, base, variant, name, key, containers);
-      }
-    }
+    const found = resolutionOf(cached, projectName, containers);
+    if (found) return finish(options, base, found.variant, found.name, key, containers);
   }
 
   let changed = false;
@@ -127,7 +108,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     delete entry.offline;
     changed = true;
   }
-  const overrides = offlineOverrides(online);
+  const overrides = cached.offlineOverrides(online);
   let chosen: CachedVariant = online;
   let name: 'online' | 'offline' = 'online';
   if (overrides.length > 0) {
@@ -139,7 +120,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     // The registry question and the offline resolution run side by side.
     const resolving = offline
       ? Promise.resolve(offline)
-      : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: offlineKey(overrides) }));
+      : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: cached.offlineKey(overrides) }));
     resolving.catch(() => {});
     if (await wantOffline(options.offline, online.config)) {
       log(
@@ -156,6 +137,74 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   }
   if (changed && key) writeCache(entry);
   return finish(options, base, chosen, name, key, await running);
+}
+
+/**
+ * The definition of a running stack from the cached resolution its containers were started from:
+ * file reads only, no Compose, no registry. Undefined when the inputs changed since (or were never
+ * resolved here). Synchronous, for the reuse check while Playwright loads the config.
+ */
+export function defineRunningStackSync(
+  options: StackOptions & { projectName: string },
+  containers: readonly ContainerState[],
+): StackDefinition | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  const base: ComposeTarget = {
+    projectName: options.projectName,
+    files: options.files.map((file) => path.resolve(cwd, file)),
+    profiles: options.profiles ?? [],
+    envFiles: (options.envFiles ?? []).map((file) => path.resolve(cwd, file)),
+  };
+  const cached = cachedResolutions(base);
+  const found = resolutionOf(cached, base.projectName, containers);
+  if (!found) return undefined;
+  try {
+    return finish({ ...options, reuse: true }, base, found.variant, found.name, cached.key, [...containers]);
+  } catch {
+    return undefined; // a role error: the setup project reports it
+  }
+}
+
+interface CachedResolutions {
+  readonly key: string | undefined;
+  readonly entry: CacheEntry;
+  /** A cached variant, if its inputs are unchanged (the offline one: its override files too). */
+  usable(name: 'online' | 'offline'): CachedVariant | undefined;
+  offlineOverrides(online: CachedVariant): string[];
+  offlineKey(overrides: string[]): string | undefined;
+}
+
+function cachedResolutions(base: ComposeTarget): CachedResolutions {
+  const { projectName, files, profiles, envFiles } = base;
+  const key = inputsKey({ projectName, files, profiles, envFiles });
+  const entry: CacheEntry = (key ? readCache(key) : undefined) ?? { key: key ?? '' };
+  const offlineOverrides = (variant: CachedVariant) =>
+    (variant.config['x-journeys']?.offline ?? []).map((file) => path.resolve(path.dirname(files[0]!), file));
+  const offlineKey = (overrides: string[]) => inputsKey({ projectName, files: overrides, profiles, envFiles });
+  const usable = (name: 'online' | 'offline'): CachedVariant | undefined => {
+    const variant = entry[name];
+    if (!variant) return undefined;
+    if (name === 'offline' && (!entry.online || variant.extraKey !== offlineKey(offlineOverrides(entry.online))))
+      return undefined;
+    return variant;
+  };
+  return { key, entry, usable, offlineOverrides, offlineKey };
+}
+
+/** The cached resolution whose hash every running container carries. */
+function resolutionOf(
+  cached: CachedResolutions,
+  projectName: string,
+  containers: readonly ContainerState[],
+): { variant: CachedVariant; name: 'online' | 'offline' } | undefined {
+  const hashes = new Set(containers.map((container) => container.labels[LABEL.configHash]));
+  if (hashes.size !== 1) return undefined;
+  for (const name of ['online', 'offline'] as const) {
+    const variant = cached.usable(name);
+    if (variant && hashes.has(hashOf(forProject(variant.config, variant.projectName, projectName))))
+      return { variant, name };
+  }
+  return undefined;
 }
 
 function finish(

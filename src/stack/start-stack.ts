@@ -123,8 +123,13 @@ function started_(
   reused: boolean,
   unregister: () => void,
 ): StartedStack {
-  const environment = serviceEnvironments(definition);
-  const state = {
+  const state = stackStateOf(definition, target, containers);
+  return new StartedStack(target, state, writeStackState(state), reused, unregister);
+}
+
+/** What workers read: endpoints, environments and roles of the running containers. */
+export function stackStateOf(definition: StackDefinition, target: ComposeTarget, containers: ContainerState[]) {
+  return {
     projectName: target.projectName,
     files: [...target.files],
     profiles: [...target.profiles],
@@ -133,10 +138,23 @@ function started_(
     offline: definition.offline,
     startedAt: new Date().toISOString(),
     endpoints: endpointsOf(containers),
-    environment,
+    environment: serviceEnvironments(definition),
     roles: definition.roles,
   };
-  return new StartedStack(target, state, writeStackState(state), reused, unregister);
+}
+
+/** Why a running project may not be reused as it is (undefined: it may, once ready). */
+export function reuseBlocker(definition: StackDefinition, running: readonly ContainerState[]): string | undefined {
+  const projectName = definition.target.projectName;
+  if (running.length === 0) return `${projectName} is not running`;
+  // Only stacks `reap` leaves alone: reusable ones, and kept ones (`journeys up`).
+  const owned = running.some((container) => container.labels[LABEL.owner] !== REUSABLE_OWNER);
+  if (owned && !isKept(projectName))
+    return `${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`;
+  const hashes = new Set(running.map((container) => container.labels[LABEL.configHash]));
+  if (hashes.size !== 1 || !hashes.has(definition.configHash))
+    return `config of ${projectName} changed since it was started: recreating`;
+  return undefined;
 }
 
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
@@ -147,15 +165,9 @@ async function reuseRunningStack(
 ): Promise<StartedStack | undefined> {
   const projectName = definition.target.projectName;
   if (initial.length === 0) return undefined;
-  // Only stacks `reap` leaves alone: reusable ones, and kept ones (`journeys up`).
-  const owned = initial.some((container) => container.labels[LABEL.owner] !== REUSABLE_OWNER);
-  if (owned && !isKept(projectName)) {
-    log(`${projectName} belongs to another run (started without JOURNEYS_REUSE): recreating`);
-    return undefined;
-  }
-  const hashes = new Set(initial.map((container) => container.labels[LABEL.configHash]));
-  if (hashes.size !== 1 || !hashes.has(definition.configHash)) {
-    log(`config of ${projectName} changed since it was started: recreating`);
+  const blocker = reuseBlocker(definition, initial);
+  if (blocker) {
+    log(blocker);
     return undefined;
   }
   // Another run may have started it a moment ago: wait for it rather than pull it from under that run.

@@ -7,6 +7,7 @@ import { defineStack, JourneysError, keepStack, removeProjectResources, startSta
 import { journeys, stackFile } from '../support/cli.ts';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { runEnv } from '../support/holders.ts';
+import { runPlaywright } from '../support/nested-playwright.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -120,6 +121,53 @@ test('reuse takes a kept stack (journeys up) but not one another run owns', asyn
   await removeProjectResources(projectName);
   expect(resourceCount(projectName)).toBe(0);
 });
+
+test('JOURNEYS_REUSE=1: a run that finds its stack running and unchanged at config load needs no setup test', async () => {
+  const projectName = unique('reuse-run');
+  const config = stackFile('reuse/run/playwright.config.ts');
+  const run = (extra: Record<string, string> = {}) =>
+    runPlaywright(config, [], { JOURNEYS_REUSE: '1', JOURNEYS_PROJECT: projectName, ...extra });
+  try {
+    const first = await run();
+    expect(first.exitCode, first.output).toBe(0);
+    expect(first.output).toContain('start the stack');
+    const idsBefore = containerIds(projectName);
+
+    const second = await run();
+    expect(second.exitCode, second.output).toBe(0);
+    expect(second.output).toMatch(
+      new RegExp(`reusing running stack ${projectName} \\(config unchanged, ready; checked in \\d+ ms\\)`),
+    );
+    expect(second.output).not.toContain('start the stack');
+    expect(second.output).toContain('1 passed');
+    expect(containerIds(projectName)).toEqual(idsBefore);
+
+    // Changed: the setup test recreates it, and the journey sees the new config and port.
+    const changed = await run({ REUSE_GREETING: 'changed' });
+    expect(changed.exitCode, changed.output).toBe(0);
+    expect(changed.output).toContain('start the stack');
+    expect(changed.output).toContain(`config of ${projectName} changed since it was started: recreating`);
+    expect(containerIds(projectName).some((id) => idsBefore.includes(id))).toBe(false);
+
+    // Stopped behind its back: the check sees it is not ready, and the setup test starts it again.
+    execFileSync('docker', ['compose', '-p', projectName, 'stop', '-t', '0'], { stdio: 'ignore' });
+    const stopped = await run({ REUSE_GREETING: 'changed' });
+    expect(stopped.exitCode, stopped.output).toBe(0);
+    expect(stopped.output).toContain('start the stack');
+  } finally {
+    await removeProjectResources(projectName);
+  }
+  expect(resourceCount(projectName)).toBe(0);
+});
+
+function containerIds(projectName: string): string[] {
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+}
 
 test('the reuse check is the config hash and one docker call; a changed input is never reused stale', async () => {
   const projectName = unique('reuse-cost');

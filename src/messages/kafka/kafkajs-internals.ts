@@ -59,10 +59,7 @@ type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel
 const require = createRequire(import.meta.url);
 
 /** A Cluster with the client's brokers, socket factory, timeouts and retry settings. */
-export function clusterOf(
-  kafka: Kafka,
-  options: { allowAutoTopicCreation: boolean; isolationLevel: number },
-): Cluster {
+export function clusterOf(kafka: Kafka, options: { allowAutoTopicCreation: boolean; isolationLevel: number }): Cluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = symbol && (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof create !== 'function') throw unsupported('its Kafka client has no cluster factory');

@@ -114,7 +114,8 @@ export class KafkaRecorder {
       const reader = new PartitionReader(fetching, options.topics, ends, {
         maxWaitTimeInMs: options.maxWaitTimeInMs ?? 5_000,
         onMessage: (topic, partition, message) => log.append(recordKafkaMessage(topic, partition, message)),
-        onFailure: (error) => log.fail(new Error(`${name} stopped: ${error.message}; later messages were not recorded.`)),
+        onFailure: (error) =>
+          log.fail(new Error(`${name} stopped: ${error.message}; later messages were not recorded.`)),
       });
       reader.start();
       return new KafkaRecorder(options.topics, log, control, fetching, sockets, reader);
