@@ -7,7 +7,9 @@ export function runEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   // Undefined values are left out by spawn, also where the caller merges this over process.env.
   const outer = Object.fromEntries(
     Object.keys(process.env)
-      .filter((name) => /^JOURNEYS_(OWNER_PID|OWNER_STARTED|RUN|RUN_ID|PROJECT|STACK_OPTIONS|REUSED_AT_CONFIG)$/.test(name))
+      .filter((name) =>
+        /^JOURNEYS_(OWNER_PID|OWNER_STARTED|RUN|RUN_ID|PROJECT|STACK_OPTIONS|REUSED_AT_CONFIG)$/.test(name),
+      )
       .map((name) => [name, undefined]),
   );
   return { ...process.env, ...outer, ...extra };
