@@ -7,8 +7,12 @@ import {
   API_END_TXN,
   API_FETCH,
   API_FIND_COORDINATOR,
+  API_HEARTBEAT,
+  API_JOIN_GROUP,
+  API_LEAVE_GROUP,
   API_METADATA,
   API_PRODUCE,
+  API_SYNC_GROUP,
   API_VERSIONS,
   clampApiVersions,
   expectsResponse,
@@ -323,6 +327,29 @@ test.describe('ApiVersions responses', () => {
       .arr([[API_VERSIONS, 0, 3] as const], (w, [k, min, max]) => w.i16(k).i16(min).i16(max))
       .frame();
     expect(clampApiVersions(error, 3).equals(error)).toBe(true);
+  });
+
+  test('group APIs (answered by the proxy) are clamped to their last non-flexible versions, never raised', () => {
+    const upstream = apiVersionsV3([
+      [API_JOIN_GROUP, 0, 9],
+      [API_SYNC_GROUP, 0, 5],
+      [API_HEARTBEAT, 0, 4],
+      [API_LEAVE_GROUP, 0, 5],
+    ]);
+    expect(maxVersions(clampApiVersions(upstream, 3), true)).toEqual({
+      [API_JOIN_GROUP]: 5,
+      [API_SYNC_GROUP]: 3,
+      [API_HEARTBEAT]: 3,
+      [API_LEAVE_GROUP]: 3,
+    });
+    // What librdkafka 2.0.2's mock offers: LeaveGroup stops at v1 and stays there.
+    const mock = apiVersionsV3([
+      [API_JOIN_GROUP, 0, 5],
+      [API_SYNC_GROUP, 0, 3],
+      [API_HEARTBEAT, 0, 3],
+      [API_LEAVE_GROUP, 0, 1],
+    ]);
+    expect(clampApiVersions(mock, 3).equals(mock)).toBe(true);
   });
 
   test('versions already below the clamp stay (the mock offers Metadata v2 only)', () => {
@@ -712,11 +739,17 @@ async function connect(port: number) {
   await new Promise<void>((resolve) => socket.once('connect', resolve));
   const splitter = new FrameSplitter();
   const waiting = new Map<number, (frame: Buffer) => void>();
+  /** Correlation ids of the responses, in the order they came. */
+  const received: number[] = [];
   socket.on('data', (chunk) => {
-    for (const frame of splitter.push(chunk)) waiting.get(frame.readInt32BE(4))?.(frame);
+    for (const frame of splitter.push(chunk)) {
+      received.push(frame.readInt32BE(4));
+      waiting.get(frame.readInt32BE(4))?.(frame);
+    }
   });
   return {
     socket,
+    received,
     send(frame: Buffer): Promise<{ frame: Buffer; ms: number }> {
       const started = performance.now();
       const answered = new Promise<{ frame: Buffer; ms: number }>((resolve) =>
@@ -819,6 +852,94 @@ test.describe('the proxy in front of a fake broker', () => {
     expect(ms).toBeLessThan(1000);
     consumer.socket.destroy();
     producer.socket.destroy();
+  });
+
+  test('group requests are answered by the proxy, in their place in the connection order', async () => {
+    const joinGroup = (correlationId: number, memberId: string) =>
+      request(API_JOIN_GROUP, 5, correlationId)
+        .str('g')
+        .i32(6000)
+        .i32(10000)
+        .str(memberId)
+        .str(null)
+        .str('consumer')
+        .arr(['roundrobin'], (w, name) => w.str(name).bytes(Buffer.from('sub')))
+        .frame();
+    const heartbeat = (correlationId: number, memberId: string, generation: number) =>
+      request(API_HEARTBEAT, 3, correlationId).str('g').i32(generation).str(memberId).str(null).frame();
+    const joined = (frame: Buffer) => {
+      const r = new Reader(frame, 8, false);
+      r.i32(); // throttle_time_ms
+      return {
+        errorCode: r.i16(),
+        generation: r.i32(),
+        protocol: r.string(),
+        leader: r.string(),
+        memberId: r.string() ?? '',
+      };
+    };
+    const metadata = (correlationId: number) =>
+      request(API_METADATA, 1, correlationId)
+        .arr(['t'], (w, t) => w.str(t))
+        .frame();
+
+    const a = await connect(proxyPort());
+    const first = joined((await a.send(joinGroup(1, ''))).frame);
+    expect(first).toMatchObject({ errorCode: 0, generation: 1, protocol: 'roundrobin', leader: first.memberId });
+    expect(first.memberId).toMatch(/^unit-[0-9a-f-]{36}$/); // <clientId>-<uuid>
+    // SyncGroup v3 from the leader: the group is stable.
+    const synced = await a.send(
+      request(API_SYNC_GROUP, 3, 2)
+        .str('g')
+        .i32(1)
+        .str(first.memberId)
+        .str(null)
+        .arr([first.memberId], (w, id) => w.str(id).bytes(Buffer.from('all')))
+        .frame(),
+    );
+    expect(synced.frame.subarray(8)).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 3, ...Buffer.from('all')]));
+
+    // A second member's JoinGroup is parked, and holds its connection: the Metadata request
+    // pipelined behind it is answered only after it.
+    const b = await connect(proxyPort());
+    const secondJoin = b.send(joinGroup(10, ''));
+    const secondMetadata = b.send(metadata(11));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(b.received).toEqual([]);
+    // The first member hears of the rebalance on its heartbeat and rejoins.
+    expect((await a.send(heartbeat(3, first.memberId, 1))).frame.readInt16BE(12)).toBe(27);
+    const rejoined = joined((await a.send(joinGroup(4, first.memberId))).frame);
+    expect(rejoined).toMatchObject({ errorCode: 0, generation: 2, leader: first.memberId });
+    expect(joined((await secondJoin).frame)).toMatchObject({ errorCode: 0, generation: 2, leader: first.memberId });
+    await secondMetadata;
+    expect(b.received).toEqual([10, 11]);
+
+    // A heartbeat pipelined behind a parked fetch waits for it, as on a broker.
+    const fetched = a.send(fetchV11(5, 300, [['quiet', [0]]]));
+    const beat = a.send(heartbeat(6, first.memberId, 2));
+    expect((await beat).frame.readInt16BE(12)).toBe(0);
+    await fetched;
+    expect(a.received.slice(-2)).toEqual([5, 6]);
+    expect((await beat).ms).toBeGreaterThanOrEqual(290);
+
+    // None of it reached the broker; LeaveGroup v1 (librdkafka's) is answered too.
+    expect(broker.requests.map((r) => r.apiKey)).toEqual([API_METADATA, API_FETCH, API_FETCH]);
+    const left = await a.send(request(API_LEAVE_GROUP, 1, 7).str('g').str(first.memberId).frame());
+    expect(left.frame.subarray(8)).toEqual(Buffer.from([0, 0, 0, 0, 0, 0]));
+    expect(proxy.groups.describe('g')).toMatchObject({
+      state: 'PreparingRebalance',
+      members: [joined((await secondJoin).frame).memberId],
+    });
+    a.socket.destroy();
+    b.socket.destroy();
+  });
+
+  test('a group request in a version above the clamp closes the connection, as a broker does', async () => {
+    const client = await connect(proxyPort());
+    const closed = new Promise((resolve) => client.socket.once('close', resolve));
+    client.socket.write(request(API_HEARTBEAT, 4, 1, true).str('g').i32(1).str('m').str(null).tags().frame());
+    await closed;
+    expect(logs.some((l) => /api 12 v4: cannot parse Heartbeat v4/.test(l))).toBe(true);
   });
 
   test('a client that goes away while its fetch is parked leaves nothing behind', async () => {

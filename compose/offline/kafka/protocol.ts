@@ -9,20 +9,33 @@
 // - Fetch requests: max_wait_ms rewritten (the proxy parks empty fetches itself).
 // What it reads without changing: Fetch responses (empty or not) and Produce
 // requests (acks, topic-partitions), to wake parked fetches.
+// Group membership requests are answered by the proxy itself: group-messages.ts.
 
 export const API_PRODUCE = 0;
 export const API_FETCH = 1;
 export const API_METADATA = 3;
 export const API_FIND_COORDINATOR = 10;
+export const API_JOIN_GROUP = 11;
+export const API_HEARTBEAT = 12;
+export const API_LEAVE_GROUP = 13;
+export const API_SYNC_GROUP = 14;
 export const API_VERSIONS = 18;
 export const API_END_TXN = 26;
 
-/** Highest versions parsed here (upstream has Metadata v13, FindCoordinator v5, Fetch v17). */
+/**
+ * Highest versions parsed here (upstream has Metadata v13, FindCoordinator v5, Fetch v17), and for
+ * the group APIs answered by the proxy the last non-flexible ones (upstream: JoinGroup v9, SyncGroup
+ * v5, Heartbeat v4, LeaveGroup v5). Clamping only lowers: LeaveGroup stays at the mock's v1.
+ */
 export const MAX_VERSION: Readonly<Record<number, number>> = {
   [API_METADATA]: 12,
   [API_FIND_COORDINATOR]: 4,
   // v12+ is flexible and may use fetch sessions with topic ids; the mock stops at 11 anyway.
   [API_FETCH]: 11,
+  [API_JOIN_GROUP]: 5,
+  [API_HEARTBEAT]: 3,
+  [API_LEAVE_GROUP]: 3,
+  [API_SYNC_GROUP]: 3,
 };
 
 /** First versions using compact ("flexible") encodings, per the Kafka protocol spec. */
@@ -31,6 +44,10 @@ const FIRST_FLEXIBLE: Readonly<Record<number, number>> = {
   [API_FETCH]: 12,
   [API_METADATA]: 9,
   [API_FIND_COORDINATOR]: 3,
+  [API_JOIN_GROUP]: 6,
+  [API_HEARTBEAT]: 4,
+  [API_LEAVE_GROUP]: 4,
+  [API_SYNC_GROUP]: 4,
   [API_VERSIONS]: 3,
 };
 
@@ -92,6 +109,14 @@ export class Reader {
     this.skip(n);
     return this.buf.toString('utf8', start, this.pos);
   }
+  /** Nullable bytes, copied: group metadata and assignments outlive the frame they came in. */
+  bytes(): Buffer | null {
+    const n = this.bytesLength();
+    if (n < 0) return null;
+    const start = this.pos;
+    this.skip(n);
+    return Buffer.from(this.buf.subarray(start, this.pos));
+  }
   skipString(): void {
     const n = this.length(false);
     if (n > 0) this.skip(n);
@@ -102,6 +127,52 @@ export class Reader {
       this.uvarint(); // tag
       this.skip(this.uvarint()); // size + data
     }
+  }
+}
+
+/** Classic (non-flexible) encodings, for the responses the proxy writes itself. */
+export class Writer {
+  readonly #parts: Buffer[] = [];
+
+  i16(value: number): this {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(value);
+    this.#parts.push(b);
+    return this;
+  }
+  i32(value: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(value);
+    this.#parts.push(b);
+    return this;
+  }
+  /** Nullable string: int16 length, -1 for null. */
+  string(value: string | null): this {
+    if (value === null) return this.i16(-1);
+    const b = Buffer.from(value, 'utf8');
+    this.i16(b.length);
+    this.#parts.push(b);
+    return this;
+  }
+  /** Nullable bytes: int32 length, -1 for null. */
+  bytes(value: Buffer | null): this {
+    if (value === null) return this.i32(-1);
+    this.i32(value.length);
+    this.#parts.push(value);
+    return this;
+  }
+  array<T>(items: readonly T[], each: (w: this, item: T) => void): this {
+    this.i32(items.length);
+    for (const item of items) each(this, item);
+    return this;
+  }
+  /** A response frame: size prefix, header v0 (correlation id), then what was written. */
+  responseFrame(correlationId: number): Buffer {
+    const body = Buffer.concat(this.#parts);
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(body.length + 4, 0);
+    head.writeInt32BE(correlationId, 4);
+    return Buffer.concat([head, body]);
   }
 }
 

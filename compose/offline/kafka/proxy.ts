@@ -12,15 +12,34 @@
 //   mock never answers a waiting Fetch early when data arrives, so the proxy asks
 //   it with max_wait 0 and, when nothing is there, parks the fetch until a Produce
 //   to one of its topic-partitions (or an EndTxn) has been acknowledged through the
-//   proxy (every produce passes here) or the client's own max_wait_ms is up.
+//   proxy (every produce passes here) or the client's own max_wait_ms is up;
+// - group membership (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) is answered here
+//   by a GroupCoordinator shared by all connections, never by the mock, whose
+//   coordinator delays every first join by 3 s. Those answers keep their place in the
+//   connection's request order (RequestGate.local).
 import net from 'node:net';
+import { GroupCoordinator } from './group-coordinator.ts';
+import {
+  decodeHeartbeat,
+  decodeJoinGroup,
+  decodeLeaveGroup,
+  decodeSyncGroup,
+  encodeHeartbeatResponse,
+  encodeJoinGroupResponse,
+  encodeLeaveGroupResponse,
+  encodeSyncGroupResponse,
+} from './group-messages.ts';
 import {
   type Advertised,
   API_END_TXN,
   API_FETCH,
   API_FIND_COORDINATOR,
+  API_HEARTBEAT,
+  API_JOIN_GROUP,
+  API_LEAVE_GROUP,
   API_METADATA,
   API_PRODUCE,
+  API_SYNC_GROUP,
   API_VERSIONS,
   expectsResponse,
   FrameSplitter,
@@ -51,6 +70,8 @@ export interface ProxyOptions {
 
 // A Produce with acks=0 gets no answer to wait for; give the mock this long to append it.
 const ACKS0_WAKE_DELAY_MS = 5;
+
+const GROUP_APIS = new Set([API_JOIN_GROUP, API_SYNC_GROUP, API_HEARTBEAT, API_LEAVE_GROUP]);
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -107,23 +128,37 @@ export class ProduceSignal {
   }
 }
 
+type GateEntry = { frame: Buffer; onSend: (() => void) | undefined } | { answer: () => void };
+
 /**
  * Passes requests to the mock one at a time, the next once the previous one is
  * answered, as a real broker does (it mutes a connection while a request is in
  * flight). The mock instead reads pipelined requests at once and writes their
  * responses back to back; the second one then waits for the client's delayed
  * ACK, ~40 ms per round trip (kafkajs pipelines, e.g. ListOffsets per topic).
- * A parked Fetch keeps its connection muted, as on a real broker.
+ * A parked Fetch keeps its connection muted, as on a real broker. Requests the
+ * proxy answers itself queue here too, so responses keep the requests' order.
  */
 export class RequestGate {
-  #queue: Array<{ frame: Buffer; onSend: (() => void) | undefined }> = [];
+  #queue: GateEntry[] = [];
   #inFlight = false;
+  #draining = false;
 
   constructor(private readonly write: (frame: Buffer) => void) {}
 
   /** Queues a request; `onSend` runs right before it goes to the mock. */
   send(frame: Buffer, onSend?: () => void): void {
     this.#queue.push({ frame, onSend });
+    this.#next();
+  }
+
+  /**
+   * Queues a request answered by the proxy: `answer` runs once every earlier request is answered,
+   * and `answered()` must follow once its response is written (later requests wait till then,
+   * so a parked JoinGroup holds its connection as on a broker).
+   */
+  local(answer: () => void): void {
+    this.#queue.push({ answer });
     this.#next();
   }
 
@@ -138,11 +173,23 @@ export class RequestGate {
   }
 
   #next(): void {
-    while (!this.#inFlight && this.#queue.length > 0) {
-      const { frame, onSend } = this.#queue.shift()!;
-      onSend?.();
-      this.write(frame);
-      this.#inFlight = expectsResponse(frame);
+    // A local answer may come at once, calling answered() from inside this loop: the loop goes on.
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (!this.#inFlight && this.#queue.length > 0) {
+        const entry = this.#queue.shift()!;
+        if ('answer' in entry) {
+          this.#inFlight = true;
+          entry.answer();
+          continue;
+        }
+        entry.onSend?.();
+        this.write(entry.frame);
+        this.#inFlight = expectsResponse(entry.frame);
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 }
@@ -169,12 +216,14 @@ class ProxiedConnection {
   readonly #endTxns = new Set<number>();
   readonly #gate: RequestGate;
   #parked: ParkedFetch | undefined;
+  #closed = false;
 
   constructor(
     private readonly client: net.Socket,
     private readonly upstream: net.Socket,
     private readonly options: ProxyOptions,
     private readonly signal: ProduceSignal,
+    private readonly groups: GroupCoordinator,
   ) {
     this.#gate = new RequestGate((frame) => upstream.write(frame));
     pipeFrames(client, upstream, (frame) => this.#onRequest(frame), options.log);
@@ -182,6 +231,8 @@ class ProxiedConnection {
   }
 
   close(): void {
+    // Answers still to come for parked group requests go nowhere, as on a broker.
+    this.#closed = true;
     this.#unpark();
   }
 
@@ -195,6 +246,10 @@ class ProxiedConnection {
       return;
     }
     const { apiKey, apiVersion: version, correlationId } = header;
+    if (GROUP_APIS.has(apiKey)) {
+      this.#group(frame, header);
+      return;
+    }
     try {
       if (apiKey === API_METADATA || apiKey === API_FIND_COORDINATOR || apiKey === API_VERSIONS) {
         this.#pending.set(correlationId, { apiKey, version });
@@ -251,6 +306,49 @@ class ProxiedConnection {
       };
       this.#parked = parked;
     });
+  }
+
+  /**
+   * JoinGroup, SyncGroup, Heartbeat, LeaveGroup: answered by the coordinator in the connection's
+   * request order. Never forwarded: a group the mock knows would make it check OffsetCommit's
+   * member and generation against its own (empty) membership.
+   */
+  #group(frame: Buffer, header: RequestHeader): void {
+    const { apiKey, apiVersion: version, correlationId, clientId } = header;
+    let answer: (respond: (response: Buffer) => void) => void;
+    try {
+      if (apiKey === API_JOIN_GROUP) {
+        const request = decodeJoinGroup(frame, header);
+        answer = (respond) =>
+          this.groups.joinGroup(request, clientId ?? '', (result) =>
+            respond(encodeJoinGroupResponse(correlationId, version, result)),
+          );
+      } else if (apiKey === API_SYNC_GROUP) {
+        const request = decodeSyncGroup(frame, header);
+        answer = (respond) =>
+          this.groups.syncGroup(request, (result) => respond(encodeSyncGroupResponse(correlationId, version, result)));
+      } else if (apiKey === API_HEARTBEAT) {
+        const request = decodeHeartbeat(frame, header);
+        answer = (respond) => respond(encodeHeartbeatResponse(correlationId, version, this.groups.heartbeat(request)));
+      } else {
+        const request = decodeLeaveGroup(frame, header);
+        answer = (respond) =>
+          respond(encodeLeaveGroupResponse(correlationId, version, this.groups.leaveGroup(request)));
+      }
+    } catch (err) {
+      // A version above the clamped ApiVersions, or a malformed frame: a broker closes the connection.
+      this.options.log(`closing a connection: api ${apiKey} v${version}: ${(err as Error).message}`);
+      this.client.destroy();
+      this.upstream.destroy();
+      return;
+    }
+    this.#gate.local(() =>
+      answer((response) => {
+        if (this.#closed) return;
+        this.client.write(response);
+        this.#gate.answered();
+      }),
+    );
   }
 
   #ask(parked: ParkedFetch): void {
@@ -340,6 +438,7 @@ function pipeFrames(src: net.Socket, dst: net.Socket, onFrame: (frame: Buffer) =
 export interface RunningProxy {
   server: net.Server;
   signal: ProduceSignal;
+  groups: GroupCoordinator;
   /** Open client connections. */
   connections(): number;
   close(): Promise<void>;
@@ -348,6 +447,7 @@ export interface RunningProxy {
 /** Starts the proxy; resolves once it listens. */
 export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const signal = new ProduceSignal();
+  const groups = new GroupCoordinator({ log: options.log });
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(options.upstreamPort, options.upstreamHost ?? '127.0.0.1');
@@ -356,7 +456,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     open.add(client);
-    const connection = new ProxiedConnection(client, upstream, options, signal);
+    const connection = new ProxiedConnection(client, upstream, options, signal, groups);
     const close = () => {
       open.delete(client);
       connection.close();
@@ -374,6 +474,7 @@ export function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       resolve({
         server,
         signal,
+        groups,
         connections: () => open.size,
         close: () =>
           new Promise<void>((done) => {

@@ -127,8 +127,9 @@ check(
   `late consumers: fromBeginning=false got ${lateNew} (new only), true got ${lateAll}/${COUNT + IDLE + 1}`,
 );
 
-// 4. Rebalance: a second member joins a non-empty group. The mock waits
-// sessionTimeout - 1 s for all members to rejoin, so use a short one here.
+// 4. Rebalance: a second member joins a non-empty group. It waits until the first has rejoined:
+// kafkajs hears of the rebalance at its next heartbeat, after its parked fetch (maxWaitTimeInMs,
+// 5 s by default). (The mock's own coordinator waited sessionTimeout - 1 s: hence the short one.)
 const SESSION_TIMEOUT = 6000;
 const r1 = await startConsumer(`${topic}-r`, topic, true, () => {}, SESSION_TIMEOUT);
 const r2 = await startConsumer(`${topic}-r`, topic, true, () => {}, SESSION_TIMEOUT);
