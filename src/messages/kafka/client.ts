@@ -11,7 +11,7 @@ export interface KafkaConnection {
   readonly bootstrap: string;
   /** What the broker advertises inside the Compose network (e.g. `kafka:9092`); mapped to `bootstrap`. */
   readonly advertised: readonly string[];
-  /** The whole first connect (or group join) must finish within this, or fail naming the broker. Default 5000. */
+  /** The whole first connect must finish within this, or fail naming the broker. Default 5000. */
   readonly connectTimeoutMs?: number;
 }
 

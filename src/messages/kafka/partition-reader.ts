@@ -1,7 +1,7 @@
 // Reads every partition of some topics from given offsets, without a consumer group: one Fetch loop
 // per partition leader, each a long poll the broker answers as soon as data arrives. No group means
-// no join (Kafka's default initial rebalance delay is 3 s, the offline broker's too), no rebalance
-// when another worker starts, nothing left on the broker, and a stop that waits for nothing.
+// no join (Kafka's default initial rebalance delay is 3 s), no rebalance when another worker starts,
+// nothing left on the broker, and a stop that waits for nothing.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaMessage } from 'kafkajs';
 import { errorText } from '../../util/error-text.ts';

@@ -2,8 +2,7 @@
 // Each test reads it through a tap that only holds messages produced after the test started.
 //
 // Why no consumer group: a group join costs 3 s on a broker with Kafka's default initial rebalance
-// delay (the offline broker too), a rebalance whenever another worker joins, and a group left on the
-// broker. The recorder reads every partition itself from where it stood when the recorder started
+// delay, a rebalance whenever another worker joins, and a group left on the broker. The recorder reads every partition itself from where it stood when the recorder started
 // (partition-reader.ts): live as soon as `start` returns, and it never takes partitions from the
 // services' groups or another worker's.
 import type { Socket } from 'node:net';
