@@ -251,11 +251,14 @@ async function coldStartReport(wallSeconds: number): Promise<void> {
     lastReady = Math.max(lastReady, ready);
     const service = container.Config.Labels['com.docker.compose.service'] ?? '?';
     const seconds = (ready - started) / 1000;
-    // Compose records depends_on as "kafka:service_healthy:false,migrate:…".
+    // Compose records depends_on as "kafka:service_healthy:false,migrate:…"; a service_started
+    // dependency does not wait for the other's readiness, so it is no link of a chain.
     const dependsOn = (container.Config.Labels['com.docker.compose.depends_on'] ?? '')
       .split(',')
       .filter(Boolean)
-      .map((entry) => entry.split(':')[0]!);
+      .map((entry) => entry.split(':'))
+      .filter(([, condition]) => condition !== 'service_started')
+      .map(([name]) => name!);
     own.set(service, { seconds, dependsOn });
     if (seconds > slowest.seconds) slowest = { service, seconds };
   }

@@ -1,9 +1,12 @@
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { z } from 'zod';
 import { Endpoints } from '../stack/endpoints.ts';
 import type { StackState } from '../stack/stack-state.ts';
+import { lazyRequire } from '../util/lazy-require.ts';
 import { type EventuallyOptions, eventually } from './eventually.ts';
 import { parseWithSchema, preview } from './schema-diff.ts';
+
+const pg = lazyRequire<typeof pgModule>('pg');
 
 /** A Postgres server of the stack. Omitted fields default to the service's resolved environment. */
 export interface PostgresTarget {
@@ -48,7 +51,7 @@ export class QueryError extends Error {
 const int8 = (value: string) => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? int8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === 20 ? int8 : pg().types.getTypeParser(oid, format as 'text')) as typeof pgModule.types.getTypeParser,
 };
 
 /** One database of one Postgres service, behind a pool shared by the worker's tests. */
@@ -57,7 +60,7 @@ export class Database {
   constructor(
     readonly service: string,
     readonly name: string,
-    readonly pool: pg.Pool,
+    readonly pool: pgModule.Pool,
   ) {
     this.label = `${service}/${name}`;
   }
@@ -135,7 +138,7 @@ export class Database {
   }
 
   /** Runs `work` in a transaction on one connection (committed unless it throws). */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (client: pgModule.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
       throw new QueryError(this.label, '(connect)', [], error);
     });
@@ -218,7 +221,7 @@ export class Databases {
       this.servers
         .filter((s) => !s.configured)
         .map(async (server) => {
-          const client = new pg.Client({
+          const client = new (pg().Client)({
             ...server.connection,
             database: server.adminDatabase,
             application_name: 'compose-journeys',
@@ -290,7 +293,7 @@ export class Databases {
     let handle = this.handles.get(key);
     if (!handle) {
       // Pools connect lazily: a worker pays for the databases its tests use.
-      const pool = new pg.Pool({
+      const pool = new (pg().Pool)({
         ...server.connection,
         database: name,
         max: 4,

@@ -1,10 +1,14 @@
 // kafkajs clients that reach a broker inside the stack from the host, and fail fast (naming the
 // broker) instead of retrying for minutes.
 import type { Socket } from 'node:net';
-import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
+import type kafkajsModule from 'kafkajs';
+import type { ISocketFactory, Kafka } from 'kafkajs';
 import { withDeadline } from '../../util/deadline.ts';
 import { errorText } from '../../util/error-text.ts';
+import { lazyRequire } from '../../util/lazy-require.ts';
 import { brokerAddressSocketFactory } from './broker-address.ts';
+
+const kafkajs = lazyRequire<typeof kafkajsModule>('kafkajs');
 
 export interface KafkaConnection {
   /** Where the host reaches the broker: the published port, e.g. `127.0.0.1:49153`. */
@@ -32,7 +36,8 @@ export function kafkaClient(connection: KafkaConnection, clientId: string, socke
         return socket;
       }
     : mapped;
-  return new Kafka({
+  const { Kafka: KafkaClient, logLevel } = kafkajs();
+  return new KafkaClient({
     clientId,
     brokers: [connection.bootstrap],
     socketFactory,

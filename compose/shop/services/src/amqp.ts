@@ -105,8 +105,10 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
     consumerChannels = started;
   }
 
+  // Retries for ever, at most 0.5 s apart: the service starts alongside RabbitMQ (compose.yml) and
+  // should connect within half a second of the broker listening, at start and after a restart.
   const connection = await amqp.connect(url, {
-    recovery: { initialDelay: 200, maxDelay: 2000, setup },
+    recovery: { initialDelay: 100, maxDelay: 500, setup },
   });
   let connected = true;
   log.info('amqp connected', { queues: consumers.map((c) => c.queue) });

@@ -24,7 +24,7 @@ export async function startInventory({ config, log, db, onStop }: ServiceContext
   const relay = await startOutboxRelay(db, config.DATABASE_URL, routeEvents({ amqp: amqp.publish }), log);
   onStop('outbox relay', relay.stop);
   const kafka = createKafka('inventory', config.KAFKA_BROKERS, log);
-  const probe = await createKafkaProbe(kafka);
+  const probe = await createKafkaProbe(kafka, log);
   onStop('kafka probe', probe.stop);
   const consumer = await subscribe({
     kafka,

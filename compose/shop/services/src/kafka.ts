@@ -62,10 +62,29 @@ export interface KafkaProbe {
   stop(): Promise<void>;
 }
 
-/** Health probe: a metadata round trip proves a broker answers now, not that a socket was once open. */
-export async function createKafkaProbe(kafka: Kafka): Promise<KafkaProbe> {
+// The services start alongside the broker (compose.yml): wait for it as long as a healthcheck's
+// start period would, asking every quarter second.
+const BROKER_WAIT_MS = 120_000;
+const BROKER_ASK_EVERY_MS = 250;
+
+/**
+ * Health probe: a metadata round trip proves a broker answers now, not that a socket was once open.
+ * Created first, it is also the wait for the broker at start.
+ */
+export async function createKafkaProbe(kafka: Kafka, log: Logger): Promise<KafkaProbe> {
   const admin = kafka.admin({ retry: { retries: 0 } });
-  await admin.connect();
+  const deadline = Date.now() + BROKER_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.connect();
+      if (attempt > 1) log.info('kafka answers', { attempts: attempt });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      if (attempt === 1) log.info('waiting for kafka', { err });
+      await sleep(BROKER_ASK_EVERY_MS);
+    }
+  }
   return {
     check: async () => {
       await withTimeout(admin.describeCluster(), 1500, 'kafka describeCluster');

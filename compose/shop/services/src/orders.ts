@@ -20,7 +20,7 @@ const createOrder = z.object({
 
 export async function startOrders({ config, log, db, onStop }: ServiceContext<'orders'>): Promise<ServiceParts> {
   const kafka = createKafka('orders', config.KAFKA_BROKERS, log);
-  const probe = await createKafkaProbe(kafka);
+  const probe = await createKafkaProbe(kafka, log);
   onStop('kafka probe', probe.stop);
   const producer = await createKafkaPublisher(kafka);
   onStop('kafka producer', producer.stop);

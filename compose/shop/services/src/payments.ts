@@ -14,7 +14,7 @@ import { assert, type ServiceContext, type ServiceParts } from './runtime.ts';
 
 export async function startPayments({ config, log, db, onStop }: ServiceContext<'payments'>): Promise<ServiceParts> {
   const kafka = createKafka('payments', config.KAFKA_BROKERS, log);
-  const probe = await createKafkaProbe(kafka);
+  const probe = await createKafkaProbe(kafka, log);
   onStop('kafka probe', probe.stop);
   const producer = await createKafkaPublisher(kafka);
   onStop('kafka producer', producer.stop);
