@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
+import { dockerApi, engineSocket } from './docker-api.ts';
 import { docker } from './docker-cli.ts';
 import { LABEL } from './labels.ts';
 import { builtBy, imageOfBuild } from './labels-override.ts';
@@ -20,16 +21,8 @@ export async function pullMissingImages(
   if (pulled.length === 0) return;
   // One `docker image inspect` for all of them; only when one is missing, one per image to say which.
   const images = [...new Set(pulled.map(([, service]) => service.image!))];
-  const all = await docker(['image', 'inspect', '--format', '{{.Id}}', ...images]);
-  const missing: string[] = [];
-  if (all.exitCode !== 0) {
-    await Promise.all(
-      pulled.map(async ([name, service]) => {
-        const found = await docker(['image', 'inspect', '--format', '{{.Id}}', service.image!]);
-        if (found.exitCode !== 0) missing.push(name);
-      }),
-    );
-  }
+  const absent = await absentImages(images);
+  const missing = pulled.filter(([, service]) => absent.has(service.image!)).map(([name]) => name);
   if (missing.length === 0) return;
   log(`pulling images for ${missing.join(', ')}`);
   const result = await compose(target, ['pull', '--quiet', ...missing]);
@@ -40,6 +33,27 @@ export async function pullMissingImages(
       `${result.stderr.trim()}\n\nFix: check the image names and your registry login; without a registry, add an offline override (x-journeys.offline) and run \`npx journeys provision\`, or set JOURNEYS_OFFLINE=1.`,
     );
   }
+}
+
+/**
+ * Which of `images` the engine does not have. On the local engine one API request per image (a few
+ * ms, on the way to every start); elsewhere one `docker image inspect` for all, and one per image
+ * only when one is missing, to say which.
+ */
+async function absentImages(images: readonly string[]): Promise<Set<string>> {
+  const socket = engineSocket();
+  if (socket) {
+    const found = await Promise.all(
+      images.map(async (image) => (await dockerApi('GET', `/images/${encodeURIComponent(image)}/json`, socket)).status),
+    );
+    return new Set(images.filter((_, index) => found[index] === 404));
+  }
+  const all = await docker(['image', 'inspect', '--format', '{{.Id}}', ...images]);
+  if (all.exitCode === 0) return new Set();
+  const found = await Promise.all(
+    images.map(async (image) => (await docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode),
+  );
+  return new Set(images.filter((_, index) => found[index] !== 0));
 }
 
 /**

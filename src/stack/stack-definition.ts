@@ -42,8 +42,8 @@ export interface StackDefinition {
   /** What `docker compose config` warned about (obsolete `version:`, unset variables...). */
   readonly composeWarnings: string[];
   /**
-   * The project's containers when it was defined (one `docker ps`, made alongside the resolution):
-   * the reuse check, or the leftover a fresh start removes first.
+   * With `reuse`, the project's containers when it was defined (one `docker ps`, made alongside
+   * the resolution): what the reuse check looks at.
    */
   readonly running?: ContainerState[];
   /** Where the resolution is cached (lint findings are kept with it); undefined when it cannot be. */
@@ -88,13 +88,15 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   const profiles = options.profiles ?? [];
   const base: ComposeTarget = { projectName, files, profiles, envFiles };
 
-  const running = glanceContainers(projectName);
-  running.catch(() => {}); // awaited below; a failure surfaces there
+  // Only the reuse check needs the running containers now; a fresh start looks for leftovers
+  // itself, alongside its image check (start-stack.ts).
+  const running = reuse ? glanceContainers(projectName) : undefined;
+  running?.catch(() => {}); // awaited below; a failure surfaces there
   const cached = cachedResolutions(base);
   const { key, entry, usable } = cached;
 
   // Reuse: the running stack says which resolution it was started from.
-  if (reuse) {
+  if (running) {
     const containers = await running;
     const found = resolutionOf(cached, projectName, containers);
     if (found) return finish(options, base, found.variant, found.name, key, containers);

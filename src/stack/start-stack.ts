@@ -62,8 +62,6 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   // Looked for at once, beside everything below (one `docker image inspect`).
   const imagesChecked = pullMissingImages(definition.target, definition.config, log);
   imagesChecked.catch(() => {});
-  // Off the critical path: dead runs' stacks go while this one starts.
-  const reaping = options.reap === false ? Promise.resolve() : reapAlongside(log);
   const leftover = definition.running ?? (await glanceContainers(projectName));
   // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
   rmSync(projectStateDir(projectName), { recursive: true, force: true });
@@ -78,6 +76,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   if (options.watchdog !== false) guardStack(projectName, owner);
   const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
   let pruning: Promise<void> = Promise.resolve();
+  let reaping: Promise<void> = Promise.resolve();
   try {
     // Side by side: a leftover of this project goes, prepare runs, missing images are looked for.
     if (leftover.length > 0) log(`removing leftover project ${projectName}`);
@@ -85,7 +84,11 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
     if (await buildImages(target, definition.config, log)) pruning = removeStaleImages(target, definition.config, log);
     const started = Date.now();
-    const containers = await composeUp(target, definition.config, waitTimeoutSeconds, log);
+    const starting = composeUp(target, definition.config, waitTimeoutSeconds, log);
+    // Off the critical path: dead runs' stacks go while this one waits for health (started any
+    // earlier, its docker calls would compete with this start's own on a small machine).
+    reaping = options.reap === false ? Promise.resolve() : reapAlongside(log);
+    const containers = await starting;
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
     if (definition.reuse) keepStack(target, 'JOURNEYS_REUSE=1');

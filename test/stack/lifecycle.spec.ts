@@ -169,7 +169,7 @@ function containerIds(projectName: string): string[] {
     .sort();
 }
 
-test('the reuse check is the config hash and one docker call; a changed input is never reused stale', async () => {
+test('the reuse check is the config hash and one look at the engine (its API locally, one docker ps elsewhere); a changed input is never reused stale', async () => {
   const projectName = unique('reuse-cost');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jt-reuse-'));
   // The stack reads an env file: its content is an input the cache key must cover.
@@ -191,6 +191,11 @@ test('the reuse check is the config hash and one docker call; a changed input is
     const again = await up();
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toContain('is up (reused)');
+    // The local engine is asked through its API socket: no docker process at all.
+    expect(readFileSync(calls, 'utf8').trim()).toBe('');
+    // Through a context (a remote engine, say) it is the CLI: one `docker ps`.
+    const viaCli = await journeys(['up', '-f', file, '-p', projectName], { ...env, DOCKER_CONTEXT: 'default' });
+    expect(viaCli.stderr).toContain('is up (reused)');
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
       expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/),
     ]);
