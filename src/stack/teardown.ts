@@ -48,7 +48,7 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
     if (response.status >= 400 && response.status !== 404 && response.status !== 409)
       throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   };
-  const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string }[];
+  const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string; ImageID?: string }[];
   await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));
   const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [
     { Id: string }[],
@@ -57,8 +57,27 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
   await Promise.all([
     ...networks.map((network) => remove(`/networks/${network.Id}`)),
     ...(volumes.Volumes ?? []).map((volume) => remove(`/volumes/${encodeURIComponent(volume.Name)}?force=1`)),
+    removeSupersededImages(socket, containers),
   ]);
   return containers.length + networks.length + (volumes.Volumes ?? []).length;
+}
+
+/**
+ * A build of ours that a later build of the same tag replaced stays as a dangling image for as long
+ * as a stack runs on it (the later build's clean-up could not remove it). When that stack goes, so
+ * does the image: only ours (labelled with the tag it was built as), only untagged, and never while
+ * another container uses it (no force: the engine refuses).
+ */
+async function removeSupersededImages(socket: string, containers: readonly { ImageID?: string }[]): Promise<void> {
+  const ids = [...new Set(containers.flatMap((container) => (container.ImageID ? [container.ImageID] : [])))];
+  await Promise.all(
+    ids.map(async (id) => {
+      const { status, body } = await dockerApi('GET', `/images/${id}/json`, socket);
+      const image = body as { RepoTags?: string[] | null; Config?: { Labels?: Record<string, string> | null } };
+      if (status !== 200 || (image.RepoTags ?? []).length > 0 || !image.Config?.Labels?.[LABEL.imageOf]) return;
+      await dockerApi('DELETE', `/images/${id}`, socket); // 409 when still in use: left for the next build
+    }),
+  );
 }
 
 async function removeThroughCli(labels: string[]): Promise<number> {

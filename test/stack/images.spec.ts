@@ -63,6 +63,31 @@ test('stacks that build one named image take turns without leaving dangling imag
   }
 });
 
+test('a build replaced while a stack still ran on it goes with that stack, leaving nothing dangling', async () => {
+  test.setTimeout(240_000);
+  const tag = 'journeys-test/shared-image:latest';
+  const start = async (which: string) => {
+    const projectName = `jt-overlap-${which}-${Math.random().toString(36).slice(2, 7)}`;
+    const file = stackFile(`shared-image/${which}/compose.yml`);
+    const stack = await startStack(await defineStack({ files: [file], projectName }), { waitTimeoutSeconds: 60 });
+    const id = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim();
+    return { stack, id };
+  };
+  try {
+    const first = await start('one');
+    // A second stack rebuilds the tag while the first runs: the first's image is now dangling, in use.
+    const second = await start('two');
+    expect(second.id).not.toBe(first.id);
+    expect(images('dangling=true')).toContain(first.id);
+    await first.stack.stop();
+    expect(images('dangling=true')).not.toContain(first.id);
+    await second.stack.stop();
+    expect(images(`reference=${tag}`)).toEqual([second.id]);
+  } finally {
+    execFileSync('docker', ['image', 'rm', '--force', tag], { stdio: 'ignore' });
+  }
+});
+
 test("an image built for a checkout that is gone goes at the next build; another user's stays", async () => {
   test.setTimeout(240_000);
   const checkout = mkdtempSync(path.join(os.tmpdir(), 'jt-gone-checkout-'));
