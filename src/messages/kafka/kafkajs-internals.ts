@@ -54,12 +54,19 @@ export interface Batch {
 }
 
 type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: FetchedPartition) => Batch;
-type CreateCluster = (options: { allowAutoTopicCreation: boolean; isolationLevel: number }) => Cluster;
+type CreateCluster = (options: ClusterOptions) => Cluster;
+
+export interface ClusterOptions {
+  allowAutoTopicCreation: boolean;
+  isolationLevel: number;
+  /** How old metadata may get before a request refreshes it (kafkajs: 0, i.e. before every fetch). */
+  metadataMaxAge: number;
+}
 
 const require = createRequire(import.meta.url);
 
 /** A Cluster with the client's brokers, socket factory, timeouts and retry settings. */
-export function clusterOf(kafka: Kafka, options: { allowAutoTopicCreation: boolean; isolationLevel: number }): Cluster {
+export function clusterOf(kafka: Kafka, options: ClusterOptions): Cluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const create = symbol && (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof create !== 'function') throw unsupported('its Kafka client has no cluster factory');

@@ -142,6 +142,7 @@ export class PartitionReader {
 
   async #fetch(leader: number, positions: readonly Position[]): Promise<void> {
     await this.cluster.refreshMetadataIfNecessary();
+    this.#plan(); // partitions added since, and their leaders
     const broker = await this.cluster.findBroker({ nodeId: String(leader) });
     const topics = new Map<string, { partition: number; fetchOffset: string; maxBytes: number }[]>();
     for (const { topic, partition, offset } of positions)

@@ -36,6 +36,7 @@ export interface KafkaRecorderOptions extends KafkaConnection {
 export type KafkaWindowMode = 'timestamps' | 'offsets';
 
 const INTERNAL_TOPIC = /^(__|_offline_kafka_keepalive$)/;
+const METADATA_MAX_AGE_MS = 10_000;
 
 const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -90,7 +91,12 @@ export class KafkaRecorder {
       throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
     const name = `kafka tap [${options.topics.join(', ')}]`;
     const createMissing = options.createMissingTopics ?? false;
-    const clusterOptions = { allowAutoTopicCreation: createMissing, isolationLevel: READ_COMMITTED };
+    // Partitions added later are picked up within METADATA_MAX_AGE_MS (partition-reader.ts).
+    const clusterOptions = {
+      allowAutoTopicCreation: createMissing,
+      isolationLevel: READ_COMMITTED,
+      metadataMaxAge: METADATA_MAX_AGE_MS,
+    };
     // Two sets of connections: a broker answers a connection's requests in order, so a fetch waiting
     // for data would hold up an offsets tap's ListOffsets for as long as it waits. The sockets are
     // kept to close them at stop: kafkajs's disconnect waits out a fetch in flight.
