@@ -179,22 +179,12 @@ interface ApiContainer {
 }
 
 function fromApi(container: ApiContainer): ContainerState {
-  const labels = Object.fromEntries(
-    GLANCE_LABELS.flatMap((label) => (container.Labels?.[label] ? [[label, container.Labels[label]]] : [])),
-  );
-  const name = (container.Names?.[0] ?? container.Id).replace(/^\//, '');
-  return {
-    ...fromStatusText(container.Status),
+  return glanced({
     id: container.Id,
-    name,
-    service: labels[LABEL.service] ?? name,
-    status: container.State as ContainerState['status'],
-    startedAt: '',
-    finishedAt: '',
-    restartCount: 0,
-    oomKilled: false,
-    labels,
-    healthLog: [],
+    name: (container.Names?.[0] ?? container.Id).replace(/^\//, ''),
+    state: container.State,
+    status: container.Status,
+    labels: container.Labels ?? {},
     published: (container.Ports ?? [])
       .filter((port) => port.PublicPort !== undefined)
       .map((port) => ({
@@ -203,6 +193,34 @@ function fromApi(container: ApiContainer): ContainerState {
         hostIp: port.IP ?? '',
         hostPort: port.PublicPort!,
       })),
+  });
+}
+
+/** What a glance knows of a container, from the API or from `docker ps`: no health log, restarts or OOM flag. */
+function glanced(seen: {
+  id: string;
+  name: string;
+  state: string;
+  status: string;
+  labels: Record<string, string>;
+  published: ContainerState['published'];
+}): ContainerState {
+  const labels = Object.fromEntries(
+    GLANCE_LABELS.flatMap((label) => (seen.labels[label] ? [[label, seen.labels[label]]] : [])),
+  );
+  return {
+    ...fromStatusText(seen.status),
+    id: seen.id,
+    name: seen.name,
+    service: labels[LABEL.service] ?? seen.name,
+    status: seen.state as ContainerState['status'],
+    startedAt: '',
+    finishedAt: '',
+    restartCount: 0,
+    oomKilled: false,
+    labels,
+    healthLog: [],
+    published: seen.published,
   };
 }
 
@@ -240,23 +258,8 @@ function parseGlance(output: string): ContainerState[] {
     .filter(Boolean)
     .map((line) => {
       const [id = '', name = '', state = '', status = '', ports = '', ...labelValues] = line.split('\t');
-      const labels = Object.fromEntries(
-        GLANCE_LABELS.map((label, index) => [label, labelValues[index] ?? '']).filter(([, value]) => value !== ''),
-      );
-      return {
-        ...fromStatusText(status),
-        id,
-        name,
-        service: labels[LABEL.service] ?? name,
-        status: state as ContainerState['status'],
-        startedAt: '',
-        finishedAt: '',
-        restartCount: 0,
-        oomKilled: false,
-        labels,
-        healthLog: [],
-        published: parsePorts(ports),
-      } satisfies ContainerState;
+      const labels = Object.fromEntries(GLANCE_LABELS.map((label, index) => [label, labelValues[index] ?? '']));
+      return glanced({ id, name, state, status, labels, published: parsePorts(ports) });
     });
   return sortContainers(containers);
 }
