@@ -190,13 +190,21 @@ async function firstJourneyAfterReady(): Promise<void> {
   );
 }
 
+/** The shop's container ids (`-q`: running ones, `-aq`: all). */
+async function containerIds(which: string[]): Promise<string[]> {
+  const listed = await runCommand('docker', [
+    'ps',
+    ...which,
+    '--no-trunc',
+    '--filter',
+    `label=com.docker.compose.project=${PROJECT}`,
+  ]);
+  return listed.stdout.split('\n').filter(Boolean);
+}
+
 /** The project's containers' CPU over a window: cgroup v2 usage_usec (v1 cpuacct as a fallback). */
 async function idleCpu(windowMs: number): Promise<number> {
-  const ids = (
-    await runCommand('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
+  const ids = await containerIds(['-q']);
   const usage = () => ids.reduce((sum, id) => sum + cpuUsec(id), 0);
   const before = usage();
   const started = performance.now();
@@ -221,11 +229,7 @@ function cpuUsec(id: string): number {
  * start is from its container starting to its first passing healthcheck (one-shots: to their exit).
  */
 async function coldStartReport(wallSeconds: number): Promise<void> {
-  const ids = (
-    await runCommand('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`])
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
+  const ids = await containerIds(['-aq']);
   const inspected = JSON.parse((await runCommand('docker', ['inspect', ...ids])).stdout) as {
     Config: { Labels: Record<string, string> };
     State: {
