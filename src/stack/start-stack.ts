@@ -45,6 +45,7 @@ export interface StartOptions {
 }
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
+const REAP_DELAY_MS = 500;
 
 /** Brings a stack up and returns it ready, or throws a diagnosis after removing what it started. */
 export async function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
@@ -59,12 +60,14 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   }
   claimRun(); // children of this start carry the run's marker (a no-op under Playwright: the runner claimed it)
   const owner = options.owner ?? currentOwner();
+  // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
+  rmSync(projectStateDir(projectName), { recursive: true, force: true });
+  // Early: its Node process boots while this one looks at the engine, not while Compose starts.
+  if (options.watchdog !== false) guardStack(projectName, owner);
   // Looked for at once, beside everything below (one `docker image inspect`).
   const imagesChecked = pullMissingImages(definition.target, definition.config, log);
   imagesChecked.catch(() => {});
   const leftover = definition.running ?? (await glanceContainers(projectName));
-  // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
-  rmSync(projectStateDir(projectName), { recursive: true, force: true });
   const target = withLabelsOverride(
     definition.target,
     definition.config,
@@ -73,7 +76,6 @@ export async function startStack(definition: StackDefinition, options: StartOpti
       keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
     }),
   );
-  if (options.watchdog !== false) guardStack(projectName, owner);
   const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
   let pruning: Promise<void> = Promise.resolve();
   let reaping: Promise<void> = Promise.resolve();
@@ -85,9 +87,9 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     if (await buildImages(target, definition.config, log)) pruning = removeStaleImages(target, definition.config, log);
     const started = Date.now();
     const starting = composeUp(target, definition.config, waitTimeoutSeconds, log);
-    // Off the critical path: dead runs' stacks go while this one waits for health (started any
-    // earlier, its docker calls would compete with this start's own on a small machine).
-    reaping = options.reap === false ? Promise.resolve() : reapAlongside(log);
+    // Off the critical path: dead runs' stacks go while this one waits for health, once Compose
+    // has started (earlier, its engine calls would compete with Compose's own on a small machine).
+    reaping = options.reap === false ? Promise.resolve() : sleep(REAP_DELAY_MS).then(() => reapAlongside(log));
     const containers = await starting;
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
