@@ -37,7 +37,7 @@ export interface LintFinding {
  * A Kafka configured from the environment (apache/kafka, confluentinc/cp-kafka, bitnami/kafka)
  * gets the broker's default `group.initial.rebalance.delay.ms` of 3 s, not the 0 of the
  * distribution's sample server.properties: every consumer group's first join then waits 3 s, each
- * service's at start and each worker's message tap.
+ * service's at start included (our taps join no group).
  */
 function kafkaRebalanceDelay(
   config: ResolvedConfig,
@@ -57,7 +57,7 @@ function kafkaRebalanceDelay(
         ...where(name, 'environment'),
         service: name,
         field: `environment.${variable}`,
-        message: `${variable} is ${environment[variable] ?? 'not set'}: every consumer group's first join waits for it (3 s by default), each service's at start and each worker's Kafka tap`,
+        message: `${variable} is ${environment[variable] ?? 'not set'}: every consumer group's first join waits for it (3 s by default), each service's at start included`,
         fix: `set ${variable}: 0 (a test broker has no reason to wait for more members)`,
       },
     ];
