@@ -62,12 +62,13 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   const owner = options.owner ?? currentOwner();
   // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
   rmSync(projectStateDir(projectName), { recursive: true, force: true });
-  // Early: its Node process boots while this one looks at the engine, not while Compose starts.
-  if (options.watchdog !== false) guardStack(projectName, owner);
   // Looked for at once, beside everything below (one `docker image inspect`).
   const imagesChecked = pullMissingImages(definition.target, definition.config, log);
   imagesChecked.catch(() => {});
   const leftover = definition.running ?? (await glanceContainers(projectName));
+  // Once the engine answered (with none, nothing is started and nothing needs guarding), and before
+  // Compose starts: the watchdog's own Node start then overlaps this one's work, not Compose's.
+  if (options.watchdog !== false) guardStack(projectName, owner);
   const target = withLabelsOverride(
     definition.target,
     definition.config,

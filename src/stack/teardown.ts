@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { projectStateDir } from '../run/state-files.ts';
 import type { ComposeTarget } from './compose-target.ts';
 import { dockerApi, engineSocket, labelFilters } from './docker-api.ts';
@@ -10,6 +11,9 @@ import { LABEL } from './labels.ts';
  * its volumes too, so the next run starts clean. By the project's labels, like `down --volumes
  * --remove-orphans --timeout 0` but without Compose re-reading the files (or the files at all).
  */
+const REMOVE_ATTEMPTS = 3;
+const REMOVE_RETRY_MS = 250;
+
 export async function removeStack(target: ComposeTarget): Promise<void> {
   await removeProjectResources(target.projectName);
 }
@@ -43,10 +47,15 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
     return response.body;
   };
   const remove = async (path: string) => {
-    const response = await dockerApi('DELETE', path, socket);
-    // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
-    if (response.status >= 400 && response.status !== 404 && response.status !== 409)
-      throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    for (let attempt = 1; ; attempt++) {
+      const response = await dockerApi('DELETE', path, socket);
+      // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
+      if (response.status < 400 || response.status === 404 || response.status === 409) return;
+      // A 5xx can be the engine caught mid-way (a healthcheck's exec ending as the container goes): ask again.
+      if (response.status < 500 || attempt === REMOVE_ATTEMPTS)
+        throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      await sleep(REMOVE_RETRY_MS);
+    }
   };
   const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string; ImageID?: string }[];
   await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));

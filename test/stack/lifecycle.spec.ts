@@ -211,7 +211,8 @@ test('the reuse check is the config hash and one look at the engine (its API loc
     ).trim();
     expect(greeting).toBe('changed');
   } finally {
-    await journeys(['down', '-p', projectName]);
+    const down = await journeys(['down', '-p', projectName]);
+    expect(down.exitCode, down.stderr).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   }
   expect(resourceCount(projectName)).toBe(0);
