@@ -88,14 +88,11 @@ export class MessageTap implements MessageSource {
     return parts.length > 0 ? parts.join('\n\n') : undefined;
   }
 
-  async waitFor(
-    predicate: (message: RecordedMessage) => boolean,
-    timeoutMs: number,
-  ): Promise<RecordedMessage | undefined> {
+  waitFor(predicate: (message: RecordedMessage) => boolean, timeoutMs: number): Promise<RecordedMessage | undefined> {
     const existing = this.messages().find(predicate);
-    if (existing) return existing;
-    if (this.log.failure) throw this.log.failure;
-    if (this.#endIndex !== undefined) return undefined;
+    if (existing) return Promise.resolve(existing);
+    if (this.log.failure) return Promise.reject(this.log.failure);
+    if (this.#endIndex !== undefined) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       const done = (settle: () => void) => {
         clearTimeout(timer);

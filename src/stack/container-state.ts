@@ -157,15 +157,16 @@ const glanceArgs = (projectName: string) =>
  */
 export async function glanceContainers(projectName: string): Promise<ContainerState[]> {
   const socket = engineSocket();
-  if (!socket) return parseGlance(await dockerOk(glanceArgs(projectName)));
-  // The local engine: its API answers in a few ms, the CLI costs a process (~20 ms) per look.
-  const { status, body } = await dockerApi(
-    'GET',
-    `/containers/json?all=true&${labelFilters([`${LABEL.project}=${projectName}`])}`,
-    socket,
-  );
-  if (status !== 200) return parseGlance(await dockerOk(glanceArgs(projectName)));
-  return sortContainers((body as ApiContainer[]).map(fromApi));
+  if (socket) {
+    // The local engine: its API answers in a few ms, the CLI costs a process (~20 ms) per look.
+    const { status, body } = await dockerApi(
+      'GET',
+      `/containers/json?all=true&${labelFilters([`${LABEL.project}=${projectName}`])}`,
+      socket,
+    );
+    if (status === 200) return sortContainers((body as ApiContainer[]).map(fromApi));
+  }
+  return parseGlance(await dockerOk(glanceArgs(projectName)));
 }
 
 /** What `GET /containers/json` lists per container (the fields a glance reads). */

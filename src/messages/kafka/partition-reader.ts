@@ -26,7 +26,11 @@ const STALE_METADATA = new Set([
 const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const RETRY_MS = { first: 100, max: 1_000 };
 
-const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
+/** How positions, partition ends and offsets windows key a partition. */
+export const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/** The mock and kafkajs say "no leader" as -1 or with no leader at all. */
+const hasLeader = ({ leader }: { leader?: number | null }) => typeof leader === 'number' && leader >= 0;
 
 interface Position {
   readonly topic: string;
@@ -82,7 +86,7 @@ export class PartitionReader {
       this.#loops.set(leader, loop);
     }
     // A topic this read is creating may have no leader yet: look again until every topic has one.
-    const leaderless = this.topics.some((topic) => this.#partitionsOf(topic).every(({ leader }) => !(leader >= 0)));
+    const leaderless = this.topics.some((topic) => !this.#partitionsOf(topic).some(hasLeader));
     if (leaderless && !this.#replanning && !this.#stopped) {
       this.#replanning = true;
       setTimeout(() => {
@@ -108,9 +112,10 @@ export class PartitionReader {
   #leaders(): Map<number, Position[]> {
     const byLeader = new Map<number, Position[]>();
     for (const topic of this.topics) {
-      for (const { partitionId, leader } of this.#partitionsOf(topic)) {
+      for (const metadata of this.#partitionsOf(topic)) {
+        const { partitionId, leader } = metadata;
         const position = this.#positions.get(partitionKey(topic, partitionId));
-        if (!position || leader === undefined || leader === null || leader < 0) continue;
+        if (!position || !hasLeader(metadata)) continue;
         byLeader.set(leader, [...(byLeader.get(leader) ?? []), position]);
       }
     }

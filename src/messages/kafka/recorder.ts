@@ -15,7 +15,7 @@ import { MessageTap } from '../message-tap.ts';
 import { decodeBody, type RecordedMessage } from '../recorded-message.ts';
 import { connectWithin, describeBroker, type KafkaConnection, kafkaClient } from './client.ts';
 import { type Cluster, clusterOf, READ_COMMITTED } from './kafkajs-internals.ts';
-import { PartitionReader } from './partition-reader.ts';
+import { PartitionReader, partitionKey } from './partition-reader.ts';
 
 export interface KafkaRecorderOptions extends KafkaConnection {
   readonly topics: readonly string[];
@@ -38,7 +38,7 @@ export type KafkaWindowMode = 'timestamps' | 'offsets';
 const INTERNAL_TOPIC = /^(__|_offline_kafka_keepalive$)/;
 const METADATA_MAX_AGE_MS = 10_000;
 
-const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
+const recorderName = (topics: readonly string[]) => `kafka tap [${topics.join(', ')}]`;
 
 function headerText(value: IHeaders[string]): string | undefined {
   if (value === undefined) return undefined;
@@ -79,7 +79,7 @@ export class KafkaRecorder {
     private readonly sockets: Set<Socket>,
     private readonly reader: PartitionReader,
   ) {
-    this.name = `kafka tap [${topics.join(', ')}]`;
+    this.name = recorderName(topics);
   }
 
   /**
@@ -89,7 +89,7 @@ export class KafkaRecorder {
   static async start(options: KafkaRecorderOptions): Promise<KafkaRecorder> {
     if (options.topics.length === 0)
       throw new Error('A Kafka tap needs at least one topic: set `kafkaTopics` in `test.use({ … })`.');
-    const name = `kafka tap [${options.topics.join(', ')}]`;
+    const name = recorderName(options.topics);
     const createMissing = options.createMissingTopics ?? false;
     // Partitions added later are picked up within METADATA_MAX_AGE_MS (partition-reader.ts).
     const clusterOptions = {
