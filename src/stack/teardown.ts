@@ -11,8 +11,20 @@ import { LABEL } from './labels.ts';
  * its volumes too, so the next run starts clean. By the project's labels, like `down --volumes
  * --remove-orphans --timeout 0` but without Compose re-reading the files (or the files at all).
  */
-const REMOVE_ATTEMPTS = 3;
+const REMOVE_ATTEMPTS = 20;
 const REMOVE_RETRY_MS = 250;
+
+/**
+ * A removal the engine refused for now. Two removers of one stack at once are normal (a `down` or
+ * `reap` while a watchdog or another run's reap sweeps): the second one's container removal gets a
+ * 409 "already in progress" and must wait for it to end, or its network removal would find the
+ * containers still attached (403 "active endpoints"). A 5xx can be the engine caught mid-way (a
+ * healthcheck's exec ending as the container goes).
+ */
+function worthAskingAgain(status: number, body: unknown): boolean {
+  if (status >= 500 || status === 409) return true;
+  return status === 403 && /active endpoints/i.test(JSON.stringify(body));
+}
 
 export async function removeStack(target: ComposeTarget): Promise<void> {
   await removeProjectResources(target.projectName);
@@ -49,10 +61,8 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
   const remove = async (path: string) => {
     for (let attempt = 1; ; attempt++) {
       const response = await dockerApi('DELETE', path, socket);
-      // 404: gone meanwhile (a racing down or watchdog); 409 for a network: a container still attaching, the next sweep gets it.
-      if (response.status < 400 || response.status === 404 || response.status === 409) return;
-      // A 5xx can be the engine caught mid-way (a healthcheck's exec ending as the container goes): ask again.
-      if (response.status < 500 || attempt === REMOVE_ATTEMPTS)
+      if (response.status < 400 || response.status === 404) return; // 404: gone meanwhile
+      if (!worthAskingAgain(response.status, response.body) || attempt === REMOVE_ATTEMPTS)
         throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
       await sleep(REMOVE_RETRY_MS);
     }
@@ -91,8 +101,15 @@ async function removeSupersededImages(socket: string, containers: readonly { Ima
 
 async function removeThroughCli(labels: string[]): Promise<number> {
   const filter = labels.flatMap((label) => ['--filter', `label=${label}`]);
-  const containers = (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
-  if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers]);
+  const listContainers = async () => (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
+  const containers = await listContainers();
+  // `rm -f` fails on a container another remover is taking: wait until none is left (see worthAskingAgain).
+  for (let left = containers, attempt = 1; left.length > 0; left = await listContainers(), attempt++) {
+    const { exitCode, stderr } = await docker(['rm', '-f', '-v', ...left]);
+    if (exitCode === 0) continue;
+    if (attempt === REMOVE_ATTEMPTS) throw new Error(`\`docker rm -f -v ${left.join(' ')}\`: ${stderr.trim()}`);
+    await sleep(REMOVE_RETRY_MS);
+  }
   const [networks, volumes] = await Promise.all([
     dockerOk(['network', 'ls', '-q', ...filter]),
     dockerOk(['volume', 'ls', '-q', ...filter]),
@@ -100,8 +117,18 @@ async function removeThroughCli(labels: string[]): Promise<number> {
   const networkIds = networks.split('\n').filter(Boolean);
   const volumeIds = volumes.split('\n').filter(Boolean);
   await Promise.all([
-    networkIds.length > 0 ? docker(['network', 'rm', ...networkIds]) : undefined,
+    ...networkIds.map((id) => removeNetworkThroughCli(id)),
     volumeIds.length > 0 ? docker(['volume', 'rm', '-f', ...volumeIds]) : undefined,
   ]);
   return containers.length + networkIds.length + volumeIds.length;
+}
+
+async function removeNetworkThroughCli(id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { exitCode, stderr } = await docker(['network', 'rm', id]);
+    if (exitCode === 0 || /no such network|not found/i.test(stderr)) return; // gone meanwhile
+    if (!/active endpoints/i.test(stderr) || attempt === REMOVE_ATTEMPTS)
+      throw new Error(`\`docker network rm ${id}\`: ${stderr.trim()}`);
+    await sleep(REMOVE_RETRY_MS);
+  }
 }

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { removeProjectResources } from 'compose-journeys/stack';
 import { journeys, stackFile, startJourneys } from '../support/cli.ts';
 import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
 import { holdStack, runEnv } from '../support/holders.ts';
@@ -63,3 +64,33 @@ test('a dead run without a watchdog is reaped; reap leaves a live run alone', as
     await Promise.all([holder.stop('SIGKILL'), live.stop('SIGTERM')]);
   }
 });
+
+for (const through of ['the engine API', 'the docker CLI (a remote engine or a context)']) {
+  test(`two removers of one stack at once, through ${through}: both succeed and nothing is left`, async () => {
+    // The second remover finds the containers' removal already in progress and must wait for it:
+    // moving on, its network removal found them still attached ("has active endpoints", a red CI run).
+    const projectName = unique('twice');
+    const holder = holdStack(stackFile('ordering/compose.yml'), projectName, ['--no-watchdog']);
+    const context = process.env.DOCKER_CONTEXT;
+    try {
+      await holder.ready;
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      if (through !== 'the engine API') process.env.DOCKER_CONTEXT = 'default';
+      // In one process, so that the two overlap every time (two `journeys down` processes did 1 in 4).
+      const removals = await Promise.allSettled([
+        removeProjectResources(projectName),
+        removeProjectResources(projectName),
+      ]);
+      expect(removals.map((removal) => (removal.status === 'rejected' ? String(removal.reason) : 'ok'))).toEqual([
+        'ok',
+        'ok',
+      ]);
+      expect(resourceCount(projectName)).toBe(0);
+    } finally {
+      if (context === undefined) delete process.env.DOCKER_CONTEXT;
+      else process.env.DOCKER_CONTEXT = context;
+      await holder.stop('SIGKILL');
+    }
+  });
+}
