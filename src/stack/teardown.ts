@@ -26,6 +26,19 @@ function worthAskingAgain(status: number, body: unknown): boolean {
   return status === 403 && /active endpoints/i.test(JSON.stringify(body));
 }
 
+/** The engine's answer to one removal: done (or gone meanwhile), or refused, for now (`again`) or for good. */
+type Answer = { done: true } | { done: false; again: boolean; refusal: string };
+
+/** Asks until done, REMOVE_RETRY_MS apart while the refusal is one for now; throws the last refusal. */
+async function askUntilRemoved(ask: () => Promise<Answer>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await ask();
+    if (answer.done) return;
+    if (!answer.again || attempt === REMOVE_ATTEMPTS) throw new Error(answer.refusal);
+    await sleep(REMOVE_RETRY_MS);
+  }
+}
+
 export async function removeStack(target: ComposeTarget): Promise<void> {
   await removeProjectResources(target.projectName);
 }
@@ -58,15 +71,16 @@ async function removeThroughApi(socket: string, labels: string[]): Promise<numbe
     if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  const remove = async (path: string) => {
-    for (let attempt = 1; ; attempt++) {
-      const response = await dockerApi('DELETE', path, socket);
-      if (response.status < 400 || response.status === 404) return; // 404: gone meanwhile
-      if (!worthAskingAgain(response.status, response.body) || attempt === REMOVE_ATTEMPTS)
-        throw new Error(`DELETE ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-      await sleep(REMOVE_RETRY_MS);
-    }
-  };
+  const remove = (path: string) =>
+    askUntilRemoved(async () => {
+      const { status, body } = await dockerApi('DELETE', path, socket);
+      if (status < 400 || status === 404) return { done: true }; // 404: gone meanwhile
+      return {
+        done: false,
+        again: worthAskingAgain(status, body),
+        refusal: `DELETE ${path}: ${status} ${JSON.stringify(body)}`,
+      };
+    });
   const containers = (await list(`/containers/json?all=1&${filters}`)) as { Id: string; ImageID?: string }[];
   await Promise.all(containers.map((container) => remove(`/containers/${container.Id}?force=1&v=1`)));
   const [networks, volumes] = (await Promise.all([list(`/networks?${filters}`), list(`/volumes?${filters}`)])) as [
@@ -103,13 +117,15 @@ async function removeThroughCli(labels: string[]): Promise<number> {
   const filter = labels.flatMap((label) => ['--filter', `label=${label}`]);
   const listContainers = async () => (await dockerOk(['ps', '-aq', ...filter])).split('\n').filter(Boolean);
   const containers = await listContainers();
-  // `rm -f` fails on a container another remover is taking: wait until none is left (see worthAskingAgain).
-  for (let left = containers, attempt = 1; left.length > 0; left = await listContainers(), attempt++) {
+  // `rm -f` fails on a container another remover is taking: ask until none is left (see worthAskingAgain).
+  let left = containers;
+  await askUntilRemoved(async () => {
+    if (left.length === 0) return { done: true };
     const { exitCode, stderr } = await docker(['rm', '-f', '-v', ...left]);
-    if (exitCode === 0) continue;
-    if (attempt === REMOVE_ATTEMPTS) throw new Error(`\`docker rm -f -v ${left.join(' ')}\`: ${stderr.trim()}`);
-    await sleep(REMOVE_RETRY_MS);
-  }
+    const refusal = `\`docker rm -f -v ${left.join(' ')}\`: ${stderr.trim()}`;
+    left = exitCode === 0 ? [] : await listContainers();
+    return left.length === 0 ? { done: true } : { done: false, again: true, refusal };
+  });
   const [networks, volumes] = await Promise.all([
     dockerOk(['network', 'ls', '-q', ...filter]),
     dockerOk(['volume', 'ls', '-q', ...filter]),
@@ -123,12 +139,14 @@ async function removeThroughCli(labels: string[]): Promise<number> {
   return containers.length + networkIds.length + volumeIds.length;
 }
 
-async function removeNetworkThroughCli(id: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+function removeNetworkThroughCli(id: string): Promise<void> {
+  return askUntilRemoved(async () => {
     const { exitCode, stderr } = await docker(['network', 'rm', id]);
-    if (exitCode === 0 || /no such network|not found/i.test(stderr)) return; // gone meanwhile
-    if (!/active endpoints/i.test(stderr) || attempt === REMOVE_ATTEMPTS)
-      throw new Error(`\`docker network rm ${id}\`: ${stderr.trim()}`);
-    await sleep(REMOVE_RETRY_MS);
-  }
+    if (exitCode === 0 || /no such network|not found/i.test(stderr)) return { done: true }; // gone meanwhile
+    return {
+      done: false,
+      again: /active endpoints/i.test(stderr),
+      refusal: `\`docker network rm ${id}\`: ${stderr.trim()}`,
+    };
+  });
 }
