@@ -57,11 +57,7 @@ export interface JoinGroupResult {
   members: JoinGroupMember[];
 }
 
-export interface SyncGroupRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
+export interface SyncGroupRequest extends HeartbeatRequest {
   /** Sent by the leader only. */
   assignments: { memberId: string; assignment: Buffer }[];
 }
@@ -136,14 +132,11 @@ export function encodeJoinGroupResponse(correlationId: number, version: number, 
 
 export function decodeSyncGroup(frame: Buffer, header: RequestHeader): SyncGroupRequest {
   const r = bodyReader(frame, header, API_SYNC_GROUP, 'SyncGroup');
-  const groupId = str(r);
-  const generationId = r.i32();
-  const memberId = str(r);
-  const groupInstanceId = header.apiVersion >= 3 ? r.string() : null;
+  const member = generationMember(r, header);
   const assignments: SyncGroupRequest['assignments'] = [];
   for (let n = r.length(true); n > 0; n--)
     assignments.push({ memberId: str(r), assignment: r.bytes() ?? Buffer.alloc(0) });
-  return { groupId, generationId, memberId, groupInstanceId, assignments };
+  return { ...member, assignments };
 }
 
 export function encodeSyncGroupResponse(correlationId: number, version: number, result: SyncGroupResult): Buffer {
@@ -153,7 +146,11 @@ export function encodeSyncGroupResponse(correlationId: number, version: number, 
 }
 
 export function decodeHeartbeat(frame: Buffer, header: RequestHeader): HeartbeatRequest {
-  const r = bodyReader(frame, header, API_HEARTBEAT, 'Heartbeat');
+  return generationMember(bodyReader(frame, header, API_HEARTBEAT, 'Heartbeat'), header);
+}
+
+/** SyncGroup and Heartbeat both open with who asks: group, generation, member, and from v3 its instance id. */
+function generationMember(r: Reader, header: RequestHeader): HeartbeatRequest {
   const groupId = str(r);
   const generationId = r.i32();
   const memberId = str(r);
