@@ -15,8 +15,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
+  // The journeys come first: UI mode and the VS Code extension show the first project until another is ticked.
   projects: [
-    ...stack.projects,
     { name: 'journeys', testDir: './journeys', testIgnore: '**/faults/**', dependencies: [stack.setup] },
     {
       name: 'fault journeys',
@@ -25,5 +25,6 @@ export default defineConfig({
       workers: 1,
       dependencies: ['journeys'],
     },
+    ...stack.projects,
   ],
 });

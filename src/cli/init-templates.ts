@@ -17,7 +17,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
-  projects: [...stack.projects, { name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }],
+  // Journeys first: UI mode and the VS Code extension show the first project until another is ticked.
+  projects: [{ name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }, ...stack.projects],
 });
 `;
 

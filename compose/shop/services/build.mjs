@@ -44,7 +44,7 @@ await build({
   outfile: here('./dist/shop.mjs'),
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'esm',
   // pg's optional native binding is never used.
   external: ['pg-native'],
