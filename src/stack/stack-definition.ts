@@ -5,6 +5,7 @@ import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
 import { type CachedVariant, type CacheEntry, forProject, inputsKey, readCache, writeCache } from './config-cache.ts';
+import { describeLocations, locateComplaint } from './config-error-location.ts';
 import { type ContainerState, glanceContainers } from './container-state.ts';
 import { LABEL } from './labels.ts';
 import { registryReachable } from './registry-probe.ts';
@@ -262,9 +263,13 @@ async function resolve(target: ComposeTarget): Promise<CachedVariant> {
     .map((line) => line.trim())
     .filter(Boolean);
   if (result.exitCode !== 0) {
+    const complaint = warnings.at(-1) ?? 'no message';
+    // Compose may quote only the value it rejected: name where that value stands (a few places at most).
+    const places = locateComplaint(target.files, complaint);
+    const where = places.length > 0 && places.length <= 3 ? ` (${describeLocations(places)})` : '';
     throw new JourneysError(
       'CONFIG_INVALID',
-      `Compose rejected the stack (${target.files.map((f) => path.relative(process.cwd(), f)).join(', ')}): ${warnings.at(-1) ?? 'no message'}`,
+      `Compose rejected the stack (${target.files.map((f) => path.relative(process.cwd(), f)).join(', ')}): ${complaint}${where}`,
       `${warnings.join('\n')}\n\nFix: correct the file/service named above; \`docker compose ${target.files.map((f) => `-f ${f}`).join(' ')} config\` shows the same check.`,
     );
   }

@@ -8,7 +8,7 @@ import { resourceCount } from '../support/docker-resources.ts';
 import { holdStack, runEnv } from '../support/holders.ts';
 
 /** Each bad input: a clear message naming the file/service/field, a non-zero exit, nothing started. */
-const cases = [
+const cases: { name: string; file: string; expect: RegExp[]; code?: Parameters<typeof exitCodeFor>[0] }[] = [
   {
     name: 'missing compose file',
     file: 'bad/does-not-exist.yml',
@@ -26,14 +26,27 @@ const cases = [
     expect: [/dependency cycle detected: (orders|payments) -> (payments|orders)/],
   },
   { name: 'invalid config value', file: 'bad/invalid-value.yml', expect: [/invalid-value\.yml/, /interval/] },
+  {
+    // Compose quotes only `xyz`: the message names the service, the spec and its file.
+    name: 'a port spec that is no port',
+    file: 'bad/port-spec.yml',
+    expect: [/Invalid containerPort: xyz \(service web, ports\[1\] "abc:xyz" in .*port-spec\.yml\)/],
+  },
+  {
+    name: 'an image that is nowhere',
+    file: 'bad/missing-image.yml',
+    code: 'STACK_STARTUP' as const, // a registry that is down looks the same
+    expect: [/The image journeys-test\/no-such-image:never \(service web\) is not on this machine/],
+  },
 ];
 
 for (const bad of cases) {
   test(`bad input: ${bad.name}`, async () => {
     const projectName = `jt-bad-${Math.random().toString(36).slice(2, 7)}`;
     const run = await journeys(['up', '-f', stackFile(bad.file), '-p', projectName, '--wait-timeout', '10']);
-    expect(run.exitCode).toBe(exitCodeFor('CONFIG_INVALID'));
-    expect(run.stderr).toContain('[CONFIG_INVALID]');
+    const code = bad.code ?? 'CONFIG_INVALID';
+    expect(run.exitCode).toBe(exitCodeFor(code));
+    expect(run.stderr).toContain(`[${code}]`);
     for (const pattern of bad.expect) expect(run.stderr).toMatch(pattern);
     expect(run.stderr).toMatch(/Fix: /);
     expect(resourceCount(projectName)).toBe(0);

@@ -1,12 +1,14 @@
 // The engine's judgements on recorded inputs (a resolved config, container states): no Docker.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { locateComplaint } from '../../src/stack/config-error-location.ts';
 import type { ContainerState } from '../../src/stack/container-state.ts';
 import { Endpoints, endpointsOf } from '../../src/stack/endpoints.ts';
 import { publishedPortsHost, remoteEngineHost } from '../../src/stack/engine-host.ts';
+import { baseImageHint } from '../../src/stack/images.ts';
 import { lintStack } from '../../src/stack/lint.ts';
 import { judgeReadiness } from '../../src/stack/readiness.ts';
 import { parseResolvedConfig, type ResolvedConfig } from '../../src/stack/resolved-config.ts';
@@ -197,4 +199,31 @@ test('lint on a remote engine: a port on its loopback is unreachable from here',
       'container port 80 is published on 127.0.0.1 of the remote engine lab-engine: journeys here cannot reach it',
     ],
   ]);
+});
+
+test("Compose's complaint located: the quoted value's service and field, narrowed to the field it names", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cj-locate-'));
+  try {
+    const file = path.join(dir, 'compose.yml');
+    writeFileSync(
+      file,
+      'services:\n  web:\n    image: shop-xyz:1\n    ports: ["127.0.0.1::80", "abc:xyz"]\n  db:\n    image: postgres\n',
+    );
+    expect(locateComplaint([file], 'Invalid containerPort: xyz')).toEqual([
+      { file, service: 'web', field: 'ports[1]', value: 'abc:xyz' },
+    ]);
+    // Nothing quoted that stands anywhere: no location rather than a guess.
+    expect(locateComplaint([file], 'dependency cycle detected: a -> b')).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a build FROM a missing base image of ours says how to make it; other build errors keep their own fix', () => {
+  expect(
+    baseImageHint(
+      'failed to solve: compose-journeys/node:20: failed to resolve source metadata for docker.io/compose-journeys/node:20',
+    ),
+  ).toMatch(/FROM compose-journeys\/node:20, which is not on this machine: `npx journeys provision --base-images`/);
+  expect(baseImageHint('RUN npm ci: exit code 1')).toBeUndefined();
 });
