@@ -4,7 +4,7 @@ import { stackProjects } from 'compose-journeys/config';
 // The stack from package.json's "journeys.stack" comes up in the "stack" project and goes down in
 // "stack teardown"; journeys depend on it, so `npx playwright test journeys/` does everything.
 // Fault journeys (journeys/**/faults/) stop, kill, pause or cut off services of that shared stack:
-// they run one at a time (workers: 1), after the parallel journeys are done (README, "Failure journeys").
+// they run one at a time (workers: 1), after the parallel journeys are done (docs/faults.md).
 const stack = stackProjects();
 
 export default defineConfig({

@@ -18,7 +18,7 @@ const JOURNEY = 'journey-';
 const EXCLUSIVE = 'exclusive-';
 
 export const FAULTS_README =
-  'Run fault journeys in a Playwright project of their own with `workers: 1` that depends on the parallel journeys (README: "Failure journeys").';
+  'Run fault journeys in a Playwright project of their own with `workers: 1` that depends on the parallel journeys (docs/faults.md, "Running fault journeys alone").';
 
 function directory(projectName: string): string {
   return path.join(os.tmpdir(), 'compose-journeys-presence', projectName.replace(/[^\w.-]/g, '_'));

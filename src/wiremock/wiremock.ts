@@ -30,7 +30,7 @@ export interface WireMockTestContext {
 }
 
 export interface StubOptions {
-  /** `journey` (default): only this journey's requests (its correlation header) match; `all`: every request (stack-wide; see the README). */
+  /** `journey` (default): only this journey's requests (its correlation header) match; `all`: every request (stack-wide; see docs/faults.md). */
   scope?: StubScope;
 }
 

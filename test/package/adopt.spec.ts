@@ -77,11 +77,14 @@ test('the packed package holds only what runs', () => {
   const packed = run('npm', [...PACK, '--dry-run', '--json'], { cwd: REPO });
   expect(packed.exitCode, packed.output).toBe(0);
   const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
-  expect(files.filter((file) => !/^(dist\/|bin\/)/.test(file)).sort()).toEqual([
+  // The README's links lead to docs/ and the changelog: they travel with it.
+  expect(files.filter((file) => !/^(dist\/|bin\/|docs\/[a-z-]+\.md$)/.test(file)).sort()).toEqual([
+    'CHANGELOG.md',
     'LICENSE',
     'README.md',
     'package.json',
   ]);
+  expect(files).toContain('docs/fixtures.md');
   expect(files).toContain('dist/fixtures/index.d.ts');
   expect(files.some((file) => /^dist\/(test|bench|journeys|compose)\//.test(file))).toBe(false);
 });
