@@ -19,7 +19,7 @@ export class Shop {
   }
 
   async stockProduct(sku: string, stock: number): Promise<void> {
-    await this.inventory.post('/products', { sku, stock }).expect(201, contract.product.partial());
+    await this.inventory.post('/products', { data: { sku, stock } }).expect(201, contract.product.partial());
   }
 
   product(sku: string) {
@@ -28,7 +28,9 @@ export class Shop {
 
   /** A new order, PENDING and carrying this journey's correlation id. */
   async placeOrder(customerId: string, items: Item[], cardToken = 'tok_visa'): Promise<contract.Order> {
-    const placed = await this.orders.post('/orders', { customerId, items, cardToken }).expect(201, contract.order);
+    const placed = await this.orders
+      .post('/orders', { data: { customerId, items, cardToken } })
+      .expect(201, contract.order);
     expect(placed).toMatchObject({ status: 'PENDING', correlationId: this.api.correlationId });
     return placed;
   }

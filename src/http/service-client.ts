@@ -1,9 +1,20 @@
-// HTTP to one service of the stack, as a journey reads it: `orders.post('/orders', body).expect(201, orderSchema)`.
-// Every exchange carries the test's correlation id and is recorded for the failure report.
+// HTTP to one service of the stack, as a journey reads it: `orders.post('/orders', { data: order }).expect(201, orderSchema)`,
+// with Playwright's own request options. Every exchange carries the test's correlation id and is recorded for the failure report.
 import type { APIRequestContext, APIResponse, TestInfo } from '@playwright/test';
 import type { z } from 'zod';
 import { parseWithSchema, SchemaMismatchError } from '../data/schema-diff.ts';
 import { errorText } from '../util/error-text.ts';
+import {
+  type FetchOptions,
+  type PositionalBody,
+  type PositionalOptions,
+  type RequestOptions,
+  requestOptionsOf,
+  sentBody,
+  urlOf,
+} from './request-options.ts';
+
+export type { FetchOptions, PositionalBody, PositionalOptions, RequestOptions } from './request-options.ts';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -15,18 +26,15 @@ export interface ApiExchange {
   status?: number;
   startedAt: string;
   durationMs: number;
-  request: { headers?: Record<string, string>; body?: unknown };
+  request: {
+    headers?: Record<string, string>;
+    /** What was sent: the `data`, or the `form`/`multipart` fields (files as name, type and size). */
+    body?: unknown;
+    /** How the body was encoded, when not as `data` (JSON for objects, as is for strings). */
+    encoding?: 'form' | 'multipart';
+  };
   response?: { headers: Record<string, string>; body: unknown };
   error?: string;
-}
-
-export interface RequestOptions {
-  /** Query parameters, appended to the path. */
-  params?: Record<string, string | number | boolean>;
-  /** Extra headers (the correlation header is always sent). */
-  headers?: Record<string, string>;
-  /** Request timeout in ms (Playwright's default otherwise). */
-  timeout?: number;
 }
 
 /** Where a service client reports to: the test's exchange list, and its attach (for parse failures). */
@@ -39,7 +47,6 @@ export interface ExchangeLog {
   remember(response: APIResponse, exchange: ApiExchange): void;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 const MAX_BODY_CHARS = 64_000;
 
 /**
@@ -113,28 +120,45 @@ export class ServiceClient {
   }
 
   get(path: string, options?: RequestOptions): ApiCall {
-    return this.#call('GET', path, undefined, options);
+    return this.#call('GET', path, options);
   }
 
   delete(path: string, options?: RequestOptions): ApiCall {
-    return this.#call('DELETE', path, undefined, options);
+    return this.#call('DELETE', path, options);
   }
 
   head(path: string, options?: RequestOptions): ApiCall {
-    return this.#call('HEAD', path, undefined, options);
+    return this.#call('HEAD', path, options);
   }
 
-  /** `body` is sent as JSON (objects), or as is (strings, Buffers). */
-  post(path: string, body?: unknown, options?: RequestOptions): ApiCall {
-    return this.#call('POST', path, body, options);
+  /** Any method (default GET), as Playwright's `request.fetch(url, { method })`. */
+  fetch(path: string, options: FetchOptions = {}): ApiCall {
+    const { method = 'GET', ...rest } = options;
+    return this.#call(method.toUpperCase(), path, rest);
   }
 
-  put(path: string, body?: unknown, options?: RequestOptions): ApiCall {
-    return this.#call('PUT', path, body, options);
+  /** `orders.post('/orders', { data: order })`: the body as `data` (JSON for objects), `form` or `multipart`. */
+  post(path: string, options?: RequestOptions): ApiCall;
+  /** @deprecated Pass { data: body }: removed in 0.3.0. */
+  post<B>(path: string, body: B & PositionalBody<B>, options?: PositionalOptions): ApiCall;
+  post(path: string, bodyOrOptions?: unknown, options?: PositionalOptions): ApiCall {
+    return this.#withBody('POST', path, bodyOrOptions, options);
   }
 
-  patch(path: string, body?: unknown, options?: RequestOptions): ApiCall {
-    return this.#call('PATCH', path, body, options);
+  /** `orders.put('/orders/1', { data: order })`: the body as `data` (JSON for objects), `form` or `multipart`. */
+  put(path: string, options?: RequestOptions): ApiCall;
+  /** @deprecated Pass { data: body }: removed in 0.3.0. */
+  put<B>(path: string, body: B & PositionalBody<B>, options?: PositionalOptions): ApiCall;
+  put(path: string, bodyOrOptions?: unknown, options?: PositionalOptions): ApiCall {
+    return this.#withBody('PUT', path, bodyOrOptions, options);
+  }
+
+  /** `orders.patch('/orders/1', { data: change })`: the body as `data` (JSON for objects), `form` or `multipart`. */
+  patch(path: string, options?: RequestOptions): ApiCall;
+  /** @deprecated Pass { data: body }: removed in 0.3.0. */
+  patch<B>(path: string, body: B & PositionalBody<B>, options?: PositionalOptions): ApiCall;
+  patch(path: string, bodyOrOptions?: unknown, options?: PositionalOptions): ApiCall {
+    return this.#withBody('PATCH', path, bodyOrOptions, options);
   }
 
   /** The Playwright request context behind this client, for what the methods above do not cover. */
@@ -149,30 +173,40 @@ export class ServiceClient {
     if (context) await (await context).dispose();
   }
 
-  #call(method: Method, path: string, body: unknown, options: RequestOptions = {}): ApiCall {
-    return new ApiCall(() => this.#send(method, path, body, options), this.log);
+  /** Request options, or (deprecated) a positional body: read now, so a wrong call throws where it is made. */
+  #withBody(method: string, path: string, bodyOrOptions: unknown, options: unknown): ApiCall {
+    return this.#call(method, path, requestOptionsOf({ service: this.service, method, path }, bodyOrOptions, options));
   }
 
-  async #send(method: Method, path: string, body: unknown, options: RequestOptions): Promise<APIResponse> {
-    const url = new URL(path, this.baseURL);
-    for (const [name, value] of Object.entries(options.params ?? {})) url.searchParams.set(name, String(value));
+  #call(method: string, path: string, options: RequestOptions = {}): ApiCall {
+    return new ApiCall(() => this.#send(method, path, options), this.log);
+  }
+
+  async #send(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
+    const url = urlOf(path, this.baseURL, options.params);
     const exchange: ApiExchange = {
       service: this.service,
       method,
       url: url.toString(),
       startedAt: new Date().toISOString(),
       durationMs: 0,
-      request: { headers: { [CORRELATION_HEADER]: this.log.correlationId, ...options.headers }, body },
+      request: { headers: { [CORRELATION_HEADER]: this.log.correlationId, ...options.headers }, ...sentBody(options) },
     };
     this.log.exchanges.push(exchange);
     const began = performance.now();
     try {
       const context = await this.context();
+      // The options one by one: nothing else an untyped caller put in the object reaches Playwright.
+      const { data, form, multipart, headers, timeout, failOnStatusCode, maxRedirects } = options;
       const response = await context.fetch(url.toString(), {
         method,
-        data: body,
-        headers: options.headers,
-        timeout: options.timeout,
+        data,
+        form,
+        multipart,
+        headers,
+        timeout,
+        failOnStatusCode,
+        maxRedirects,
       });
       exchange.durationMs = performance.now() - began;
       exchange.status = response.status();

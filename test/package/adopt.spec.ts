@@ -383,7 +383,7 @@ const loanCreated = z.object({ type: z.literal('loan.created'), loanId: z.number
 test.use({ rabbitBindings: [{ exchange: 'library', pattern: 'loan.*' }], tapScope: 'journey' });
 
 test('a member borrows a book', async ({ api, db, rabbitTap }) => {
-  const created = await api.service('loans').post('/loans', { book: 'Dune', member: 'ada' }).expect(201, loan);
+  const created = await api.service('loans').post('/loans', { data: { book: 'Dune', member: 'ada' } }).expect(201, loan);
   await expect(rabbitTap).toHaveReceived(loanCreated, { where: (event) => event.loanId === created.id, times: 1 });
   const row = await db.database('library').one(z.object({ book: z.string(), correlation_id: z.string() }), 'SELECT book, correlation_id FROM loans WHERE id = $1', [created.id]);
   expect(row).toEqual({ book: 'Dune', correlation_id: api.correlationId });
@@ -394,7 +394,7 @@ const OVERDUE_JOURNEY = `import { test, expect } from 'compose-journeys';
 import { z } from 'zod';
 
 test('a loan is due in 14 days', async ({ api }) => {
-  const created = await api.service('loans').post('/loans', { book: 'Emma', member: 'jane' }).expect(201, z.object({ id: z.number(), dueInDays: z.number() }));
+  const created = await api.service('loans').post('/loans', { data: { book: 'Emma', member: 'jane' } }).expect(201, z.object({ id: z.number(), dueInDays: z.number() }));
   expect(created.dueInDays, 'days until the book is due').toBe(14);
 });
 `;

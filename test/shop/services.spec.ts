@@ -12,7 +12,7 @@ test('inventory reserves once when the same orders.placed arrives twice at the s
 }) => {
   const sku = `sku-${randomUUID().slice(0, 8)}`;
   const inventory = api.service('inventory');
-  await inventory.post('/products', { sku, stock: 10 }).expect(201);
+  await inventory.post('/products', { data: { sku, stock: 10 } }).expect(201);
   const orderId = randomUUID();
   const event = ordersPlaced.parse({
     type: 'orders.placed',
@@ -51,10 +51,13 @@ test('the outbox relay publishes every event written with an order, and marks it
   correlationId,
 }) => {
   const sku = `sku-${randomUUID().slice(0, 8)}`;
-  await api.service('inventory').post('/products', { sku, stock: 1 }).expect(201);
+  await api
+    .service('inventory')
+    .post('/products', { data: { sku, stock: 1 } })
+    .expect(201);
   const order = await api
     .service('orders')
-    .post('/orders', { customerId: 'c-2', items: [{ sku, quantity: 1, unitPriceCents: 999 }] })
+    .post('/orders', { data: { customerId: 'c-2', items: [{ sku, quantity: 1, unitPriceCents: 999 }] } })
     .expect(201, z.object({ id: z.uuid() }));
 
   // Written in the same transaction as the order: present as soon as the API answered.

@@ -7,6 +7,7 @@ import { DEFAULT_CORRELATION } from '../../src/messages/correlation.ts';
 import { MessageLog } from '../../src/messages/message-log.ts';
 import { MessageTap } from '../../src/messages/message-tap.ts';
 import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
+import { resetDeprecations } from '../../src/util/deprecation.ts';
 
 const JOURNEY = 'cj1-last-item-race-0a1b2c';
 
@@ -150,6 +151,48 @@ test.describe('timeouts follow expect', () => {
     expect(Date.now() - failedAt).toBeLessThan(5_000);
     expect(message).toContain(
       'Expected no message matching schema "inventory.reserved event" within 10000 ms, but one arrived:',
+    );
+  });
+
+  test('within, the old name of timeout, still works: deprecated with one warning per process, and timeout wins', async () => {
+    resetDeprecations();
+    const warnings: (Error & { code?: string })[] = [];
+    const listen = (warning: Error) => warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      let started = Date.now();
+      const waited = await failureOf(expect(journeyTap([])).toHaveReceived(inventoryReserved, { within: 150 }));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(waited).toContain('toHaveReceived(schema, { timeout: 150 })');
+      expect(waited).toContain('no message matching schema "inventory.reserved event" within 150 ms.');
+
+      started = Date.now();
+      const both = await failureOf(
+        expect(journeyTap([])).toHaveReceived(inventoryReserved, { timeout: 100, within: 10_000 }),
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(both).toContain('within 100 ms.');
+
+      // The delivery checks take it too: watched that long, a late redelivery is caught.
+      const log = new MessageLog();
+      const tap = new MessageTap('tap', log, 0, undefined, Date.now() - 10, {
+        correlationId: JOURNEY,
+        location: DEFAULT_CORRELATION,
+      });
+      const first = reservation(randomUUID());
+      log.append(first);
+      setTimeout(() => log.append({ ...first, receivedAt: Date.now() }), 50);
+      const duplicate = await failureOf(expect(tap).toHaveNoDuplicates({ within: 5_000 }));
+      expect(duplicate).toContain('1 duplicate group by key');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings.map((warning) => `${warning.name} ${warning.code}`)).toEqual([
+      'DeprecationWarning JOURNEYS_DEP_WITHIN',
+    ]);
+    expect(warnings[0]!.message).toContain(
+      'expect(tap).toHaveReceived(…, { within: 150 }) uses within, deprecated and removed in 0.3.0: use { timeout: 150 } (the same milliseconds).',
     );
   });
 });
