@@ -130,7 +130,7 @@ function positionalCall(site: CallSite, body: unknown, options: unknown): Reques
   const shown = options === undefined ? 'body' : body === undefined ? 'undefined, options' : 'body, options';
   const fix = body === undefined ? 'options' : options === undefined ? '{ data: body }' : '{ data: body, ...options }';
   deprecate(
-    'JOURNEYS_DEP_POSITIONAL_BODY',
+    'CJ_DEP_POSITIONAL_BODY',
     `compose-journeys: ${callOf(site, shown)} passes a positional body, deprecated and removed in 0.3.0. ` +
       `Pass Playwright's request options instead: ${callOf(site, fix)}. (Warned once per process, for the first such call.)`,
   );

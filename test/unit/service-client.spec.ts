@@ -253,7 +253,7 @@ test('the deprecated positional body is still sent as the body, with one depreca
     expect(warnings).toHaveLength(1);
     const [warning] = warnings as [Error & { code?: string }];
     expect(warning.name).toBe('DeprecationWarning');
-    expect(warning.code).toBe('JOURNEYS_DEP_POSITIONAL_BODY');
+    expect(warning.code).toBe('CJ_DEP_POSITIONAL_BODY');
     expect(warning.message).toContain("loans.post('/loans', body) passes a positional body");
     expect(warning.message).toContain("loans.post('/loans', { data: body })");
     expect(warning.message).toContain('removed in 0.3.0');
