@@ -3,6 +3,7 @@
  * The reporter itself is the default export of ./history-reporter.ts (Playwright loads it by path).
  */
 
+export type { FailureCategory } from '../report/failure-category.ts';
 export { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 export { baselineShapes } from './drift/baseline-shapes.ts';
 export { describeDrift, diffShapes, hasDrift, type ShapeDiff } from './drift/diff-shapes.ts';
@@ -28,7 +29,6 @@ export {
   replayQuarantine,
 } from './quarantine.ts';
 export type {
-  FailureCategory,
   JourneyResult,
   JourneyStatus,
   RunRecord,
