@@ -1,13 +1,15 @@
+import { CATEGORY_ANNOTATION, REASON_ANNOTATION, SERVICE_ANNOTATION } from '../report/failure-category.ts';
+
 /**
  * Annotation and attachment names the fixtures write and the history reads. The first four are
  * the failure review's (fixtures/evidence.ts, fixtures/correlation.ts); `drift` and the shapes
  * attachment are the drift fixtures'.
  */
 export const HISTORY_ANNOTATIONS = {
-  category: 'failure-category',
-  reason: 'failure-reason',
+  category: CATEGORY_ANNOTATION,
+  reason: REASON_ANNOTATION,
   /** Comma-separated Compose service names. */
-  services: 'failure-service',
+  services: SERVICE_ANNOTATION,
   correlationId: 'correlation-id',
   drift: 'drift',
   /** Set by a worker fixture from quarantineVerdict(): shows in the HTML report. */

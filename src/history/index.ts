@@ -3,47 +3,39 @@
  * The reporter itself is the default export of ./history-reporter.ts (Playwright loads it by path).
  */
 
-export { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
+export type { FailureCategory } from '../report/failure-category.ts';
 export { baselineShapes } from './drift/baseline-shapes.ts';
-export { describeDrift, diffShapes, hasDrift, type ShapeDiff } from './drift/diff-shapes.ts';
-export { type ChannelDrift, driftOf } from './drift/drift-annotations.ts';
+export { diffShapes, type ShapeDiff } from './drift/diff-shapes.ts';
+export type { ChannelDrift } from './drift/drift-annotations.ts';
 export type { JsonType, Shape, ShapeType } from './drift/shape.ts';
 export { mergeShapes, shapeOf } from './drift/shape-of.ts';
 export {
-  DEFAULT_HISTORY_WINDOW,
   formatHistoryReport,
   type HistoryCommandOptions,
   runHistoryCommand,
 } from './history-command.ts';
 export { buildHistoryReport, type HistoryReport, historyReportSchema } from './history-report.ts';
-export { type HistoryReporterOptions, historyReporterOptionsSchema } from './history-reporter.ts';
-export { journeyId, journeyIdOf } from './journey-id.ts';
+export type { HistoryReporterOptions } from './history-reporter.ts';
+export { journeyIdOf } from './journey-id.ts';
 export { type JourneyStats, journeyStatsSchema } from './journey-stats.ts';
 export {
-  DEFAULT_QUARANTINE_POLICY,
   QUARANTINE_TAG,
   type QuarantinePolicy,
   type QuarantineVerdict,
   quarantineVerdict,
-  replayQuarantine,
 } from './quarantine.ts';
 export type {
-  FailureCategory,
   JourneyResult,
   JourneyStatus,
   RunRecord,
   StoredJourneyResult,
   StoredRun,
 } from './run-record.ts';
-export { RUN_STACK_INFO_ENV, type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
+export { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
 export { type RunSummary, runSummarySchema } from './run-summary.ts';
 export { HistoryDatabaseError, type HistoryProblem } from './store/history-database-error.ts';
 export type { HistoryAccess, HistoryStore } from './store/history-store.ts';
-export { CURRENT_SCHEMA_VERSION } from './store/migrations.ts';
 export {
-  DEFAULT_HISTORY_FILE,
-  HISTORY_ENV,
-  historyLocation,
   type OpenHistoryOptions,
   openHistoryStore,
 } from './store/open-history-store.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAILURE_CATEGORIES } from '../report/failure-category.ts';
 import { shapeSchema } from './drift/shape.ts';
 
 /**
@@ -10,8 +11,8 @@ import { shapeSchema } from './drift/shape.ts';
 export const journeyStatusSchema = z.enum(['passed', 'failed', 'timedOut', 'skipped', 'interrupted', 'notRun']);
 export type JourneyStatus = z.infer<typeof journeyStatusSchema>;
 
-export const failureCategorySchema = z.enum(['INFRA', 'PRODUCT', 'TEST']);
-export type FailureCategory = z.infer<typeof failureCategorySchema>;
+/** The failure review's categories (src/report/failure-category.ts), as the history stores them. */
+export const failureCategorySchema = z.enum(FAILURE_CATEGORIES);
 
 /** Playwright's FullResult statuses: how the run ended (after a quarantine override, see `passedByQuarantine`). */
 export const runStatusSchema = z.enum(['passed', 'failed', 'timedout', 'interrupted']);

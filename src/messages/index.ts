@@ -2,11 +2,11 @@
 // fixtures of your own. Journeys get all of this through `kafkaTap`, `rabbitTap` and friends.
 export { kafkaConnectionOf, type RabbitConnectionInfo, rabbitConnectionOf } from './broker-connections.ts';
 export { brokerAddressSocketFactory } from './kafka/broker-address.ts';
-export { connectWithin, type KafkaConnection, kafkaClient } from './kafka/client.ts';
+export { type KafkaConnection, kafkaClient } from './kafka/client.ts';
 export { KafkaProducer, type KafkaSend } from './kafka/producer.ts';
 export { KafkaRecorder, type KafkaRecorderOptions, type KafkaWindowMode } from './kafka/recorder.ts';
 export { MessageLog } from './message-log.ts';
-export { type MessageSource, MessageTap, type WindowRule } from './message-tap.ts';
+export { type MessageSource, MessageTap } from './message-tap.ts';
 export { connectRabbit } from './rabbit/connection.ts';
 export { type QueueInfo, RabbitManagement } from './rabbit/management.ts';
 export { type RabbitPublish, RabbitPublisher } from './rabbit/publisher.ts';

@@ -1,5 +1,6 @@
 import { test as setup } from '@playwright/test';
 import { JourneysError } from '../errors.ts';
+import { CATEGORY_ANNOTATION, type FailureCategory } from '../report/failure-category.ts';
 import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 import { formatFinding, lintDefinition } from '../stack/lint.ts';
 import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
@@ -62,7 +63,7 @@ setup('start the stack', async ({}, testInfo) => {
   } catch (error) {
     if (error instanceof JourneysError) {
       testInfo.annotations.push(
-        { type: 'failure-category', description: 'INFRA' },
+        { type: CATEGORY_ANNOTATION, description: 'INFRA' satisfies FailureCategory },
         { type: 'error-category', description: error.category },
       );
       await attach('stack-diagnosis.txt', { body: error.describe(), contentType: 'text/plain' });

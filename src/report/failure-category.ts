@@ -2,6 +2,9 @@ import type { TestInfo } from '@playwright/test';
 import type { ContainerState } from '../stack/container-state.ts';
 import type { ContainerEvent } from './stack-evidence.ts';
 
+/** The one list of failure categories: the type below, the history's zod schema and its stored rows follow it. */
+export const FAILURE_CATEGORIES = ['INFRA', 'PRODUCT', 'TEST'] as const;
+
 /**
  * Why a journey failed, first question of every failure review:
  * - INFRA: the stack broke under the test (a container died, restarted, was OOM-killed or became
@@ -10,7 +13,7 @@ import type { ContainerEvent } from './stack-evidence.ts';
  * - TEST: the journey itself broke: it timed out, or threw from our own code (schema, TypeError).
  * Infrastructure wins: an assertion that fails because a service was killed is not a product bug.
  */
-export type FailureCategory = 'INFRA' | 'PRODUCT' | 'TEST';
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 
 export const CATEGORY_ANNOTATION = 'failure-category';
 export const REASON_ANNOTATION = 'failure-reason';

@@ -7,6 +7,6 @@ export { formatFinding, type LintFinding, lintStack } from './lint.ts';
 export { type RoleOverrides, SERVICE_ROLES, type ServiceRole } from './service-roles.ts';
 export { defineStack, type StackDefinition, type StackOptions } from './stack-definition.ts';
 export { readStackState, type StackState, stackStateFile } from './stack-state.ts';
-export { DEFAULT_WAIT_TIMEOUT_SECONDS, type StartOptions, startStack } from './start-stack.ts';
+export { type StartOptions, startStack } from './start-stack.ts';
 export { keepStack, StartedStack, type StoppedStack } from './started-stack.ts';
-export { removeProjectResources, removeStack } from './teardown.ts';
+export { removeProjectResources } from './teardown.ts';

@@ -25,7 +25,11 @@ export interface RequestExpectation {
   bodyPatterns?: Record<string, unknown>[];
 }
 
-/** Which requests a verification looks at: the journey's (its correlation header), or every request of the test's window. */
+/**
+ * Which requests: `journey`, those carrying the journey's correlation id; `all`, every request. A verification
+ * with `all` looks at every request since the test started; a stub with `all` matches every request (it changes
+ * the stack for everyone).
+ */
 export type RequestScope = 'journey' | 'all';
 
 const EXPECTATION_KEYS = new Set([

@@ -1,10 +1,11 @@
 // What a per-test stub becomes in WireMock: the journey's stubs match only its own requests (the
 // correlation header), outrank the stack's defaults, carry the test's tag (metadata) so they can be
 // found and removed after it, and keep scenario state of their own.
+import type { RequestScope } from './request-match.ts';
 import type { RequestPattern, ResponseDefinition, StringMatcher, StubDefinition } from './types.ts';
 
-/** `journey`: only requests carrying the journey's correlation id; `all`: every request (changes the stack for everyone). */
-export type StubScope = 'journey' | 'all';
+/** @deprecated Use `RequestScope`, the same `'journey' | 'all'`; this name goes in the next minor version. */
+export type StubScope = RequestScope;
 
 /** What every per-test stub is tagged with, under `metadata.journeys`. */
 export interface StubTag {
@@ -17,7 +18,7 @@ export interface StubTag {
 export interface StubContext {
   tag: StubTag;
   correlationHeader: string;
-  scope: StubScope;
+  scope: RequestScope;
   /** Distinguishes the test's `responses` sequences from each other (1, 2, …). */
   sequence: number;
 }
@@ -46,7 +47,7 @@ export function scopedRequest(
   request: RequestPattern,
   correlationHeader: string,
   correlationId: string,
-  scope: StubScope,
+  scope: RequestScope,
 ): RequestPattern {
   const { bodyJson, headers, queryParameters, bodyPatterns, ...rest } = request;
   const allHeaders = {
@@ -173,7 +174,7 @@ function describeDistribution(distribution: NonNullable<ResponseDefinition['dela
 }
 
 /** The stub on one line, for the timeline: `POST /v1/charges (this journey) → 503, 503, then the defaults`. */
-export function describeStub(definition: StubDefinition, scope: StubScope): string {
+export function describeStub(definition: StubDefinition, scope: RequestScope): string {
   const who = scope === 'journey' ? 'this journey' : 'every journey';
   const answers = definition.responses
     ? `${definition.responses.map(describeResponse).join(', ')}, then the defaults`

@@ -11,7 +11,7 @@ import {
   type RequestScope,
   requestPatternOf,
 } from './request-match.ts';
-import { describeStub, type StubScope, stubMappings, TAG_KEY } from './stub-mapping.ts';
+import { describeStub, stubMappings, TAG_KEY } from './stub-mapping.ts';
 import type { LoggedRequest, StubDefinition } from './types.ts';
 
 /** What a WireMock of a test knows about the test. */
@@ -31,7 +31,7 @@ export interface WireMockTestContext {
 
 export interface StubOptions {
   /** `journey` (default): only this journey's requests (its correlation header) match; `all`: every request (stack-wide; see docs/faults.md). */
-  scope?: StubScope;
+  scope?: RequestScope;
 }
 
 export interface RequestsOptions {
