@@ -109,11 +109,16 @@ async function imagesMatching(filters: string[]): Promise<LabelledImage[]> {
   const listed = await docker(['image', 'ls', '--quiet', ...filters.flatMap((filter) => ['--filter', filter])]);
   const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))];
   if (listed.exitCode !== 0 || ids.length === 0) return [];
+  // An image another stack's clean-up removed between the list and this look fails the command for
+  // that id only: the others are still printed, and still ours to judge (reading none left them all).
   const inspected = await docker(['image', 'inspect', ...ids]);
-  if (inspected.exitCode !== 0) return [];
-  return (
-    JSON.parse(inspected.stdout) as { Id: string; RepoTags?: string[]; Config?: { Labels?: Record<string, string> } }[]
-  ).map((image) => ({ id: image.Id, tags: image.RepoTags ?? [], labels: image.Config?.Labels ?? {} }));
+  let found: { Id: string; RepoTags?: string[]; Config?: { Labels?: Record<string, string> } }[];
+  try {
+    found = JSON.parse(inspected.stdout || '[]');
+  } catch {
+    return [];
+  }
+  return found.map((image) => ({ id: image.Id, tags: image.RepoTags ?? [], labels: image.Config?.Labels ?? {} }));
 }
 
 /** Removes `refs` (ids or tags) without --force, so one a container uses stays; returns how many went. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,30 +17,49 @@ test('ten runs that rebuild leave the image count flat: one tag from the stack, 
   const file = stackFile('build/compose.yml');
   const counts: number[] = [];
   let tag = '';
-  for (let run = 0; run < 10; run++) {
-    const projectName = `jt-images-${run}-${Math.random().toString(36).slice(2, 7)}`;
-    const definition = await defineStack({ files: [file], projectName });
-    const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
-    const [container] = await stack.containers();
-    const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', container!.id], {
-      encoding: 'utf8',
-    }).trim();
-    // Named from the stack, not the run: no project name in it, the same for every run.
-    expect(image).not.toContain(projectName);
-    expect(image).toMatch(/^journeys-build-app:[0-9a-f]{10}$/);
-    if (run === 0) tag = image;
-    expect(image).toBe(tag);
-    await stack.stop();
-    expect(resourceCount(projectName)).toBe(0);
-    // Every image our builds of this stack made (tagged or dangling): the current one only.
-    counts.push(
-      images(
-        `label=dev.compose-journeys.image-of=${execFileSync('docker', ['inspect', '--format', '{{index .Config.Labels "dev.compose-journeys.image-of"}}', tag], { encoding: 'utf8' }).trim()}`,
-      ).length,
-    );
+  // Beside it, what another worker's stacks do on a full run: builds of ours, and their clean-up removing
+  // dangling images of ours between this start's look and its removal (which once left one behind).
+  const churnDir = mkdtempSync(path.join(os.tmpdir(), 'cj-churn-'));
+  const churn = spawn('bash', ['-c', churnScript(churnDir)], { stdio: 'ignore', detached: true });
+  try {
+    for (let run = 0; run < 10; run++) {
+      const projectName = `jt-images-${run}-${Math.random().toString(36).slice(2, 7)}`;
+      const definition = await defineStack({ files: [file], projectName });
+      const stack = await startStack(definition, { waitTimeoutSeconds: 60 });
+      const [container] = await stack.containers();
+      const image = execFileSync('docker', ['inspect', '--format', '{{.Config.Image}}', container!.id], {
+        encoding: 'utf8',
+      }).trim();
+      // Named from the stack, not the run: no project name in it, the same for every run.
+      expect(image).not.toContain(projectName);
+      expect(image).toMatch(/^journeys-build-app:[0-9a-f]{10}$/);
+      if (run === 0) tag = image;
+      expect(image).toBe(tag);
+      await stack.stop();
+      expect(resourceCount(projectName)).toBe(0);
+      // Every image our builds of this stack made (tagged or dangling): the current one only.
+      counts.push(
+        images(
+          `label=dev.compose-journeys.image-of=${execFileSync('docker', ['inspect', '--format', '{{index .Config.Labels "dev.compose-journeys.image-of"}}', tag], { encoding: 'utf8' }).trim()}`,
+        ).length,
+      );
+    }
+  } finally {
+    process.kill(-churn.pid!, 'SIGTERM');
+    await new Promise((resolve) => churn.once('exit', resolve));
+    execFileSync('bash', ['-c', churnCleanup(churnDir)]);
   }
   expect(counts).toEqual(Array(10).fill(1));
 });
+
+const CHURN_LABEL = 'dev.compose-journeys.image-of=journeys-test/churn:1';
+const churnScript = (
+  dir: string,
+) => `cd ${dir} && printf 'FROM compose-journeys/debian:bookworm\\nLABEL ${CHURN_LABEL}\\nCOPY s /s\\n' > Dockerfile
+while :; do date +%s%N > s; docker build -q -t journeys-test/churn:1 . >/dev/null 2>&1
+  docker image rm $(docker images -q --filter dangling=true --filter label=${CHURN_LABEL}) >/dev/null 2>&1; done`;
+const churnCleanup = (dir: string) =>
+  `docker image rm -f $(docker images -q --filter label=${CHURN_LABEL}) >/dev/null 2>&1; rm -rf ${dir}; true`;
 
 test('stacks that build one named image take turns without leaving dangling images', async () => {
   test.setTimeout(240_000);
