@@ -28,8 +28,6 @@ export interface SqliteConnection {
 }
 
 export interface SqliteDriver {
-  /** For messages: `node:sqlite`. */
-  readonly name: string;
   /** Opens (creating if missing, unless read-only) the file; a writer waits up to `busyTimeoutMs` for another one's lock. */
   open(file: string, options: { busyTimeoutMs: number; readOnly?: boolean }): SqliteConnection;
 }
@@ -171,12 +169,11 @@ function nodeSqliteDriver(sqlite: NodeSqliteModule): SqliteDriver {
     }
   };
   return {
-    name: 'node:sqlite',
     open(file, { busyTimeoutMs, readOnly = false }) {
       const db = translated(() => new sqlite.DatabaseSync(file, { readOnly }));
       let isOpen = true;
       try {
-        // A pragma, not the constructor's `timeout` option: Node 22.15 ignores that option (22.16 added it).
+        // A pragma, not the constructor's `timeout` option: Node 22.15 ignores that option (22.23 honours it).
         translated(() => db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.round(busyTimeoutMs))}`));
       } catch (error) {
         db.close();
