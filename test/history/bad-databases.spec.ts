@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
+import { loadSqliteDriver, type SqliteConnection } from '../../src/history/store/sqlite-driver.ts';
 import { type NestedRun, REPO, runNested } from './support/nested-history-run.ts';
 
 /**
@@ -22,13 +22,17 @@ async function recordedOnce(testInfo: { outputPath: (name: string) => string }):
   return db;
 }
 
+/** node:sqlite, through the store's driver (the one place that knows its types and quiets Node 22's warning). */
+const openDatabase = (db: string, readOnly = false): SqliteConnection =>
+  loadSqliteDriver().open(db, { busyTimeoutMs: 0, readOnly });
+
 function contents(db: string): { runs: number; results: number; integrity: string } {
-  const connection = new Database(db, { readonly: true });
+  const connection = openDatabase(db, true);
   try {
     return {
       runs: (connection.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n,
       results: (connection.prepare('SELECT count(*) AS n FROM journey_results').get() as { n: number }).n,
-      integrity: connection.pragma('integrity_check', { simple: true }) as string,
+      integrity: (connection.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check,
     };
   } finally {
     connection.close();
@@ -53,9 +57,11 @@ function reportedNormally(run: NestedRun, secondRun: boolean): void {
 
 test('locked: another process holds an exclusive lock; the run completes, warns, and the recorded run stays', async ({}, testInfo) => {
   const db = await recordedOnce(testInfo);
-  const holder = spawn(process.execPath, [path.join(import.meta.dirname, 'support/hold-exclusive-lock.cjs'), db], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const holder = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', path.join(import.meta.dirname, 'support/hold-exclusive-lock.cjs'), db],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       holder.stdout.once('data', (chunk: Buffer) =>
@@ -120,7 +126,7 @@ test('corrupt: a real history with damaged pages is left as it is', async ({}, t
 
 test('newer schema: a database written by a newer compose-journeys is neither read nor written', async ({}, testInfo) => {
   const db = await recordedOnce(testInfo);
-  const connection = new Database(db);
+  const connection = openDatabase(db);
   connection
     .prepare(
       "INSERT INTO schema_version (version, description, applied_at) VALUES (2, 'from the future', '2030-01-01')",

@@ -26,15 +26,12 @@ export class HistoryDatabaseError extends Error {
   }
 }
 
-/** A driver's error as one line (pg and better-sqlite3 put the useful part in `message` and `code`). */
+/** A driver's error as one line (pg and sqlite-driver.ts's SqliteError put the useful part in `message` and `code`). */
 export function causeText(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return causeText(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const firstLine = (error.message || error.name)
-      .split('\n')[0]!
-      .trim()
-      .replace(/\s*Tried:$/, ''); // node-bindings lists its search paths below
+    const firstLine = (error.message || error.name).split('\n')[0]!.trim();
     return `${firstLine}${typeof code === 'string' && !firstLine.includes(code) ? ` (${code})` : ''}`;
   }
   return String(error);

@@ -1,13 +1,12 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Shape } from '../drift/shape.ts';
 import type { RunRecord, StoredJourneyResult, StoredRun } from '../run-record.ts';
 import { causeText, HistoryDatabaseError } from './history-database-error.ts';
 import type { HistoryAccess, HistoryStore } from './history-store.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS, newerSchemaFix, SCHEMA_VERSION_TABLE } from './migrations.ts';
 import { journeyResultFromRow, journeyResultsQuery, runFromRow, shapesFromRows } from './row-mapping.ts';
+import { loadSqliteDriver, type SqliteConnection, type SqliteDriver } from './sqlite-driver.ts';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -19,12 +18,15 @@ export interface SqliteHistoryOptions {
 }
 
 /**
- * History in one SQLite file (better-sqlite3). WAL mode: shards on one machine write at once
- * (each run is one IMMEDIATE transaction; the others wait up to the busy timeout) while readers
- * never block. An existing file is never deleted, recreated or "repaired": a file that is not a
+ * History in one SQLite file (Node's built-in node:sqlite, through sqlite-driver.ts). WAL mode:
+ * shards on one machine write at once (each run is one IMMEDIATE transaction; the others wait up to
+ * the busy timeout) while readers never block. An existing file is never deleted, recreated or "repaired": a file that is not a
  * SQLite database is refused before SQLite opens it.
  */
-export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Promise<HistoryStore> {
+export async function openSqliteHistoryStore(
+  options: SqliteHistoryOptions,
+  loadDriver: () => SqliteDriver = loadSqliteDriver,
+): Promise<HistoryStore> {
   const file = path.resolve(options.file);
   const shown = path.relative(process.cwd(), file) || file;
   const description = `SQLite ${shown.startsWith('..') ? file : shown}`;
@@ -32,7 +34,8 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
     throw sqliteProblem(error, description, file, options.busyTimeoutMs);
   };
 
-  if (existsSync(file)) refuseIfNotSqlite(file, description);
+  const exists = existsSync(file);
+  if (exists) refuseIfNotSqlite(file, description);
   else if (options.access === 'read') {
     throw new HistoryDatabaseError(
       'not-found',
@@ -40,25 +43,34 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
       'no history recorded yet (the file does not exist)',
       'run the journeys once with the history reporter, or pass --url/JOURNEYS_HISTORY_URL for the database the runs write to',
     );
-  } else {
+  }
+
+  let driver: SqliteDriver;
+  try {
+    driver = loadDriver();
+  } catch (error) {
+    throw driverMissing(description, error); // before anything is created
+  }
+  if (!exists) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (error) {
       fail(error);
     }
   }
-
-  const Database = loadDriver(description);
-  let db: BetterSqlite3.Database;
+  let db: SqliteConnection;
   try {
-    db = new Database(file, { timeout: options.busyTimeoutMs });
+    db = driver.open(file, { busyTimeoutMs: options.busyTimeoutMs });
   } catch (error) {
     return fail(error);
   }
   try {
     // WAL needs a write lock once, when the file is new; after that it is a no-op.
-    if (options.access === 'write' && db.pragma('journal_mode', { simple: true }) !== 'wal')
-      db.pragma('journal_mode = WAL');
+    if (
+      options.access === 'write' &&
+      (db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode !== 'wal'
+    )
+      db.exec('PRAGMA journal_mode = WAL');
     migrate(db, description);
   } catch (error) {
     db.close();
@@ -75,7 +87,7 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
   const insertShape = db.prepare(
     'INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const record = db.transaction((run: RunRecord) => {
+  const record = (run: RunRecord) => {
     insertRun.run({
       runId: run.runId,
       startedAt: new Date(run.startedAt).toISOString(),
@@ -115,14 +127,14 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
       for (const [channel, shape] of Object.entries(shapes))
         insertShape.run(journeyId, channel, JSON.stringify(shape), run.runId, new Date(run.endedAt).toISOString());
     }
-  });
+  };
 
   return {
     description,
     async recordRun(run) {
       if (options.access !== 'write') throw new Error(`${description} was opened read-only`);
       try {
-        record.immediate(run);
+        db.immediate(() => record(run));
       } catch (error) {
         fail(error);
       }
@@ -159,12 +171,12 @@ export async function openSqliteHistoryStore(options: SqliteHistoryOptions): Pro
       }
     },
     async close() {
-      if (db.open) db.close();
+      if (db.isOpen) db.close();
     },
   };
 }
 
-function migrate(db: BetterSqlite3.Database, description: string): void {
+function migrate(db: SqliteConnection, description: string): void {
   const found = () =>
     (db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null }).version ?? 0;
   // Read first without a write lock: an up-to-date database (every run but the first) costs no lock,
@@ -174,7 +186,7 @@ function migrate(db: BetterSqlite3.Database, description: string): void {
   const seen = hasTable ? found() : 0;
   if (seen > CURRENT_SCHEMA_VERSION) throw newerSchema(description, seen);
   if (seen === CURRENT_SCHEMA_VERSION) return;
-  db.transaction(() => {
+  db.immediate(() => {
     db.exec(SCHEMA_VERSION_TABLE);
     const version = found(); // again, under the lock: another shard may have migrated meanwhile
     if (version > CURRENT_SCHEMA_VERSION) throw newerSchema(description, version);
@@ -186,7 +198,7 @@ function migrate(db: BetterSqlite3.Database, description: string): void {
         new Date().toISOString(),
       );
     }
-  }).immediate();
+  });
 }
 
 function newerSchema(description: string, found: number): HistoryDatabaseError {
@@ -226,7 +238,7 @@ function corrupt(description: string, file: string, what: string, cause?: unknow
   );
 }
 
-/** better-sqlite3 errors by their SQLite code (SQLITE_BUSY_SNAPSHOT and friends share a prefix). */
+/** Driver errors by SQLite's result code (sqlite-driver.ts names it: SQLITE_BUSY also for SQLITE_BUSY_SNAPSHOT). */
 function sqliteProblem(error: unknown, description: string, file: string, busyTimeoutMs: number): HistoryDatabaseError {
   if (error instanceof HistoryDatabaseError) return error;
   const code = String((error as { code?: unknown }).code ?? '');
@@ -241,13 +253,6 @@ function sqliteProblem(error: unknown, description: string, file: string, busyTi
   }
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code))
     return corrupt(description, file, `SQLite says the file is damaged (${causeText(error)})`, error);
-  // better-sqlite3 loads its native binding on first use: a missing or mismatched build shows here.
-  if (
-    /bindings file|NODE_MODULE_VERSION|compiled against a different Node\.js|invalid ELF|cannot open shared object/i.test(
-      String((error as Error).message),
-    )
-  )
-    return driverMissing(description, error);
   return new HistoryDatabaseError(
     'unwritable',
     description,
@@ -257,21 +262,13 @@ function sqliteProblem(error: unknown, description: string, file: string, busyTi
   );
 }
 
-/** A native module: a missing build (install scripts not allowed) is a message with the fix, not a crash. */
-function loadDriver(description: string): typeof BetterSqlite3 {
-  try {
-    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  } catch (error) {
-    throw driverMissing(description, error);
-  }
-}
-
+/** node:sqlite is not in this Node (20, or 22 before 22.13 without --experimental-sqlite). */
 function driverMissing(description: string, error: unknown): HistoryDatabaseError {
   return new HistoryDatabaseError(
     'driver-missing',
     description,
-    `the SQLite driver better-sqlite3 could not be loaded (${causeText(error)}); nothing was recorded`,
-    'allow its install script and build it (npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3), or use PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…',
+    `${causeText(error)}; nothing was recorded`,
+    'run on Node >= 22.15 (24, the LTS, is recommended), or keep the history in PostgreSQL with JOURNEYS_HISTORY_URL=postgres://…',
     { cause: error },
   );
 }
