@@ -188,9 +188,7 @@ test.describe('timeouts follow expect', () => {
     } finally {
       process.off('warning', listen);
     }
-    expect(warnings.map((warning) => `${warning.name} ${warning.code}`)).toEqual([
-      'DeprecationWarning CJ_DEP_WITHIN',
-    ]);
+    expect(warnings.map((warning) => `${warning.name} ${warning.code}`)).toEqual(['DeprecationWarning CJ_DEP_WITHIN']);
     expect(warnings[0]!.message).toContain(
       'expect(tap).toHaveReceived(…, { within: 150 }) uses within, deprecated and removed in 0.3.0: use { timeout: 150 } (the same milliseconds).',
     );
