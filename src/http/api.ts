@@ -1,6 +1,7 @@
 import type { APIRequest, APIResponse, TestInfo } from '@playwright/test';
 import type { z } from 'zod';
 import type { Endpoints } from '../stack/endpoints.ts';
+import { newTraceId } from '../trace/trace-context.ts';
 import {
   type ApiExchange,
   CORRELATION_HEADER,
@@ -16,6 +17,8 @@ export interface Api {
   /** A raw response's JSON parsed by `schema` (and its status checked); on mismatch a readable diff, with request and response attached. */
   parse<S extends z.ZodType>(response: APIResponse, schema: S, options?: { status?: number }): Promise<z.output<S>>;
   readonly correlationId: string;
+  /** The journey's W3C trace id, sent in `traceparent` (a fresh span id per call, sampled). */
+  readonly traceId: string;
 }
 
 export interface ApiClients extends Api {
@@ -26,14 +29,18 @@ export interface ApiClients extends Api {
 export function createApi(options: {
   endpoints: Endpoints;
   correlationId: string;
+  /** The journey's trace id (a new one when not given). */
+  traceId?: string;
   request: Pick<APIRequest, 'newContext'>;
   exchanges: ApiExchange[];
   attach?: TestInfo['attach'];
 }): ApiClients {
   const responses = new WeakMap<APIResponse, ApiExchange>();
+  const traceId = options.traceId ?? newTraceId();
   const log: ExchangeLog = {
     exchanges: options.exchanges,
     correlationId: options.correlationId,
+    traceId,
     attach: options.attach,
     exchangeOf: (response) => responses.get(response),
     remember: (response, exchange) => responses.set(response, exchange),
@@ -41,6 +48,7 @@ export function createApi(options: {
   const clients = new Map<string, ServiceClient>();
   return {
     correlationId: options.correlationId,
+    traceId,
     service(name, containerPort) {
       const key = `${name}:${containerPort ?? ''}`;
       let client = clients.get(key);

@@ -3,6 +3,7 @@
 import type { APIRequestContext, APIResponse, TestInfo } from '@playwright/test';
 import type { z } from 'zod';
 import { parseWithSchema, SchemaMismatchError } from '../data/schema-diff.ts';
+import { TRACEPARENT_HEADER, traceparentFor } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
 import {
   type FetchOptions,
@@ -41,6 +42,8 @@ export interface ApiExchange {
 export interface ExchangeLog {
   readonly exchanges: ApiExchange[];
   readonly correlationId: string;
+  /** The journey's W3C trace id: every call carries it in `traceparent`, with a span id of its own. */
+  readonly traceId?: string;
   readonly attach?: TestInfo['attach'];
   /** The exchange of a response this log recorded. */
   exchangeOf(response: APIResponse): ApiExchange | undefined;
@@ -184,20 +187,25 @@ export class ServiceClient {
 
   async #send(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
     const url = urlOf(path, this.baseURL, options.params);
+    // A fresh span of the journey's trace per call, unless the journey sends a traceparent of its own.
+    const own = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === TRACEPARENT_HEADER);
+    const trace: Record<string, string> =
+      this.log.traceId && !own ? { [TRACEPARENT_HEADER]: traceparentFor(this.log.traceId) } : {};
+    const headers: Record<string, string> = { ...trace, ...options.headers };
     const exchange: ApiExchange = {
       service: this.service,
       method,
       url: url.toString(),
       startedAt: new Date().toISOString(),
       durationMs: 0,
-      request: { headers: { [CORRELATION_HEADER]: this.log.correlationId, ...options.headers }, ...sentBody(options) },
+      request: { headers: { [CORRELATION_HEADER]: this.log.correlationId, ...headers }, ...sentBody(options) },
     };
     this.log.exchanges.push(exchange);
     const began = performance.now();
     try {
       const context = await this.context();
       // The options one by one: nothing else an untyped caller put in the object reaches Playwright.
-      const { data, form, multipart, headers, timeout, failOnStatusCode, maxRedirects } = options;
+      const { data, form, multipart, timeout, failOnStatusCode, maxRedirects } = options;
       const response = await context.fetch(url.toString(), {
         method,
         data,

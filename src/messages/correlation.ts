@@ -1,4 +1,6 @@
-// Which journey a message belongs to: the correlation id it carries, in a header or in its payload.
+// Which journey a message belongs to: the journey's W3C trace id in its `traceparent` header (what
+// OpenTelemetry instrumentations propagate), or the correlation id it carries, in a header or its payload.
+import { traceIdIn } from '../trace/trace-context.ts';
 import type { RecordedMessage } from './recorded-message.ts';
 
 /** Where a stack's messages carry the correlation id. Header names are matched case-insensitively. */
@@ -33,13 +35,16 @@ export function correlationIdIn(
   return typeof current === 'string' ? current : undefined;
 }
 
-/** A tap narrowed to one journey: only messages carrying its correlation id. */
+/** A tap narrowed to one journey: only messages carrying its trace id or its correlation id. */
 export interface JourneyScope {
   readonly correlationId: string;
   readonly location: CorrelationLocation;
+  /** The journey's W3C trace id: a message whose `traceparent` carries it is the journey's. */
+  readonly traceId?: string;
 }
 
 export function inScope(message: RecordedMessage, scope: JourneyScope): boolean {
+  if (scope.traceId !== undefined && traceIdIn(message.headers) === scope.traceId) return true;
   return correlationIdIn(message.headers, message.value, scope.location) === scope.correlationId;
 }
 

@@ -1,5 +1,7 @@
 // Does a message match what a journey expects, and if none does, which came closest and why.
+
 import type { z } from 'zod';
+import { traceIdIn } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
 import type { MessageSource } from './message-tap.ts';
 import { describeOrigin, type RecordedMessage } from './recorded-message.ts';
@@ -77,6 +79,8 @@ export function formatMessageHeadline(message: RecordedMessage, startedAt: numbe
   const parts = [`+${Math.max(0, message.receivedAt - startedAt)} ms`, describeOrigin(message)];
   if (message.key !== null) parts.push(`key=${message.key}`);
   if (message.correlationId) parts.push(`correlation=${message.correlationId}`);
+  const trace = traceIdIn(message.headers);
+  if (trace) parts.push(`trace=${trace}`);
   return parts.join(' ');
 }
 

@@ -3,6 +3,7 @@
 // messages carrying its correlation id); the matchers read it, and `received`/`next` hand back
 // parsed messages for a journey to use (e.g. to redeliver one).
 import type { z } from 'zod';
+import { traceIdIn } from '../trace/trace-context.ts';
 import { describeLocation, inScope, type JourneyScope } from './correlation.ts';
 import { describeNoMatch, evaluate, formatMessageHeadline, type MessageExpectation } from './match.ts';
 import type { MessageLog } from './message-log.ts';
@@ -139,13 +140,14 @@ function describeOutOfScope(excluded: readonly RecordedMessage[], scope: Journey
     .slice(0, 5)
     .map(
       (message) =>
-        `  ${formatMessageHeadline(message, startedAt)}${message.correlationId ? '' : ' (no correlation id)'}`,
+        `  ${formatMessageHeadline(message, startedAt)}${message.correlationId || traceIdIn(message.headers) ? '' : ' (no correlation id, no traceparent)'}`,
     );
   if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
   return (
     `${excluded.length} matching message${excluded.length === 1 ? '' : 's'} arrived during this test but carr${excluded.length === 1 ? 'ies' : 'y'} another journey's correlation id or none, ` +
+    `${scope.traceId ? `and not this journey's trace id (${scope.traceId}, header traceparent) either, ` : ''}` +
     `so the tap (narrowed to this journey, ${scope.correlationId}, read from ${describeLocation(scope.location)}) left ${excluded.length === 1 ? 'it' : 'them'} out:\n${shown.join('\n')}\n` +
-    "If they are this journey's, the service does not pass the correlation id on: fix that, tell the tap where it is (`test.use({ correlation: { headers: ['x-request-id'] } })`), " +
+    "If they are this journey's, the service passes on neither the trace context (`traceparent`, as OpenTelemetry's instrumentations do) nor the correlation id: fix that, tell the tap where the id is (`test.use({ correlation: { headers: ['x-request-id'] } })`), " +
     "or widen the tap to every message of the test's window (`test.use({ tapScope: 'window' })`)."
   );
 }

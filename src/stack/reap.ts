@@ -26,25 +26,30 @@ export interface ManagedProject {
   status: OwnerStatus;
   /** Started by this login on this machine (what `reap --all` may remove). */
   mine: boolean;
+  /** When its newest container was created (undefined: none left, only networks or volumes). */
+  createdAt?: Date;
 }
 
 /** Every Compose project carrying our label, from its containers, networks or volumes. */
 export async function listManagedProjects(): Promise<ManagedProject[]> {
-  const format = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep]
+  const labels = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep]
     .map((label) => `{{.Label "${label}"}}`)
     .join('\t');
   // Both labels: containers inherit labels from their image, so `managed` alone could come from one.
   const filter = ['--filter', `label=${LABEL.managed}=true`, '--filter', `label=${LABEL.owner}`];
   const outputs = await Promise.all([
-    dockerOk(['ps', '-a', ...filter, '--format', format]),
-    dockerOk(['network', 'ls', ...filter, '--format', format]),
-    dockerOk(['volume', 'ls', ...filter, '--format', format]),
+    dockerOk(['ps', '-a', ...filter, '--format', `${labels}\t{{.CreatedAt}}`]),
+    dockerOk(['network', 'ls', ...filter, '--format', labels]),
+    dockerOk(['volume', 'ls', ...filter, '--format', labels]),
   ]);
   const projects = new Map<string, ManagedProject>();
   const here = thisMachine();
   for (const line of outputs.join('\n').split('\n')) {
-    const [projectName, owner, run, user, keep] = line.split('\t');
-    if (!projectName || projects.has(projectName)) continue;
+    const [projectName, owner, run, user, keep, created] = line.split('\t');
+    const createdAt = created ? dockerTime(created) : undefined;
+    const known = projectName ? projects.get(projectName) : undefined;
+    if (known && createdAt && (!known.createdAt || createdAt > known.createdAt)) known.createdAt = createdAt;
+    if (!projectName || known) continue;
     const startedBy = parseRunKey(run);
     const reusable = owner === REUSABLE_OWNER;
     const status: OwnerStatus = startedBy
@@ -61,9 +66,18 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
       reusable,
       status,
       mine: startedBy ? startedBy.host === here.host && startedBy.uid === here.uid : false,
+      ...(createdAt && { createdAt }),
     });
   }
   return [...projects.values()];
+}
+
+/** `docker ps`'s CreatedAt (`2026-12-07 14:45:21 +0000 UTC`) as a Date; undefined when it is not that. */
+function dockerTime(text: string): Date | undefined {
+  const parts = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)/.exec(text.trim());
+  if (!parts) return undefined;
+  const date = new Date(`${parts[1]}T${parts[2]}${parts[3]}:${parts[4]}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 export type ReapScope = 'dead' | 'all' | 'other-owners';
@@ -88,9 +102,16 @@ export interface ReapResult {
 export async function reap({
   scope = 'dead' as ReapScope,
   only,
+  minAgeMs,
 }: {
   scope?: ReapScope;
   only?: readonly string[];
+  /**
+   * Leave stacks whose newest container is younger than this (a start's own reap: a stack created
+   * seconds ago may still be starting under an owner we misjudge; the next reap, or its watchdog, takes
+   * it if it really is dead). `journeys reap` takes every dead stack at once.
+   */
+  minAgeMs?: number;
 } = {}): Promise<ReapResult> {
   const projects = (await listManagedProjects()).filter((project) => !only || only.includes(project.projectName));
   const candidates = projects.filter((project) => project.status.state !== 'alive');
@@ -98,8 +119,9 @@ export async function reap({
   for (const project of candidates) project.kept ||= keptMarker(project.projectName);
   const removed: ManagedProject[] = [];
   const left: ReapResult['left'] = [];
+  const now = Date.now();
   for (const project of projects) {
-    const why = reapDecision(project, scope);
+    const why = reapDecision(project, scope, minAgeMs === undefined ? undefined : { minAgeMs, now });
     if (why) left.push({ project, why });
     else removed.push(project);
   }
@@ -109,10 +131,13 @@ export async function reap({
 
 /** Why a stack stays (undefined: it goes). Pure: the rules above, on what `listManagedProjects` found. */
 export function reapDecision(
-  project: Pick<ManagedProject, 'status' | 'mine' | 'reusable' | 'kept' | 'owner' | 'startedBy' | 'user'>,
+  project: Pick<ManagedProject, 'status' | 'mine' | 'reusable' | 'kept' | 'owner' | 'startedBy' | 'user' | 'createdAt'>,
   scope: ReapScope,
+  age?: { minAgeMs: number; now: number },
 ): string | undefined {
   if (project.status.state === 'alive') return 'its run is alive';
+  if (age && project.createdAt && age.now - project.createdAt.getTime() < age.minAgeMs)
+    return `created ${Math.round((age.now - project.createdAt.getTime()) / 1000)} s ago: left for a later reap`;
   if (scope === 'other-owners') return undefined;
   const otherOwner = !project.mine && project.status.state === 'unknown';
   if (otherOwner) return `another owner (${describeOwner(project)}): ${project.status.why}`;

@@ -112,9 +112,12 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   }
 }
 
+const START_REAP_MIN_AGE_MS = 30_000;
+
 async function reapAlongside(log: (line: string) => void): Promise<void> {
   try {
-    const { removed } = await reap();
+    // Not a stack created in the last 30 s: it may still be starting (its owner misjudged); a later reap takes it.
+    const { removed } = await reap({ minAgeMs: START_REAP_MIN_AGE_MS });
     if (removed.length > 0)
       log(`removed stacks left by runs that died: ${removed.map((project) => project.projectName).join(', ')}`);
   } catch (error) {

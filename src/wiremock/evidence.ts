@@ -1,6 +1,8 @@
 // What a failed journey's timeline shows of each WireMock: the requests the journey sent (what
 // answered each, with faults and delays) and every request nothing matched during the test.
 import type { Observation } from '../report/observations.ts';
+import { carriesJourney, type JourneyMarks } from '../trace/journey-marks.ts';
+import { TRACEPARENT_HEADER, traceIdOf } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
 import type { WireMockAdmin } from './admin.ts';
 import { headerOf, jsonBodyOf, short } from './request-match.ts';
@@ -9,13 +11,13 @@ import type { ServeEvent } from './types.ts';
 
 export interface WireMockEvidenceScope {
   since: Date;
-  correlationId: string;
-  correlationHeader: string;
+  /** How the journey's requests are recognised (its trace id, its correlation header). */
+  marks: JourneyMarks;
 }
 
 /** Headers worth showing (the rest is transport noise). */
 const SHOWN_HEADERS =
-  /^(content-type|idempotency-key|x-correlation-id|correlation-id|x-request-id|authorization|x-api-key)$/i;
+  /^(content-type|idempotency-key|x-correlation-id|correlation-id|x-request-id|traceparent|authorization|x-api-key)$/i;
 
 function answeredBy(event: ServeEvent, correlationId: string): string {
   if (!event.wasMatched) return 'UNMATCHED';
@@ -31,7 +33,10 @@ function answeredBy(event: ServeEvent, correlationId: string): string {
 /** One journal entry as a timeline observation. */
 export function serveEventObservation(service: string, event: ServeEvent, scope: WireMockEvidenceScope): Observation {
   const { request } = event;
-  const correlation = headerOf(request, scope.correlationHeader);
+  const { marks } = scope;
+  const correlation = headerOf(request, marks.correlationHeader);
+  const ours = carriesJourney((name) => headerOf(request, name), marks);
+  const trace = traceIdOf(headerOf(request, TRACEPARENT_HEADER));
   const definition = event.responseDefinition;
   const answer = event.wasMatched ? describeResponse(definition) : `${event.response?.status ?? 404}`;
   const headers = Object.fromEntries(
@@ -42,8 +47,9 @@ export function serveEventObservation(service: string, event: ServeEvent, scope:
   return {
     kind: 'wiremock',
     at: request.loggedDate,
-    correlationId: correlation,
-    summary: `${service} received ${request.method} ${request.url} → ${answer} (${answeredBy(event, scope.correlationId)})${correlation === scope.correlationId ? '' : correlation ? ' [another journey]' : ' [no correlation id]'}`,
+    // Filed under the journey when it carries either mark, whichever its service passed on.
+    correlationId: ours ? marks.correlationId : correlation,
+    summary: `${service} received ${request.method} ${request.url} → ${answer} (${answeredBy(event, marks.correlationId)})${ours ? '' : correlation || trace ? ' [another journey]' : ' [no correlation id, no traceparent]'}`,
     detail: {
       service,
       request: {
@@ -86,7 +92,7 @@ export async function wiremockEvidence(admin: WireMockAdmin, scope: WireMockEvid
     ];
   }
   return events
-    .filter((event) => !event.wasMatched || headerOf(event.request, scope.correlationHeader) === scope.correlationId)
+    .filter((event) => !event.wasMatched || carriesJourney((name) => headerOf(event.request, name), scope.marks))
     .sort((a, b) => a.request.loggedDate - b.request.loggedDate)
     .map((event) => serveEventObservation(admin.service, event, scope));
 }

@@ -1,5 +1,6 @@
 // What a journey expects WireMock to have received, as a WireMock request pattern (WireMock judges
 // the match), and, when nothing matched, how each of the journey's requests differs from it.
+import type { JourneyMark } from '../trace/journey-marks.ts';
 import type { LoggedRequest, RequestPattern, StringMatcher } from './types.ts';
 
 /**
@@ -63,14 +64,11 @@ const asMatcher = (value: string | StringMatcher): StringMatcher =>
 const mapMatchers = (values: Record<string, string | StringMatcher> | undefined) =>
   values ? Object.fromEntries(Object.entries(values).map(([name, value]) => [name, asMatcher(value)])) : undefined;
 
-/** The WireMock request pattern for an expectation, narrowed to the journey's correlation header when given. */
-export function requestPatternOf(
-  expectation: RequestExpectation,
-  journey?: { header: string; correlationId: string },
-): RequestPattern {
+/** The WireMock request pattern for an expectation, narrowed to one of the journey's marks when given. */
+export function requestPatternOf(expectation: RequestExpectation, journey?: JourneyMark): RequestPattern {
   const headers = {
     ...mapMatchers(expectation.headers),
-    ...(journey && { [journey.header]: { equalTo: journey.correlationId } }),
+    ...(journey && { [journey.header]: journey.matcher }),
   };
   const bodyPatterns = [
     ...(expectation.bodyJson !== undefined ? [{ equalToJson: expectation.bodyJson, ignoreExtraElements: true }] : []),
@@ -129,6 +127,10 @@ export function short(value: unknown): string {
 }
 
 /** A header of a logged request, whatever the case of its name (WireMock logs names as sent). */
+/** One logged request, as two lookups of the journal (one per journey mark) may both return it. */
+export const requestIdentity = (request: LoggedRequest): string =>
+  `${request.loggedDate} ${request.method} ${request.url} ${request.body ?? ''}`;
+
 export function headerOf(request: Pick<LoggedRequest, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(request.headers ?? {})) {

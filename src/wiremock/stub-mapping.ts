@@ -1,6 +1,7 @@
-// What a per-test stub becomes in WireMock: the journey's stubs match only its own requests (the
-// correlation header), outrank the stack's defaults, carry the test's tag (metadata) so they can be
+// What a per-test stub becomes in WireMock: the journey's stubs match only its own requests (its
+// trace id in `traceparent`, or its correlation header), outrank the stack's defaults, carry the test's tag (metadata) so they can be
 // found and removed after it, and keep scenario state of their own.
+import { type JourneyMark, type JourneyMarks, journeyMarks } from '../trace/journey-marks.ts';
 import type { RequestScope } from './request-match.ts';
 import type { RequestPattern, ResponseDefinition, StringMatcher, StubDefinition } from './types.ts';
 
@@ -17,7 +18,8 @@ export interface StubTag {
 
 export interface StubContext {
   tag: StubTag;
-  correlationHeader: string;
+  /** How the journey's requests are recognised (scope `journey`): the stub is written once per mark. */
+  marks: JourneyMarks;
   scope: RequestScope;
   /** Distinguishes the test's `responses` sequences from each other (1, 2, …). */
   sequence: number;
@@ -43,16 +45,11 @@ export function scopedScenarioName(correlationId: string, name: string): string 
  * plain-string headers and query parameters) spelled out, and the journey's correlation header
  * added (scope `journey`).
  */
-export function scopedRequest(
-  request: RequestPattern,
-  correlationHeader: string,
-  correlationId: string,
-  scope: RequestScope,
-): RequestPattern {
+export function scopedRequest(request: RequestPattern, journey: JourneyMark | undefined): RequestPattern {
   const { bodyJson, headers, queryParameters, bodyPatterns, ...rest } = request;
   const allHeaders = {
     ...(headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, matcherOf(value)]))),
-    ...(scope === 'journey' && { [correlationHeader]: { equalTo: correlationId } }),
+    ...(journey && { [journey.header]: journey.matcher }),
   };
   const patterns = [
     ...(bodyJson !== undefined ? [{ equalToJson: bodyJson, ignoreExtraElements: true }] : []),
@@ -73,8 +70,24 @@ export function scopedRequest(
 const matcherOf = (value: string | StringMatcher): StringMatcher =>
   typeof value === 'string' ? { equalTo: value } : value;
 
-/** The mappings to POST for one `stub(...)` call: one, or one per answer of a `responses` sequence. */
+/**
+ * The mappings to POST for one `stub(...)` call: one, or one per answer of a `responses` sequence; for
+ * a journey's stub, that once per mark the journey's requests may carry (its `traceparent`, its
+ * correlation header). WireMock matches headers with AND only, so "either mark" is two mappings that
+ * share their scenario: a request carrying either advances the one sequence.
+ */
 export function stubMappings(definition: StubDefinition, context: StubContext): WireMockMapping[] {
+  if (context.scope === 'all') return stubMappingsFor(definition, context, undefined);
+  const marks = journeyMarks(context.marks);
+  if (marks.length === 0) throw new Error('stub(): the journey has no mark to match its requests by.');
+  return marks.flatMap((mark) => stubMappingsFor(definition, context, mark));
+}
+
+function stubMappingsFor(
+  definition: StubDefinition,
+  context: StubContext,
+  journey: JourneyMark | undefined,
+): WireMockMapping[] {
   if (!definition || typeof definition !== 'object' || !definition.request || typeof definition.request !== 'object') {
     throw new Error(
       'stub({ request, response }) needs a request pattern, e.g. { request: { method: "POST", urlPath: "/v1/charges" }, response: { status: 503 } }.',
@@ -107,7 +120,7 @@ export function stubMappings(definition: StubDefinition, context: StubContext): 
     ...rest,
     ...(name !== undefined && { name }),
     priority: priority ?? STUB_PRIORITY,
-    request: scopedRequest(request, context.correlationHeader, context.tag.correlationId, context.scope),
+    request: scopedRequest(request, journey),
     metadata: { ...metadata, [TAG_KEY]: { ...context.tag } },
   };
   if (response !== undefined) {

@@ -2,6 +2,7 @@
 // stubs of its own, removed after the test; the requests the journey sent; and, for the matchers,
 // WireMock's verdict on an expected request plus the journey's requests to diff against it.
 import type { Observation } from '../report/observations.ts';
+import { carriesJourney, type JourneyMarks, journeyMarks, type Propagation } from '../trace/journey-marks.ts';
 import type { WireMockAdmin } from './admin.ts';
 import {
   headerOf,
@@ -9,6 +10,7 @@ import {
   pathOf,
   type RequestExpectation,
   type RequestScope,
+  requestIdentity,
   requestPatternOf,
 } from './request-match.ts';
 import { describeStub, stubMappings, TAG_KEY } from './stub-mapping.ts';
@@ -19,6 +21,10 @@ export interface WireMockTestContext {
   readonly correlationId: string;
   /** The header the stack's services forward the correlation id in (default `x-correlation-id`). */
   readonly correlationHeader: string;
+  /** The journey's W3C trace id: a request whose `traceparent` carries it is the journey's. */
+  readonly traceId?: string;
+  /** Which of the two the stack's services pass on (default both). */
+  readonly propagation?: Propagation;
   /** The test's title (tagged on its stubs). */
   readonly test: string;
   /** When the test started (ms): `scope: 'all'` looks at requests from then on. */
@@ -112,6 +118,12 @@ export class WireMock implements WireMockSource {
     return this.admin.service;
   }
 
+  /** How this journey's requests are recognised: its trace id in `traceparent`, its correlation header. */
+  get marks(): JourneyMarks {
+    const { correlationId, correlationHeader, traceId, propagation = 'both' } = this.context;
+    return { correlationId, correlationHeader, traceId, propagation };
+  }
+
   /** The stubs this test added and has not removed yet. */
   get stubIds(): readonly string[] {
     return [...this.#stubIds];
@@ -127,10 +139,10 @@ export class WireMock implements WireMockSource {
     const scope = options.scope ?? 'journey';
     if (scope !== 'journey' && scope !== 'all')
       throw new Error(`stub(…, { scope }): "journey" or "all", got ${JSON.stringify(scope)}.`);
-    const { correlationId, correlationHeader, test } = this.context;
+    const { correlationId, test } = this.context;
     const mappings = stubMappings(definition, {
       tag: { correlationId, test, pid: process.pid },
-      correlationHeader,
+      marks: this.marks,
       scope,
       sequence: ++this.#sequences,
     });
@@ -171,12 +183,14 @@ export class WireMock implements WireMockSource {
 
   /** WireMock's verdict: the logged requests matching the expectation, in the scope, oldest first. */
   async matching(expectation: RequestExpectation, scope: RequestScope): Promise<LoggedRequest[]> {
-    const journey =
-      scope === 'journey'
-        ? { header: this.context.correlationHeader, correlationId: this.context.correlationId }
-        : undefined;
-    const found = await this.admin.findRequests(requestPatternOf(expectation, journey));
-    return found
+    // WireMock matches headers with AND only: one look per mark, the requests either found, once each.
+    const looks = scope === 'journey' ? journeyMarks(this.marks) : [undefined];
+    const found = new Map<string, LoggedRequest>();
+    for (const requests of await Promise.all(
+      looks.map((mark) => this.admin.findRequests(requestPatternOf(expectation, mark))),
+    ))
+      for (const request of requests) found.set(requestIdentity(request), request);
+    return [...found.values()]
       .filter((request) => scope === 'journey' || request.loggedDate >= this.context.startedAt)
       .sort((a, b) => a.loggedDate - b.loggedDate);
   }
@@ -185,8 +199,8 @@ export class WireMock implements WireMockSource {
   async window(): Promise<{ journey: LoggedRequest[]; others: LoggedRequest[] }> {
     const events = await this.admin.serveEvents(new Date(this.context.startedAt));
     const requests = events.map((event) => event.request).sort((a, b) => a.loggedDate - b.loggedDate);
-    const ours = (request: LoggedRequest) =>
-      headerOf(request, this.context.correlationHeader) === this.context.correlationId;
+    const marks = this.marks;
+    const ours = (request: LoggedRequest) => carriesJourney((name) => headerOf(request, name), marks);
     return { journey: requests.filter(ours), others: requests.filter((request) => !ours(request)) };
   }
 

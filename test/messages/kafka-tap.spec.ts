@@ -325,3 +325,29 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+test.describe('narrowed to the journey', () => {
+  test.use({ tapScope: 'journey' });
+
+  test("a message carrying only the journey's traceparent is the journey's; another trace's is not", async ({
+    kafkaTap,
+    kafkaProducer,
+    traceId,
+  }) => {
+    const id = uniqueId();
+    // As an OpenTelemetry-instrumented producer writes it: no correlation header, no correlation field.
+    await kafkaProducer.send(TEST_TOPIC, {
+      key: id,
+      value: { kind: 'probe', id, seq: 1 },
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    await kafkaProducer.send(TEST_TOPIC, {
+      key: id,
+      value: { kind: 'probe', id, seq: 2 },
+      headers: { traceparent: `00-${'ab'.repeat(16)}-00f067aa0ba902b7-01` },
+    });
+    await expect(kafkaTap).toHaveReceived(probe, { where: (value) => value.id === id, times: 1 });
+    expect(kafkaTap.messages().filter((message) => (message.value as { id?: string }).id === id)).toHaveLength(1);
+    expect(kafkaTap.excluded().some((message) => (message.value as { id?: string }).id === id)).toBe(true);
+  });
+});

@@ -209,3 +209,24 @@ test('bad input: unknown exchange and unreachable broker fail fast, naming them'
     silent.close();
   }
 });
+
+test.describe('narrowed to the journey', () => {
+  test.use({ tapScope: 'journey' });
+
+  test("a message carrying only the journey's traceparent (an AMQP header) is the journey's; another trace's is not", async ({
+    rabbitTap,
+    rabbitPublisher,
+    traceId,
+  }) => {
+    const id = uniqueId();
+    const publish = (seq: number, trace: string) =>
+      rabbitPublisher.publish(EXCHANGE, TEST_KEY, {
+        value: { kind: 'probe', id, seq },
+        options: { headers: { traceparent: `00-${trace}-00f067aa0ba902b7-01` } },
+      });
+    await publish(1, traceId);
+    await publish(2, 'cd'.repeat(16));
+    await expect(rabbitTap).toHaveReceived(probe, { where: (value) => value.id === id, times: 1 });
+    expect(rabbitTap.messages().filter((message) => (message.value as { id?: string }).id === id)).toHaveLength(1);
+  });
+});

@@ -62,6 +62,15 @@ test('a failed journey carries its evidence bundle and timeline; a passing one n
     /wiremock \| stub \/prices\/sku-bug[^\n]*\n[^\n]*corr-product \| http \| GET \/quote\/sku-bug → 200/,
   );
   expect(product.attachments.get('logs-api.log')).toContain('"correlationId":"corr-product"');
+  // The journey's own lines come first, by the id its calls carried; the whole window stays beside them.
+  const own = product.attachments.get('journey-logs.log')!;
+  expect(own).toMatch(/^Log lines that carry this journey's ids \([^)]*corr-product[^)]*\)/);
+  const ownLines = own.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
+  expect(ownLines.length).toBeGreaterThan(0);
+  for (const line of ownLines) expect(line).toContain('corr-product');
+  expect([...product.attachments.keys()].indexOf('journey-logs.log')).toBeLessThan(
+    [...product.attachments.keys()].indexOf('logs-api.log'),
+  );
   expect(product.attachments.get('stack-state.txt')).toMatch(/api\s+\S+\s+running \(healthy\)/);
 
   const infra = byTitle('the api dies mid-journey');

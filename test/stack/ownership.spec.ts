@@ -19,8 +19,9 @@ test('a dead owner whose pid now belongs to another live process is still reaped
   const recycled = unique('recycled');
   const alive = unique('same-start');
   const liveHolder = holdStack(stackFile('reuse/compose.yml'), alive, ['--owner', `${other.pid}:${started}`]);
-  // Dead from its first second: a start elsewhere on this engine (the other worker's tests) reaps
-  // alongside and may remove it while it starts. Then it is started again.
+  // Dead from its first second. A start elsewhere on this engine (the other worker's tests) reaps
+  // alongside but leaves stacks younger than 30 s; a whole-engine `journeys reap` of another test may
+  // still remove it while it starts. Then it is started again.
   let deadHolder = holdStack(stackFile('reuse/compose.yml'), recycled, ['--owner', `${other.pid}:${started - 7}`]);
   for (
     let attempt = 1;

@@ -202,3 +202,17 @@ test('docker ps ports, ranges and IPv6 twins included', () => {
     { containerPort: 8080, protocol: 'tcp', hostIp: '::', hostPort: 32768 },
   ]);
 });
+
+test("a start's reap leaves a dead-looking stack created in the last 30 s (it may still be starting); journeys reap takes it", () => {
+  const now = Date.parse('2026-12-07T14:45:30Z');
+  const young = project({ createdAt: new Date('2026-12-07T14:45:21Z') });
+  const old = project({ createdAt: new Date('2026-12-07T14:44:59Z') });
+  const age = { minAgeMs: 30_000, now };
+  expect(reapDecision(young, 'dead', age)).toBe('created 9 s ago: left for a later reap');
+  expect(reapDecision(old, 'dead', age)).toBeUndefined();
+  expect(reapDecision(project({}), 'dead', age)).toBeUndefined(); // no container left: nothing is starting
+  expect(reapDecision(young, 'dead')).toBeUndefined(); // the explicit reap: no age limit
+  expect(reapDecision(project({ createdAt: young.createdAt, status: { state: 'alive' } }), 'dead', age)).toBe(
+    'its run is alive',
+  );
+});

@@ -1,6 +1,7 @@
 // How a failure is explained: its category and the redactor every attachment passes through.
 import { expect, test } from '@playwright/test';
 import { categorise, failingServices, infraProblems } from '../../src/report/failure-category.ts';
+import { formatJourneyLogLines, journeyLogLines } from '../../src/report/journey-log-lines.ts';
 import { createRedactor, REDACTED, secretValuesFromEnvironment } from '../../src/report/redaction.ts';
 import type { ContainerEvent } from '../../src/report/stack-evidence.ts';
 import { containerState } from './container-state.ts';
@@ -89,4 +90,37 @@ test('failing services: the ones the stack problems name, else the ones that log
     ['inventory', '2026-01-01T00:00:02Z WARN slow query'],
   ]);
   expect(failingServices([], logs)).toEqual(['payments']);
+});
+
+test("the journey's own log lines: those carrying its correlation or trace id, JSON or plain, per service", () => {
+  const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const logs = new Map([
+    [
+      'orders',
+      [
+        `2026-12-07T10:00:00.001Z {"msg":"order placed","trace_id":"${trace}"}`,
+        '2026-12-07T10:00:00.002Z {"msg":"order placed","trace_id":"ffffffffffffffffffffffffffffffff"}',
+        '2026-12-07T10:00:00.003Z {"msg":"order placed","correlationId":"cj1-happy-path-0a1b2c"}',
+        `2026-12-07T10:00:00.004Z {"msg":"charged","trace":{"id":"${trace}"}}`,
+      ].join('\n'),
+    ],
+    [
+      'payments',
+      `2026-12-07T10:00:00.005Z INFO charge for trace ${trace} accepted\n2026-12-07T10:00:00.006Z INFO idle`,
+    ],
+    ['inventory', '2026-12-07T10:00:00.007Z nothing of ours'],
+  ]);
+  const found = journeyLogLines(logs, [trace, 'cj1-happy-path-0a1b2c']);
+  expect([...found.keys()]).toEqual(['orders', 'payments']);
+  expect(found.get('orders')!.map((line) => line.slice(0, 24))).toEqual([
+    '2026-12-07T10:00:00.001Z',
+    '2026-12-07T10:00:00.003Z',
+    '2026-12-07T10:00:00.004Z',
+  ]);
+  const text = formatJourneyLogLines(found, logs, [trace, 'cj1-happy-path-0a1b2c']);
+  expect(text).toContain('== orders: 3 of 4 lines (all of them: logs-orders.log)');
+  expect(text).toContain('== payments: 1 of 2 lines');
+  expect(text).not.toContain('inventory');
+  // Too short to be an id of ours: matching it would pick lines by chance.
+  expect(journeyLogLines(logs, ['idle']).size).toBe(0);
 });

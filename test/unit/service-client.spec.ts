@@ -162,7 +162,7 @@ test('form sends urlencoded fields; multipart sends fields and files, and the ex
     expect(received[1]!.body).toContain('name="file"; filename="cover.txt"');
     expect(received[1]!.body).toContain('a cover image, or near enough');
     expect(exchanges[1]!.request).toEqual({
-      headers: { 'x-correlation-id': CORRELATION_ID },
+      headers: { 'x-correlation-id': CORRELATION_ID, traceparent: expect.stringMatching(/^00-/) },
       body: { caption: 'Dune', file: { name: 'cover.txt', mimeType: 'text/plain', size: cover.length } },
       encoding: 'multipart',
     });
@@ -207,7 +207,11 @@ test("params (an object, URLSearchParams or a string) are appended to the path's
 
     await loans.post('/loans', { data: { bookId: 7 }, headers: { 'x-tenant': 'library-north' } }).expect(200);
     expect(received[3]!.headers).toMatchObject({ 'x-tenant': 'library-north', 'x-correlation-id': CORRELATION_ID });
-    expect(exchanges[3]!.request.headers).toEqual({ 'x-correlation-id': CORRELATION_ID, 'x-tenant': 'library-north' });
+    expect(exchanges[3]!.request.headers).toEqual({
+      'x-correlation-id': CORRELATION_ID,
+      'x-tenant': 'library-north',
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+    });
   });
 });
 
@@ -377,4 +381,24 @@ loans.post('/loans', { bookId: 7 }, { data: { bookId: 8 } });
         String.raw`/\*\* @deprecated Pass \{ data: body \}: removed in 0\.3\.0\. \*/\s+${method}<B>\(path: string, body: B & PositionalBody<B>`,
       ),
     );
+});
+
+test("every call carries the journey's trace in traceparent, a span of its own, unless the journey sends one", async ({
+  playwright,
+}) => {
+  await withLoans(playwright.request, async ({ loans, api, received, exchanges }) => {
+    await loans.get('/loans').expect(200);
+    await loans.post('/loans', { data: { bookId: 7 } }).expect(200);
+    const [first, second] = received.map((request) => String(request.headers.traceparent));
+    expect(first).toMatch(new RegExp(`^00-${api.traceId}-[0-9a-f]{16}-01$`));
+    expect(second).toMatch(new RegExp(`^00-${api.traceId}-[0-9a-f]{16}-01$`));
+    expect(second!.split('-')[2]).not.toBe(first!.split('-')[2]);
+    // The report shows what was sent.
+    expect(exchanges[0]!.request.headers?.traceparent).toBe(first);
+    expect(received[0]!.headers['x-correlation-id']).toBe(CORRELATION_ID);
+
+    const own = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    await loans.get('/loans', { headers: { TraceParent: own } }).expect(200);
+    expect(received[2]!.headers.traceparent).toBe(own);
+  });
 });

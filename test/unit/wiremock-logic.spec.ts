@@ -3,6 +3,7 @@
 // held in memory (WireMock's matching stood in for by the same partial-JSON rules).
 import { expect as playwrightExpect, test } from '@playwright/test';
 import { expect } from 'compose-journeys';
+import { journeyMarks } from '../../src/trace/journey-marks.ts';
 import { type WireMockAdmin, wiremockErrorLines } from '../../src/wiremock/admin.ts';
 import { serveEventObservation } from '../../src/wiremock/evidence.ts';
 import {
@@ -18,9 +19,16 @@ import type { LoggedRequest, RequestPattern, ServeEvent } from '../../src/wiremo
 import { WireMock } from '../../src/wiremock/wiremock.ts';
 
 const JOURNEY = 'cj1-provider-timeout-0a1b2c';
+/** A stack whose services forward the correlation header only (no trace context). */
+const BY_CORRELATION = {
+  correlationId: JOURNEY,
+  correlationHeader: 'x-correlation-id',
+  propagation: 'correlation' as const,
+};
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const context = {
   tag: { correlationId: JOURNEY, test: 'provider times out', pid: 42 },
-  correlationHeader: 'x-correlation-id',
+  marks: BY_CORRELATION,
   scope: 'journey' as const,
   sequence: 1,
 };
@@ -130,7 +138,7 @@ test('an expectation becomes a WireMock request pattern: partial JSON body, equa
   playwrightExpect(
     requestPatternOf(
       { method: 'post', urlPath: '/v1/charges', headers: { 'idempotency-key': 'o-1' }, bodyJson: { orderId: 'o-1' } },
-      { header: 'x-correlation-id', correlationId: JOURNEY },
+      journeyMarks(BY_CORRELATION)[0],
     ),
   ).toEqual({
     method: 'POST',
@@ -355,7 +363,7 @@ test("WireMock's own error is quoted as it said it", () => {
 });
 
 test('evidence: a journal entry on the timeline says what answered it, with the fault, delay and WireMock’s own near-miss report', () => {
-  const scope = { since: new Date(0), correlationId: JOURNEY, correlationHeader: 'x-correlation-id' };
+  const scope = { since: new Date(0), marks: BY_CORRELATION };
   const faulted: ServeEvent = {
     id: '1',
     request: charge(2500, undefined, 5),
@@ -377,7 +385,62 @@ test('evidence: a journal entry on the timeline says what answered it, with the 
     subEvents: [{ type: 'REQUEST_NOT_MATCHED', data: { report: 'Request was not matched\n  Closest stub …' } }],
   };
   playwrightExpect(serveEventObservation('wiremock', unmatched, scope)).toMatchObject({
-    summary: 'wiremock received GET /v1/refunds → 404 (UNMATCHED) [no correlation id]',
+    summary: 'wiremock received GET /v1/refunds → 404 (UNMATCHED) [no correlation id, no traceparent]',
     detail: { nearMiss: 'Request was not matched\n  Closest stub …' },
   });
+});
+
+test("a journey's stub is written once per mark, traceparent and correlation header, sharing one scenario", () => {
+  const marks = { ...BY_CORRELATION, traceId: TRACE, propagation: 'both' as const };
+  const mappings = stubMappings(
+    { request: { method: 'POST', urlPath: '/v1/charges' }, responses: [{ status: 503 }, { status: 201 }] },
+    { ...context, marks },
+  );
+  playwrightExpect(mappings.map((mapping) => mapping.request.headers)).toEqual([
+    { traceparent: { matches: `^[0-9a-f]{2}-${TRACE}-[0-9a-f]{16}-[0-9a-f]{2}$` } },
+    { traceparent: { matches: `^[0-9a-f]{2}-${TRACE}-[0-9a-f]{16}-[0-9a-f]{2}$` } },
+    { 'x-correlation-id': { equalTo: JOURNEY } },
+    { 'x-correlation-id': { equalTo: JOURNEY } },
+  ]);
+  // One sequence whichever mark a request carries: the step states are shared by name.
+  playwrightExpect(new Set(mappings.map((mapping) => mapping.scenarioName)).size).toBe(1);
+  playwrightExpect(mappings.map((mapping) => mapping.requiredScenarioState)).toEqual([
+    'Started',
+    'answered 1',
+    'Started',
+    'answered 1',
+  ]);
+  // A stack that says it propagates only the trace context gets only that mapping.
+  const traced = stubMappings(
+    { request: { urlPath: '/v1/charges' }, response: { status: 503 } },
+    { ...context, marks: { ...marks, propagation: 'traceparent' } },
+  );
+  playwrightExpect(traced.map((mapping) => Object.keys(mapping.request.headers ?? {}))).toEqual([['traceparent']]);
+});
+
+test('evidence: a provider request carrying only the journey traceparent is filed under the journey', () => {
+  const marks = { ...BY_CORRELATION, traceId: TRACE, propagation: 'both' as const };
+  const event = (traceparent: string): ServeEvent => ({
+    id: traceparent,
+    request: {
+      url: '/v1/charges',
+      method: 'POST',
+      headers: { traceparent },
+      loggedDate: 10,
+    },
+    wasMatched: true,
+    responseDefinition: { status: 201 },
+    response: { status: 201 },
+  });
+  const ours = serveEventObservation('wiremock', event(`00-${TRACE}-00f067aa0ba902b7-01`), {
+    since: new Date(0),
+    marks,
+  });
+  playwrightExpect(ours.correlationId).toBe(JOURNEY);
+  playwrightExpect(ours.summary).not.toContain('[another journey]');
+  const theirs = serveEventObservation('wiremock', event(`00-${'ab'.repeat(16)}-00f067aa0ba902b7-01`), {
+    since: new Date(0),
+    marks,
+  });
+  playwrightExpect(theirs.summary).toContain('[another journey]');
 });

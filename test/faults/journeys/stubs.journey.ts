@@ -28,11 +28,16 @@ for (const [me, other] of [
     wiremock,
     correlationId,
     faults,
+    api,
   }) => {
     const mark = (step: string) =>
       writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid, correlationId }));
     const greeting = { method: 'GET', urlPath: '/greeting' };
     await wiremock().stub({ request: greeting, response: { status: 200, body: `hello ${me}` } });
+    // The same provider call stubbed by both journeys, made by a service that passes on only the trace
+    // context (traceparent), as an OpenTelemetry-instrumented one does: each journey gets its own answer.
+    const price = { method: 'GET', urlPath: '/prices/traced' };
+    await wiremock().stub({ request: price, response: { status: 200, jsonBody: { by: me } } });
     mark('stubbed');
     const theirs = await reached(other, 'stubbed');
     expect(theirs.pid, 'the two journeys run in two workers').not.toBe(process.pid);
@@ -42,6 +47,11 @@ for (const [me, other] of [
     expect(await greet({ 'x-correlation-id': correlationId })).toBe(`hello ${me}`);
     expect(await greet()).toBe('hello from the defaults');
     await expect(wiremock()).toHaveReceived(greeting, { times: 1 });
+    const quote = await api.service('app').get('/traced-quote/traced').expect(200);
+    expect(await quote.json()).toEqual({ by: me });
+    await expect(wiremock()).toHaveReceived(price, { times: 1 });
+    const [sent] = await wiremock().requests(price);
+    expect(sent!.headers['x-correlation-id'], 'the service passed on only traceparent').toBeUndefined();
 
     if (me === 'left') {
       const fault = await faults.pause('app').catch((error: Error) => error.message);
