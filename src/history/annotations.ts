@@ -1,4 +1,5 @@
 import { CATEGORY_ANNOTATION, REASON_ANNOTATION, SERVICE_ANNOTATION } from '../report/failure-category.ts';
+import { JOURNEY_ID_ANNOTATIONS } from '../trace/journey-marks.ts';
 
 /**
  * Annotation and attachment names the fixtures write and the history reads. The first four are
@@ -10,7 +11,7 @@ export const HISTORY_ANNOTATIONS = {
   reason: REASON_ANNOTATION,
   /** Comma-separated Compose service names. */
   services: SERVICE_ANNOTATION,
-  correlationId: 'correlation-id',
+  correlationId: JOURNEY_ID_ANNOTATIONS.correlationId,
   drift: 'drift',
   /** Set by a worker fixture from quarantineVerdict(): shows in the HTML report. */
   quarantine: 'quarantine',

@@ -5,7 +5,9 @@ import { TRACEPARENT_HEADER, traceIdOf } from './trace-context.ts';
 
 /** Which marks a stack's services pass on: the W3C trace context, a correlation header, or both (the default). */
 export type Propagation = 'both' | 'traceparent' | 'correlation';
-export const PROPAGATIONS: readonly Propagation[] = ['both', 'traceparent', 'correlation'];
+
+/** The annotations a journey's ids are written to (fixtures/correlation.ts) and read back from (evidence, history). */
+export const JOURNEY_ID_ANNOTATIONS = { correlationId: 'correlation-id', traceId: 'trace-id' } as const;
 
 export interface JourneyMarks {
   readonly correlationId: string;
