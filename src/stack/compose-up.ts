@@ -28,12 +28,12 @@ export async function composeUp(
   const progress = watchProgress(target.projectName, log);
   let composeOutput = '';
   try {
-    const result = await compose(
-      target,
-      ['up', '--detach', '--wait', '--wait-timeout', String(waitTimeoutSeconds), '--no-build', '--remove-orphans'],
-      {
-        signal: AbortSignal.any([interrupt.signal, overdue]),
-      },
+    const result = await interrupt.track(
+      compose(
+        target,
+        ['up', '--detach', '--wait', '--wait-timeout', String(waitTimeoutSeconds), '--no-build', '--remove-orphans'],
+        { signal: AbortSignal.any([interrupt.signal, overdue]) },
+      ),
     );
     composeOutput = `${result.stdout}${result.stderr}`;
     if (interrupt.signal.aborted)

@@ -18,7 +18,7 @@ import { reap } from './reap.ts';
 import { type StackDefinition, serviceEnvironments } from './stack-definition.ts';
 import { writeStackState } from './stack-state-file.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
-import { removeProjectResources, removeStack } from './teardown.ts';
+import { removeProjectResources, removeStack, removeStackSwept } from './teardown.ts';
 
 export interface StartOptions {
   /** Seconds for every service to become healthy once containers start (builds and pulls excluded). */
@@ -77,7 +77,8 @@ export async function startStack(definition: StackDefinition, options: StartOpti
       keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
     }),
   );
-  const unregister = options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStack(target));
+  const unregister =
+    options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStackSwept(target));
   let pruning: Promise<void> = Promise.resolve();
   let reaping: Promise<void> = Promise.resolve();
   try {

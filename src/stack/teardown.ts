@@ -43,6 +43,21 @@ export async function removeStack(target: ComposeTarget): Promise<void> {
   await removeProjectResources(target.projectName);
 }
 
+const SWEEP_PAUSE_MS = 500;
+const SWEEPS = 4;
+
+/**
+ * After an interrupted start: a container or network whose create request was in flight when Compose
+ * was stopped appears after the first removal. Sweeps again until a pass finds nothing.
+ */
+export async function removeStackSwept(target: ComposeTarget): Promise<void> {
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    const removed = await removeProjectResources(target.projectName);
+    if (removed === 0 && sweep > 0) return;
+    await sleep(SWEEP_PAUSE_MS);
+  }
+}
+
 export interface RemoveOptions {
   /** Only what this run created (label `dev.compose-journeys.run`): a reused project name may have a new owner by now. */
   run?: string;
