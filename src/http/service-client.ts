@@ -22,6 +22,8 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 /** One HTTP exchange of a test, as the report shows it. */
 export interface ApiExchange {
   service: string;
+  /** The role the call went as (its token sent), when it went as one. */
+  role?: string;
   method: string;
   url: string;
   status?: number;
@@ -50,7 +52,17 @@ export interface ExchangeLog {
   remember(response: APIResponse, exchange: ApiExchange): void;
 }
 
+/** Tokens for roles (the `roles` option): what a client needs to call as one. */
+export interface RoleAuthorizer {
+  /** Throws for an unknown role, listing the declared ones. */
+  check(role: string): void;
+  token(role: string): Promise<string>;
+  /** The service answered 401 to this token: the next `token()` gets a new one. */
+  rejected(role: string, token: string): void;
+}
+
 const MAX_BODY_CHARS = 64_000;
+const AUTHORIZATION = 'authorization';
 
 /**
  * A request that is sent once, when first awaited or asked to `expect`. Awaiting it gives the raw
@@ -105,7 +117,8 @@ export class ApiCall implements PromiseLike<APIResponse> {
 
 /** HTTP to one published port of one service; paths are relative to it. */
 export class ServiceClient {
-  #context: Promise<APIRequestContext> | undefined;
+  /** Shared by the clients `as()` makes: one request context per service and test. */
+  readonly #shared: { context?: Promise<APIRequestContext> };
   readonly #baseURL: string | (() => string);
 
   constructor(
@@ -114,8 +127,37 @@ export class ServiceClient {
     baseURL: string | (() => string),
     private readonly newContext: () => Promise<APIRequestContext>,
     private readonly log: ExchangeLog,
+    private readonly auth?: RoleAuthorizer,
+    /** The role calls go as (its token in `Authorization`); undefined: anonymous. */
+    readonly role?: string,
+    shared: { context?: Promise<APIRequestContext> } = {},
   ) {
     this.#baseURL = baseURL;
+    this.#shared = shared;
+  }
+
+  /**
+   * The same service, called as another role: `api.service('orders').as('staff').post(...)`. `null`
+   * calls anonymously (no token), whatever the test's default role. An unknown role throws here,
+   * listing the declared ones.
+   */
+  as(role: string | null): ServiceClient {
+    if (role !== null) {
+      if (!this.auth)
+        throw new Error(
+          `[TEST] No roles are declared, so "${role}" is unknown. Declare them in playwright.config.ts (use: { roles }) or with test.use({ roles }).`,
+        );
+      this.auth.check(role);
+    }
+    return new ServiceClient(
+      this.service,
+      this.#baseURL,
+      this.newContext,
+      this.log,
+      this.auth,
+      role ?? undefined,
+      this.#shared,
+    );
   }
 
   get baseURL(): string {
@@ -166,13 +208,13 @@ export class ServiceClient {
 
   /** The Playwright request context behind this client, for what the methods above do not cover. */
   context(): Promise<APIRequestContext> {
-    this.#context ??= this.newContext();
-    return this.#context;
+    this.#shared.context ??= this.newContext();
+    return this.#shared.context;
   }
 
   async dispose(): Promise<void> {
-    const context = this.#context;
-    this.#context = undefined;
+    const context = this.#shared.context;
+    this.#shared.context = undefined;
     if (context) await (await context).dispose();
   }
 
@@ -186,19 +228,53 @@ export class ServiceClient {
   }
 
   async #send(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
+    const given = new Set(Object.keys(options.headers ?? {}).map((name) => name.toLowerCase()));
+    // The role's token, unless the journey sends an Authorization of its own.
+    const role = this.role !== undefined && this.auth && !given.has(AUTHORIZATION) ? this.role : undefined;
+    if (role === undefined || !this.auth) return this.#sendOnce(method, path, options, given, undefined);
+    const token = await this.auth.token(role);
+    const response = await this.#sendOnce(method, path, options, given, { role, token });
+    if (response.status() !== 401) return response;
+    // Revoked, or expired early (clock skew, a restarted identity provider): one new token, one retry.
+    this.auth.rejected(role, token);
+    const renewed = await this.auth.token(role);
+    return this.#sendOnce(method, path, options, given, { role, token: renewed });
+  }
+
+  async #sendOnce(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    given: ReadonlySet<string>,
+    auth: { role: string; token: string } | undefined,
+  ): Promise<APIResponse> {
     const url = urlOf(path, this.baseURL, options.params);
     // A fresh span of the journey's trace per call, unless the journey sends a traceparent of its own.
-    const own = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === TRACEPARENT_HEADER);
     const trace: Record<string, string> =
-      this.log.traceId && !own ? { [TRACEPARENT_HEADER]: traceparentFor(this.log.traceId) } : {};
-    const headers: Record<string, string> = { ...trace, ...options.headers };
+      this.log.traceId && !given.has(TRACEPARENT_HEADER)
+        ? { [TRACEPARENT_HEADER]: traceparentFor(this.log.traceId) }
+        : {};
+    const headers: Record<string, string> = {
+      ...trace,
+      ...(auth && { [AUTHORIZATION]: `Bearer ${auth.token}` }),
+      ...options.headers,
+    };
     const exchange: ApiExchange = {
       service: this.service,
+      ...(auth && { role: auth.role }),
       method,
       url: url.toString(),
       startedAt: new Date().toISOString(),
       durationMs: 0,
-      request: { headers: { [CORRELATION_HEADER]: this.log.correlationId, ...headers }, ...sentBody(options) },
+      request: {
+        // The token itself never enters the record: the report shows whose it was.
+        headers: {
+          [CORRELATION_HEADER]: this.log.correlationId,
+          ...headers,
+          ...(auth && !given.has(AUTHORIZATION) && { [AUTHORIZATION]: `Bearer [token of role ${auth.role}]` }),
+        },
+        ...sentBody(options),
+      },
     };
     this.log.exchanges.push(exchange);
     const began = performance.now();

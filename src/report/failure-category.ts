@@ -68,6 +68,11 @@ export function categorise(
   if (testInfo.status === 'timedOut')
     return { category: 'TEST', reason: `the journey timed out (${testInfo.timeout} ms)` };
   const messages = testInfo.errors.map((error) => stripAnsi(error.message ?? error.value ?? ''));
+  // Our own errors that know their category say so first (`[INFRA] No token for role "staff"…`).
+  const declared = messages
+    .map((message) => /^(?:\w*Error: )?\[(INFRA|PRODUCT|TEST)\] /.exec(message))
+    .find((match) => match !== null);
+  if (declared) return { category: declared[1] as FailureCategory, reason: summary(declared.input) };
   const assertion = messages.find((message) => /\bexpect(\.poll|\.soft)?\(/.test(message));
   if (assertion) return { category: 'PRODUCT', reason: summary(assertion) };
   return { category: 'TEST', reason: summary(messages[0] ?? 'the journey failed without an error') };

@@ -24,6 +24,8 @@ const PATTERNS: readonly [RegExp, string][] = [
     `$1${REDACTED}`,
   ],
   [/(["']?(?:x-api-key|api[-_]?key|cookie|set-cookie)["']?\s*[:=]\s*["']?)[^\s"',;}\u001b]+/gi, `$1${REDACTED}`],
+  // A JWT wherever it appears (a token echoed in a body or a log line): header.payload.signature.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // password=…, "token": "…", client_secret: …
   [/(["']?[\w-]*(?:password|passwd|secret|token)[\w-]*["']?\s*[:=]\s*["']?)[^\s"'&,;}\u001b]+/gi, `$1${REDACTED}`],
 ];
@@ -32,20 +34,34 @@ export interface Redactor {
   (text: string): string;
   /** The declared values this redactor replaces (for tests and for diagnosis). */
   readonly values: readonly string[];
+  /** Secrets learnt during the run (a role's client secret, a token just obtained): replaced from now on. */
+  add(...secrets: string[]): void;
 }
 
 export function createRedactor(secretValues: Iterable<string>): Redactor {
-  // Longest first: a secret that contains another is replaced whole.
-  const values = [...new Set([...secretValues].filter((value) => value.length >= MIN_VALUE_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  );
-  const valuePattern = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
+  const known = new Set<string>();
+  let values: string[] = [];
+  let valuePattern: RegExp | undefined;
+  const add = (...secrets: string[]) => {
+    const fresh = secrets.filter((value) => value.length >= MIN_VALUE_LENGTH && !known.has(value));
+    if (fresh.length === 0) return;
+    for (const value of fresh) known.add(value);
+    // Longest first: a secret that contains another is replaced whole.
+    values = [...known].sort((a, b) => b.length - a.length);
+    valuePattern = new RegExp(values.map(escapeRegExp).join('|'), 'g');
+  };
+  add(...secretValues);
   const redact = (text: string): string => {
     let result = valuePattern ? text.replace(valuePattern, REDACTED) : text;
     for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
     return result;
   };
-  return Object.assign(redact, { values });
+  return Object.assign(redact, {
+    get values() {
+      return values;
+    },
+    add,
+  });
 }
 
 /** Values of env vars whose names look secret, across every service, plus passwords inside URL values. */
