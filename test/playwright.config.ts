@@ -28,7 +28,7 @@ export default defineConfig({
     {
       name: 'on-shop',
       testDir: '.',
-      testMatch: /\/test\/(shop|fixtures|messages|report|faults)\/[^/]+\.spec\.ts$/,
+      testMatch: /\/test\/(shop|fixtures|messages|report|faults|otel)\/[^/]+\.spec\.ts$/,
       dependencies: [shop.setup],
     },
   ],

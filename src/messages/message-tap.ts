@@ -135,12 +135,22 @@ function parsedValue(message: RecordedMessage, schema: z.ZodType | undefined): u
   return schema ? schema.parse(message.value) : message.value;
 }
 
+/** What a message carried of the journey marks: the failure shows it beside what the tap looked for. */
+function carried(message: RecordedMessage): string {
+  const traceId = traceIdIn(message.headers);
+  const marks = [
+    ...(traceId ? [`traceparent of trace ${traceId}`] : []),
+    ...(message.correlationId ? [`correlation id ${message.correlationId}`] : []),
+  ];
+  return marks.length > 0 ? `(carries ${marks.join(', ')})` : '(carries no traceparent and no correlation id)';
+}
+
 function describeOutOfScope(excluded: readonly RecordedMessage[], scope: JourneyScope, startedAt: number): string {
   const shown = excluded
     .slice(0, 5)
     .map(
       (message) =>
-        `  ${formatMessageHeadline(message, startedAt)}${message.correlationId || traceIdIn(message.headers) ? '' : ' (no correlation id, no traceparent)'}`,
+        `  ${formatMessageHeadline(message, startedAt)} ${carried(message)}`,
     );
   if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
   return (

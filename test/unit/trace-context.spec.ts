@@ -81,7 +81,7 @@ test('on a stack that propagates nothing, the failure says no message carried th
     message = (error as Error).message;
   }
   expect(message).toContain(`and not this journey's trace id (${TRACE}, header traceparent) either`);
-  expect(message).toContain('(no correlation id, no traceparent)');
-  expect(message).toContain(`trace=${'ab'.repeat(16)}`);
+  expect(message).toContain('(carries no traceparent and no correlation id)');
+  expect(message).toContain(`(carries traceparent of trace ${'ab'.repeat(16)})`);
   expect(message).toContain('passes on neither the trace context (`traceparent`');
 });

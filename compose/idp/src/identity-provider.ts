@@ -137,7 +137,11 @@ export async function generateSigningKeys(): Promise<{ keys: object[] }> {
 /** oidc-provider's storage seam, in memory (its own quick-start adapter warns on every start). */
 class MemoryAdapter {
   static readonly store = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
-  constructor(private readonly model: string) {}
+  // A plain field, not a parameter property: Node runs this file with type stripping only.
+  readonly model: string;
+  constructor(model: string) {
+    this.model = model;
+  }
   #key = (id: string) => `${this.model}:${id}`;
   async upsert(id: string, payload: Record<string, unknown>, expiresIn: number): Promise<void> {
     MemoryAdapter.store.set(this.#key(id), { payload, expiresAt: Date.now() + expiresIn * 1000 });
