@@ -1,13 +1,29 @@
 import type { TestInfo } from '@playwright/test';
+import type { ApiExchange } from '../http/service-client.ts';
 import type { Database, Databases } from './databases.ts';
+import { journeyKeys } from './journey-keys.ts';
+import {
+  extendedKeys,
+  journeyRowsSql,
+  type RowSelection,
+  rowSelection,
+  type SnapshotKeyColumns,
+} from './journey-rows.ts';
 import { diffRows, isEmptyDiff, normalizeRow, type Row, type TableDiff } from './row-diff.ts';
+import { type CatalogTable, tableCatalog } from './table-catalog.ts';
 
-/** The rows of one journey (every table with a correlation_id column, in every database) at one moment. */
+/**
+ * The rows of one journey, in every database, at one moment: in a table with a correlation_id column
+ * the rows holding the journey's correlation id; in any other, the rows holding one of the journey's
+ * keys (what its API calls returned) in a key-like column, or in one that `snapshotKeyColumns` names.
+ */
 export interface Snapshot {
   label: string;
   takenAt: string;
   /** `service/database:schema.table` -> rows */
   tables: Record<string, Row[]>;
+  /** The journey's keys when the snapshot was taken, then those its second pass added (found rows' primary keys). */
+  keys?: string[];
 }
 
 export interface SnapshotDiff {
@@ -23,64 +39,117 @@ export interface Snapshots {
   around<T>(label: string, step: () => Promise<T>): Promise<{ result: T; diff: SnapshotDiff }>;
 }
 
-interface TrackedTable {
-  table: string;
-  key: string[];
+export interface SnapshotterOptions {
+  /** Databases a snapshot reads (default: every database of the stack). */
+  databases?: readonly string[];
+  attach?: TestInfo['attach'];
+  /** The journey's API exchanges, read at every `take()` (calls happen during the test): the keys. */
+  exchanges?: readonly ApiExchange[];
+  keyColumns?: SnapshotKeyColumns;
 }
 
-// Catalog reads once per database and worker: which tables carry correlation_id, and their primary keys.
-const tracked = new WeakMap<Database, Promise<TrackedTable[]>>();
-function trackedTables(database: Database): Promise<TrackedTable[]> {
-  let tables = tracked.get(database);
-  if (!tables) {
-    tables = database
-      .query<{ table: string; key: string[] | null }>(`
-      SELECT format('%I.%I', n.nspname, c.relname) AS table,
-             (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-              WHERE i.indrelid = c.oid AND i.indisprimary) AS key
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute col ON col.attrelid = c.oid AND col.attname = 'correlation_id' AND NOT col.attisdropped
-      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)
-      .then((rows) => rows.map((r) => ({ table: r.table, key: r.key ?? [] })));
-    tracked.set(database, tables);
-  }
-  return tables;
+interface PlannedTable {
+  name: string;
+  database: Database;
+  table: CatalogTable;
+  selection: RowSelection;
 }
 
 const keyOf = (key: string[]) => (row: Row) => JSON.stringify(key.length > 0 ? key.map((k) => row[k]) : row);
 
+// Another worker's scratch database (3D000) or table (42P01), dropped since discovery or since its
+// catalog was read (once per worker): nothing of this journey is in it.
+const dropped = (error: unknown) =>
+  ['3D000', '42P01'].includes((error as { cause?: { code?: string } }).cause?.code ?? '');
+const unlessDropped = <T>(read: Promise<T[]>): Promise<T[]> =>
+  read.catch((error: unknown) => {
+    if (dropped(error)) return [];
+    throw error;
+  });
+
 export function snapshotter(
   db: Databases,
   correlationId: string,
-  databaseNames?: readonly string[],
-  attach?: TestInfo['attach'],
+  options: SnapshotterOptions = {},
 ): Snapshots & { diffs: SnapshotDiff[] } {
-  const keys = new Map<string, string[]>();
+  const declarations = options.keyColumns ?? {};
+  const primaryKeys = new Map<string, string[]>();
   const diffs: SnapshotDiff[] = [];
-  const take = async (label = 'snapshot'): Promise<Snapshot> => {
-    const databases = (databaseNames ?? db.names()).map((name) => db.database(name));
-    const perTable = await Promise.all(
-      databases.map(async (database) => {
-        const tables = await trackedTables(database).catch((error: unknown) => {
-          // Another worker's scratch database, dropped since discovery: nothing of this journey is in it.
-          if ((error as { cause?: { code?: string } }).cause?.code === '3D000') return [];
-          throw error;
-        });
-        return Promise.all(
-          tables.map(async ({ table, key }) => {
-            const name = `${database.label}:${table}`;
-            keys.set(name, key);
-            const rows = await database.query(`SELECT * FROM ${table} WHERE correlation_id = $1`, [correlationId]);
-            return [name, rows.map(normalizeRow)] as const;
+
+  const plan = async (): Promise<PlannedTable[]> => {
+    const databases = (options.databases ?? db.names()).map((name) => db.database(name));
+    const declared = new Set<string>();
+    const planned = (
+      await Promise.all(
+        databases.map(async (database) =>
+          (
+            await unlessDropped(tableCatalog(database))
+          ).map((table): PlannedTable => {
+            const { selection, declaredBy } = rowSelection(table, database, declarations);
+            if (declaredBy !== undefined) declared.add(declaredBy);
+            return { name: `${database.label}:${table.table}`, database, table, selection };
           }),
-        );
+        ),
+      )
+    ).flat();
+    const unmatched = Object.keys(declarations).filter((name) => !declared.has(name));
+    if (unmatched.length > 0)
+      throw new Error(
+        `snapshotKeyColumns names ${unmatched.map((n) => `"${n}"`).join(', ')}: no such table in the databases snapshots read (${databases.map((d) => d.label).join(', ') || 'none'}). Name a table as [service/]database:[schema.]table, e.g. "orders:public.orders".`,
+      );
+    return planned;
+  };
+
+  const byKeys = (tables: readonly PlannedTable[], keys: readonly string[]) =>
+    Promise.all(
+      tables.map(async (t) => {
+        const columns = t.selection.by === 'keys' ? t.selection.columns : [];
+        return { ...t, rows: await unlessDropped(t.database.query(journeyRowsSql(t.table.table, columns), [keys])) };
       }),
     );
-    return { label, takenAt: new Date().toISOString(), tables: Object.fromEntries(perTable.flat()) };
+
+  const take = async (label = 'snapshot'): Promise<Snapshot> => {
+    const keys = journeyKeys(options.exchanges ?? []); // read now: the calls so far
+    const tables = await plan();
+    const keyed = keys.length > 0 ? tables.filter((t) => t.selection.by === 'keys') : []; // no keys, nothing to find
+    const [correlated, firstPass] = await Promise.all([
+      Promise.all(
+        tables
+          .filter((t) => t.selection.by === 'correlation')
+          .map(async (t) => ({
+            ...t,
+            rows: await unlessDropped(
+              t.database.query(`SELECT * FROM ${t.table.table} WHERE correlation_id = $1`, [correlationId]),
+            ),
+          })),
+      ),
+      byKeys(keyed, keys),
+    ]);
+    const secondKeys = extendedKeys(
+      keys,
+      firstPass.map((t) => ({ key: t.table.key, rows: t.rows })),
+    );
+    // At most two passes: the rows the journey's keys name, then those that reference them.
+    const found = secondKeys.length > keys.length ? await byKeys(keyed, secondKeys) : firstPass;
+    const rows = new Map([...correlated, ...found].map((t) => [t.name, t.rows]));
+    const snapshot: Snapshot = { label, takenAt: new Date().toISOString(), tables: {}, keys: secondKeys };
+    for (const t of tables) {
+      const read = rows.get(t.name);
+      if (!read) continue;
+      primaryKeys.set(t.name, t.table.key);
+      snapshot.tables[t.name] = read.map(normalizeRow);
+    }
+    return snapshot;
   };
+
   const diff = (before: Snapshot, after: Snapshot, label = `${before.label} → ${after.label}`): SnapshotDiff => {
     const tables: Record<string, TableDiff> = {};
     for (const name of new Set([...Object.keys(before.tables), ...Object.keys(after.tables)])) {
-      const tableDiff = diffRows(before.tables[name] ?? [], after.tables[name] ?? [], keyOf(keys.get(name) ?? []));
+      const tableDiff = diffRows(
+        before.tables[name] ?? [],
+        after.tables[name] ?? [],
+        keyOf(primaryKeys.get(name) ?? []),
+      );
       if (!isEmptyDiff(tableDiff)) tables[name] = tableDiff;
     }
     return { label, tables };
@@ -97,7 +166,7 @@ export function snapshotter(
       } catch (error) {
         const changes = diff(before, await take(`after ${label} (failed)`), label);
         diffs.push(changes);
-        await attach?.(`snapshot-diff ${label}.json`, {
+        await options.attach?.(`snapshot-diff ${label}.json`, {
           body: JSON.stringify(changes, null, 2),
           contentType: 'application/json',
         });
