@@ -16,6 +16,8 @@ export interface IdentityProviderClient {
     form: Record<string, string>,
     client: { id: string; secret?: string },
   ): Promise<TokenEndpointAnswer>;
+  /** A URL for a message: as named, and where this machine reached it when that differs. */
+  shown(url: string): string;
 }
 
 /** The identity provider could not be reached or answered nonsense: INFRA, whatever the request. */
@@ -56,6 +58,10 @@ export function httpIdentityProviderClient(resolve: (url: string) => string = (u
         discovered.set(issuer, endpoint);
       }
       return endpoint;
+    },
+    shown(url) {
+      const reached = resolve(url);
+      return reached === url ? url : `${url}, reached at ${reached}`;
     },
     async requestToken(endpoint, form, client) {
       const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };

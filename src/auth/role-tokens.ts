@@ -4,6 +4,7 @@
 import { decodeJwt } from 'jose';
 import { errorText } from '../util/error-text.ts';
 import { type IdentityProviderClient, IdentityProviderUnreachable } from './identity-provider-client.ts';
+import { RoleLoginError } from './role-login-error.ts';
 import {
   isPerJourney,
   type JourneyIdentity,
@@ -13,7 +14,6 @@ import {
   type TokenGrant,
   unknownRoleError,
 } from './roles.ts';
-import { TokenRequestError } from './token-request-error.ts';
 
 interface Cached {
   token: string;
@@ -125,7 +125,7 @@ export class RoleTokens {
     } catch (error) {
       const text = errorText(error);
       const down = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up/i.test(text);
-      throw new TokenRequestError(
+      throw new RoleLoginError(
         down ? 'INFRA' : 'TEST',
         name,
         'its login function',
@@ -135,7 +135,7 @@ export class RoleTokens {
     }
     const grant = typeof answer === 'string' ? { accessToken: answer } : answer;
     if (typeof grant?.accessToken !== 'string' || grant.accessToken === '')
-      throw new TokenRequestError(
+      throw new RoleLoginError(
         'TEST',
         name,
         'its login function',
@@ -151,9 +151,10 @@ export class RoleTokens {
     journey: JourneyIdentity | undefined,
     previous: Cached | undefined,
   ): Promise<TokenGrant> {
-    let endpoint = role.tokenEndpoint ?? role.issuer;
+    let endpoint = role.tokenEndpoint;
+    const source = () => (endpoint ? `token endpoint ${this.options.idp.shown(endpoint)}` : `issuer ${role.issuer}`);
     try {
-      endpoint = role.tokenEndpoint ?? (await this.options.idp.discover(role.issuer));
+      endpoint ??= await this.options.idp.discover(role.issuer);
       const client = { id: role.clientId, secret: role.clientSecret };
       // A refresh token, when the last grant gave one: no credentials sent again.
       if (previous?.refreshToken) {
@@ -162,7 +163,7 @@ export class RoleTokens {
           { grant_type: 'refresh_token', refresh_token: previous.refreshToken },
           client,
         );
-        if (renewed.status === 200) return grantOf(renewed.body, name, endpoint);
+        if (renewed.status === 200) return grantOf(renewed.body, name, source());
       }
       const form: Record<string, string> =
         role.kind === 'client-credentials'
@@ -176,15 +177,15 @@ export class RoleTokens {
       if (role.resource) form.resource = role.resource;
       if (role.audience) form.audience = role.audience;
       const answer = await this.options.idp.requestToken(endpoint, form, client);
-      if (answer.status === 200) return grantOf(answer.body, name, endpoint);
-      throw refusal(name, endpoint, role, answer.status, answer.body);
+      if (answer.status === 200) return grantOf(answer.body, name, source());
+      throw refusal(name, source(), role, answer.status, answer.body);
     } catch (error) {
-      if (error instanceof TokenRequestError) throw error;
+      if (error instanceof RoleLoginError) throw error;
       if (error instanceof IdentityProviderUnreachable)
-        throw new TokenRequestError(
+        throw new RoleLoginError(
           'INFRA',
           name,
-          endpoint,
+          source(),
           `the identity provider is unreachable: ${error.message}`,
           'Is its service up and healthy? (The stack evidence shows its logs.)',
         );
@@ -201,7 +202,7 @@ function journeyOf(name: string, journey: JourneyIdentity | undefined): JourneyI
 function grantOf(body: unknown, role: string, endpoint: string): TokenGrant {
   const answer = body as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown };
   if (typeof answer?.access_token !== 'string')
-    throw new TokenRequestError(
+    throw new RoleLoginError(
       'INFRA',
       role,
       endpoint,
@@ -225,7 +226,7 @@ const HINTS: Record<string, string> = {
   invalid_target: "Check the role's resource or audience.",
 };
 
-function refusal(name: string, endpoint: string, role: Role, status: number, body: unknown): TokenRequestError {
+function refusal(name: string, endpoint: string, role: Role, status: number, body: unknown): RoleLoginError {
   const answer = body as { error?: unknown; error_description?: unknown };
   const code = typeof answer?.error === 'string' ? answer.error : undefined;
   const said = code
@@ -234,7 +235,7 @@ function refusal(name: string, endpoint: string, role: Role, status: number, bod
   // A 4xx with an OAuth error is the request's fault (the test's credentials); anything else, the provider's.
   const category = status >= 400 && status < 500 && code ? 'TEST' : 'INFRA';
   const grant = role.kind === 'password' ? 'password' : 'client_credentials';
-  return new TokenRequestError(
+  return new RoleLoginError(
     category,
     name,
     endpoint,

@@ -101,6 +101,16 @@ export function roleSecrets(role: Role): string[] {
   return role.secrets ?? [];
 }
 
+/**
+ * The same declarations give the same fingerprint, in every test of a worker: they share a token cache.
+ * Functions count by their source text (a login function, a per-journey user name).
+ */
+export function rolesFingerprint(roles: Roles): string {
+  return JSON.stringify(roles, (_key, value: unknown) =>
+    typeof value === 'function' ? `fn:${value.toString()}` : value,
+  );
+}
+
 /** Unknown role: the message lists the declared ones and says where to declare. */
 export function unknownRoleError(name: string, roles: Roles): Error {
   const declared = Object.keys(roles);

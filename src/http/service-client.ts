@@ -3,6 +3,7 @@
 import type { APIRequestContext, APIResponse, TestInfo } from '@playwright/test';
 import type { z } from 'zod';
 import { parseWithSchema, SchemaMismatchError } from '../data/schema-diff.ts';
+import { REDACTED } from '../report/redaction.ts';
 import { TRACEPARENT_HEADER, traceparentFor } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
 import {
@@ -267,11 +268,11 @@ export class ServiceClient {
       startedAt: new Date().toISOString(),
       durationMs: 0,
       request: {
-        // The token itself never enters the record: the report shows whose it was.
+        // The token itself never enters the record (`role` says whose it was).
         headers: {
           [CORRELATION_HEADER]: this.log.correlationId,
           ...headers,
-          ...(auth && !given.has(AUTHORIZATION) && { [AUTHORIZATION]: `Bearer [token of role ${auth.role}]` }),
+          ...(auth && { [AUTHORIZATION]: `Bearer ${REDACTED}` }),
         },
         ...sentBody(options),
       },

@@ -46,5 +46,5 @@ export default defineConfig<JourneyOptions, JourneyWorkerOptions>({
     kafkaCreateMissingTopics: true,
     rabbitBindings: [{ exchange: 'orders', pattern: '#' }],
   },
-  projects: [{ name: 'journeys', dependencies: [stack.setup] }, ...stack.projects],
+  projects: [{ name: 'journeys', testMatch: /\.journey\.ts$/, dependencies: [stack.setup] }, ...stack.projects],
 });

@@ -57,6 +57,11 @@ test('a journey longer than its token passes, the token endpoint asked once plus
   passed('a journey longer than its token');
 });
 
+test('consistency rules and snapshots on tables without a correlation column: the journey rows by their keys; a doctored row fails; no rows is said', () => {
+  passed('a rule over tables without a correlation column');
+  passed('a rule that finds no rows of the journey says so');
+});
+
 test("a failure's evidence starts with the api's lines of this journey, found by its trace id", () => {
   const failed = byTitle('fails on purpose: a wrong price');
   expect(failed.status).toBe('failed');
@@ -78,12 +83,14 @@ test('token failures are categorised: a wrong secret is TEST, an unreachable ide
   const wrong = byTitle('fails on purpose: TEST, naming the role');
   expect(wrong.annotations['failure-category']).toBe('TEST');
   expect(wrong.errors.join('\n')).toMatch(
-    /\[TEST\] No token for role "staff" from http:\/\/127\.0\.0\.1:\d+\/token: client_credentials grant answered 401 invalid_client/,
+    /\[TEST\] No token for role "staff" \(token endpoint http:\/\/127\.0\.0\.1:\d+\/token\): client_credentials grant answered 401 invalid_client: client authentication failed\. Check the role's clientId and clientSecret\./,
   );
   expect(wrong.errors.join('\n')).not.toContain('wrong-secret-0000');
   const down = byTitle('fails on purpose: INFRA');
   expect(down.annotations['failure-category']).toBe('INFRA');
-  expect(down.errors.join('\n')).toContain('[INFRA] No token for role "staff" from http://127.0.0.1:9');
+  expect(down.errors.join('\n')).toContain(
+    '[INFRA] No token for role "staff" (issuer http://127.0.0.1:9): the identity provider is unreachable',
+  );
   const unknown = byTitle('fails on purpose: an unknown role');
   expect(unknown.errors.join('\n')).toContain(
     'Unknown role "nurse". Declared roles: customer, otherCustomer, staff, nightBatch.',

@@ -3,9 +3,9 @@
 // identity per journey, and the errors a user gets for an unknown role, a wrong secret, an IdP that is down.
 import { expect, type PlaywrightWorkerArgs, test } from '@playwright/test';
 import { httpIdentityProviderClient, stackUrlResolver } from '../../src/auth/identity-provider-client.ts';
+import { RoleLoginError } from '../../src/auth/role-login-error.ts';
 import { RoleTokens } from '../../src/auth/role-tokens.ts';
 import { clientCredentials, passwordGrant, type Roles, tokenLogin } from '../../src/auth/roles.ts';
-import { TokenRequestError } from '../../src/auth/token-request-error.ts';
 import { createApi } from '../../src/http/api.ts';
 import type { ApiExchange } from '../../src/http/service-client.ts';
 import { categorise } from '../../src/report/failure-category.ts';
@@ -93,7 +93,7 @@ test.describe('with a 60 s token lifetime', () => {
         ['staff', 200],
         [undefined, 401],
       ]);
-      expect(exchanges[2]!.request.headers?.authorization).toBe('Bearer [token of role staff]');
+      expect(exchanges[2]!.request.headers?.authorization).toBe('Bearer [REDACTED]');
       expect(JSON.stringify(exchanges)).not.toMatch(/eyJ/);
     } finally {
       await api.dispose();
@@ -192,12 +192,16 @@ test.describe('with a 60 s token lifetime', () => {
           () => undefined,
           (e: unknown) => e,
         );
-      expect(error).toBeInstanceOf(TokenRequestError);
+      expect(error).toBeInstanceOf(RoleLoginError);
       const message = (error as Error).message;
-      expect(message).toMatch(/^\[TEST\] No token for role "staff" from http:\/\/127\.0\.0\.1:\d+\/token: /);
+      expect(message).toMatch(
+        /^\[TEST\] No token for role "staff" \(token endpoint http:\/\/127\.0\.0\.1:\d+\/token\): /,
+      );
       expect(message).toContain('client_credentials grant answered 401 invalid_client');
       expect(message).toContain("Check the role's clientId and clientSecret.");
       expect(message).not.toContain('not-the-secret');
+      // Nothing in it looks like a secret to the report's redaction (which once ate "[TEST]" and the grant).
+      expect(createRedactor([])(message)).toBe(message);
       expect(categorise({ status: 'failed', timeout: 0, errors: [{ message }] }, []).category).toBe('TEST');
     } finally {
       await api.dispose();
@@ -239,7 +243,7 @@ test('an identity provider that is down is INFRA; a login function of your own, 
   const down = tokensFor(endpoints);
   const error = (await down.token('staff', undefined).catch((e: unknown) => e)) as Error;
   expect(error.message).toMatch(
-    /^\[INFRA\] No token for role "staff" from http:\/\/idp:8080: the identity provider is unreachable: http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration unreachable/,
+    /^\[INFRA\] No token for role "staff" \(issuer http:\/\/idp:8080\): the identity provider is unreachable: http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration unreachable/,
   );
   expect(categorise({ status: 'failed', timeout: 0, errors: [{ message: error.message }] }, []).category).toBe('INFRA');
 
@@ -262,7 +266,7 @@ test('an identity provider that is down is INFRA; a login function of your own, 
   expect(await login.token('partner', { id: 'j2', title: 't' })).toBe('opaque-partner-token');
   expect(journeys).toEqual([undefined]); // shared by the worker: asked once, no journey
   await expect(login.token('broken', undefined)).rejects.toThrow(
-    '[TEST] No token for role "broken" from its login function: login form answered 500.',
+    '[TEST] No token for role "broken" (its login function): login form answered 500.',
   );
   await request.dispose();
 });

@@ -15,6 +15,7 @@ test('fails on purpose: a wrong price; the evidence holds the api lines of this 
 
 test.describe('a wrong client secret', () => {
   test.use({
+    role: 'staff',
     roles: {
       staff: clientCredentials({
         issuer: 'http://idp:8080',
@@ -24,18 +25,19 @@ test.describe('a wrong client secret', () => {
     },
   });
   test('fails on purpose: TEST, naming the role, the endpoint and the answer', async ({ api }) => {
-    await api.service('api').as('staff').get('/orders/00000000-0000-4000-8000-000000000000');
+    await api.service('api').get('/orders/00000000-0000-4000-8000-000000000000');
   });
 });
 
 test.describe('an identity provider nobody answers for', () => {
   test.use({
+    role: 'staff',
     roles: {
       staff: clientCredentials({ issuer: 'http://127.0.0.1:9', clientId: 'backoffice', clientSecret: 'x-secret-1234' }),
     },
   });
   test('fails on purpose: INFRA, the identity provider unreachable', async ({ api }) => {
-    await api.service('api').as('staff').get('/orders/00000000-0000-4000-8000-000000000000');
+    await api.service('api').get('/orders/00000000-0000-4000-8000-000000000000');
   });
 });
 
