@@ -9,6 +9,9 @@
 // the fixtures call, per test with a warm worker (the worker-scoped `db` already connected): the
 // correlation id and unique ids, the redacting attach, createApi + one service client (what `api` costs a test
 // that uses it) and its dispose, the consistency checker and the snapshotter.
+//
+// Then, without the shop: what a call with a cached role token costs over the same call anonymous
+// (bench/token-cost.ts; alone: npm run bench:token).
 
 import type { TestInfo } from '@playwright/test';
 import { request } from '@playwright/test';
@@ -23,6 +26,7 @@ import { redactingAttach, stackRedactor } from '../src/report/redaction.ts';
 import { Endpoints } from '../src/stack/endpoints.ts';
 import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
 import { printLatency } from './figures.ts';
+import { benchTokenCost } from './token-cost.ts';
 
 const state = readStackState(stackStateFile(process.env.JOURNEYS_PROJECT ?? 'journeys-shop'));
 const endpoints = new Endpoints(state.endpoints);
@@ -81,3 +85,5 @@ try {
   await db.database('postgres/postgres').query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   await db.close();
 }
+
+await benchTokenCost();

@@ -6,9 +6,24 @@ export function percentile(samples: number[], p: number): number {
 
 export const median = (samples: number[]) => percentile(samples, 50);
 
-export function printLatency(name: string, samplesMs: number[]): void {
+export function printLatency(name: string, samplesMs: number[], digits = 1): void {
   console.log(
-    `${name} p50=${median(samplesMs).toFixed(1)} ms p95=${percentile(samplesMs, 95).toFixed(1)} ms (n=${samplesMs.length})`,
+    `${name} p50=${median(samplesMs).toFixed(digits)} ms p95=${percentile(samplesMs, 95).toFixed(digits)} ms (n=${samplesMs.length})`,
+  );
+}
+
+/** What ours adds to the baseline at p95 (same run, interleaved), in ms. */
+export function printP95Delta(
+  name: string,
+  oursMs: number[],
+  baselineMs: number[],
+  oursName = 'ours',
+  baselineName = 'baseline',
+): void {
+  const ours = percentile(oursMs, 95);
+  const base = percentile(baselineMs, 95);
+  console.log(
+    `${name} p95-delta=${(ours - base).toFixed(2)} ms (${oursName} p95 ${ours.toFixed(2)} ms, ${baselineName} p95 ${base.toFixed(2)} ms, n=${oursMs.length}/${baselineMs.length})`,
   );
 }
 
