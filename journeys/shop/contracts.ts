@@ -12,7 +12,6 @@ export const KAFKA_TOPICS = ['orders.placed', 'payments.captured', 'payments.dec
 const envelope = {
   eventId: z.uuid(),
   orderId: z.uuid(),
-  correlationId: z.string().min(1),
   occurredAt: z.iso.datetime(),
 };
 const stockItem = z.object({ sku: z.string(), quantity: z.number().int().positive() });
@@ -99,14 +98,13 @@ export const order = z.object({
   status: z.enum(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED']),
   statusReason: z.string().nullable(),
   totalCents: z.number().int(),
-  correlationId: z.string(),
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() })),
 });
 export type Order = z.infer<typeof order>;
 
 export const product = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
 export const reservations = z.array(
-  z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']), correlationId: z.string() }),
+  z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']) }),
 );
 export const payments = z.array(
   z.object({

@@ -1,5 +1,5 @@
 // The shop's vocabulary for journeys: stock a product, place an order, wait for the outcome. Every
-// call goes through `api` (correlation id, recorded for the report, zod-checked).
+// call goes through `api` (the journey's trace in `traceparent`, recorded for the report, zod-checked).
 import { type Api, eventually, expect, type ServiceClient } from 'compose-journeys';
 import * as contract from './contracts.ts';
 
@@ -26,12 +26,12 @@ export class Shop {
     return this.inventory.get(`/products/${sku}`).expect(200, contract.product);
   }
 
-  /** A new order, PENDING and carrying this journey's correlation id. */
+  /** A new order, PENDING, for this customer. */
   async placeOrder(customerId: string, items: Item[], cardToken = 'tok_visa'): Promise<contract.Order> {
     const placed = await this.orders
       .post('/orders', { data: { customerId, items, cardToken } })
       .expect(201, contract.order);
-    expect(placed).toMatchObject({ status: 'PENDING', correlationId: this.api.correlationId });
+    expect(placed).toMatchObject({ status: 'PENDING', customerId });
     return placed;
   }
 

@@ -148,10 +148,7 @@ function carried(message: RecordedMessage): string {
 function describeOutOfScope(excluded: readonly RecordedMessage[], scope: JourneyScope, startedAt: number): string {
   const shown = excluded
     .slice(0, 5)
-    .map(
-      (message) =>
-        `  ${formatMessageHeadline(message, startedAt)} ${carried(message)}`,
-    );
+    .map((message) => `  ${formatMessageHeadline(message, startedAt)} ${carried(message)}`);
   if (excluded.length > 5) shown.push(`  … and ${excluded.length - 5} more`);
   return (
     `${excluded.length} matching message${excluded.length === 1 ? '' : 's'} arrived during this test but carr${excluded.length === 1 ? 'ies' : 'y'} another journey's correlation id or none, ` +

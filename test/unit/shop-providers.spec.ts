@@ -23,7 +23,6 @@ type Behaviour =
 interface Seen {
   path: string;
   idempotencyKey: string | undefined;
-  correlationId: string | undefined;
   body: unknown;
 }
 
@@ -39,7 +38,6 @@ async function provider(script: Behaviour[]) {
       seen.push({
         path: req.url ?? '',
         idempotencyKey: req.headers['idempotency-key'] as string | undefined,
-        correlationId: req.headers['x-correlation-id'] as string | undefined,
         body: JSON.parse(raw),
       });
       if ('fault' in behaviour) {
@@ -110,12 +108,12 @@ test.describe('charge', () => {
       const p = await provider(script);
       try {
         const log = recordingLog();
-        const result = await charge(p.url, order, 'corr-1', log, fast);
+        const result = await charge(p.url, order, log, fast);
         expect(result).toEqual({ outcome: 'captured', chargeId: 'ch_123' });
         expect(p.seen.length).toBe(script.length);
         expect(
           p.seen.every(
-            (s) => s.idempotencyKey === order.orderId && s.correlationId === 'corr-1' && s.path === '/v1/charges',
+            (s) => s.idempotencyKey === order.orderId && s.path === '/v1/charges',
           ),
         ).toBe(true);
         expect(log.lines.filter((l) => l.msg.includes('retrying'))).toHaveLength(script.length - 1);
@@ -128,7 +126,7 @@ test.describe('charge', () => {
   test('402 is a final decline: one request, the reason passed on', async () => {
     const p = await provider([{ status: 402, body: { status: 'declined', reason: 'insufficient_funds' } }]);
     try {
-      expect(await charge(p.url, order, 'corr-2', recordingLog(), fast)).toEqual({
+      expect(await charge(p.url, order, recordingLog(), fast)).toEqual({
         outcome: 'declined',
         reason: 'insufficient_funds',
       });
@@ -141,7 +139,7 @@ test.describe('charge', () => {
   test('after 3 failed attempts: ProviderUnavailableError, nothing more sent', async () => {
     const p = await provider([{ status: 503 }]);
     try {
-      const failure = await charge(p.url, order, 'corr-3', recordingLog(), fast).catch((err: unknown) => err);
+      const failure = await charge(p.url, order, recordingLog(), fast).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(ProviderUnavailableError);
       expect(failure).toMatchObject({ attempts: 3, lastFailure: 'answered 503' });
       expect(p.seen.map((s) => s.idempotencyKey)).toEqual([order.orderId, order.orderId, order.orderId]);
@@ -154,7 +152,7 @@ test.describe('charge', () => {
     const p = await provider([{ ...captured, delayMs: 2000 }]);
     try {
       const started = performance.now();
-      const failure = await charge(p.url, order, 'corr-4', recordingLog(), fast).catch((err: unknown) => err);
+      const failure = await charge(p.url, order, recordingLog(), fast).catch((err: unknown) => err);
       const ms = performance.now() - started;
       expect(failure).toMatchObject({ name: 'ProviderUnavailableError', lastFailure: 'no answer within 300 ms' });
       expect(p.seen).toHaveLength(3);
@@ -168,7 +166,7 @@ test.describe('charge', () => {
   test('another 4xx is our fault: rejected at once, not retried', async () => {
     const p = await provider([{ status: 400, body: { error: 'amountCents must be positive' } }]);
     try {
-      const failure = await charge(p.url, order, 'corr-5', recordingLog(), fast).catch((err: unknown) => err);
+      const failure = await charge(p.url, order, recordingLog(), fast).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(ProviderRejectedError);
       expect(failure).toMatchObject({ status: 400 });
       expect(p.seen).toHaveLength(1);
@@ -180,7 +178,7 @@ test.describe('charge', () => {
   test('nothing listening: connection refused is retried, then unavailable', async () => {
     const p = await provider([captured]);
     await p.close();
-    const failure = await charge(p.url, order, 'corr-6', recordingLog(), fast).catch((err: unknown) => err);
+    const failure = await charge(p.url, order, recordingLog(), fast).catch((err: unknown) => err);
     expect(failure).toMatchObject({ name: 'ProviderUnavailableError', attempts: 3 });
     expect((failure as ProviderUnavailableError).lastFailure).toContain('ECONNREFUSED');
   });
@@ -192,7 +190,7 @@ test.describe('sendEmail', () => {
     try {
       const key = notificationId(order.orderId, 'orders.paid');
       const email = { to: 'c-1@example.com', template: 'order-confirmed', orderId: order.orderId, variables: {} };
-      expect(await sendEmail(p.url, email, 'corr-7', key, recordingLog(), fast)).toEqual({ messageId: 'em_1' });
+      expect(await sendEmail(p.url, email, key, recordingLog(), fast)).toEqual({ messageId: 'em_1' });
       expect(p.seen.map((s) => [s.path, s.idempotencyKey])).toEqual([
         ['/v1/emails', key],
         ['/v1/emails', key],

@@ -48,7 +48,7 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
       return;
     }
     const event = parsed.data;
-    const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
+    const eventLog = log.child({ orderId: event.orderId });
     eventLog.info('event received', {
       type: event.type,
       eventId: event.eventId,
@@ -131,7 +131,6 @@ export async function connectAmqp(url: string, log: Logger, consumers: AmqpConsu
         channel.publish(EXCHANGE, event.type, Buffer.from(JSON.stringify(event)), {
           persistent: true,
           contentType: 'application/json',
-          correlationId: event.correlationId,
           messageId: event.eventId,
           type: event.type,
           timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),

@@ -1,5 +1,6 @@
 // Postgres access: one pool per service, a transaction helper and the outbox
 // insert every service uses to publish events atomically with its writes.
+import { context, propagation } from '@opentelemetry/api';
 import pg from 'pg';
 import type { ShopEvent } from './events.ts';
 import type { Logger } from './logger.ts';
@@ -43,12 +44,17 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
   }
 }
 
-/** Queues an event for the outbox relay; commits or rolls back with the caller's transaction. */
+/**
+ * Queues an event for the outbox relay; commits or rolls back with the caller's transaction. The active
+ * trace context goes with it (`traceparent`), as OpenTelemetry recommends for an outbox.
+ */
 export async function enqueueEvent(tx: Tx, event: ShopEvent): Promise<void> {
+  const traceContext: Record<string, string> = {};
+  propagation.inject(context.active(), traceContext);
   await tx.query(
-    `INSERT INTO outbox (event_id, event_type, order_id, payload, correlation_id)
+    `INSERT INTO outbox (event_id, event_type, order_id, payload, trace_context)
      VALUES ($1, $2, $3, $4, $5)`,
-    [event.eventId, event.type, event.orderId, event, event.correlationId],
+    [event.eventId, event.type, event.orderId, event, traceContext],
   );
 }
 

@@ -9,7 +9,6 @@ export const EXCHANGE = 'shop.events';
 const envelope = {
   eventId: z.uuid(),
   orderId: z.uuid(),
-  correlationId: z.string().min(1),
   occurredAt: z.iso.datetime(),
 };
 

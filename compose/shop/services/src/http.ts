@@ -1,19 +1,18 @@
-// A small JSON HTTP server on node:http: routing with path parameters, zod
-// errors as 400s, and the correlation id read from (or added to) every request.
+// A small JSON HTTP server on node:http: routing with path parameters, zod errors as 400s. Trace context
+// (`traceparent`) is OpenTelemetry's business: its http instrumentation makes each request a span.
 
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import type { Logger } from './logger.ts';
 
-export const CORRELATION_HEADER = 'x-correlation-id';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Request {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
-  correlationId: string;
+  /** The raw request, for its headers (Authorization). */
+  headers: IncomingMessage['headers'];
   log: Logger;
 }
 export interface Reply {
@@ -60,19 +59,24 @@ export async function startHttpServer(port: number, routes: Route[], log: Logger
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: Route[], baseLog: Logger): Promise<void> {
   const started = performance.now();
-  const correlationId = validCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID();
-  const log = baseLog.child({ correlationId });
+  const log = baseLog;
   const url = new URL(req.url ?? '/', 'http://localhost');
   let reply: Reply;
   try {
     const match = findRoute(routes, req.method ?? 'GET', url.pathname);
     if (!match) throw new HttpError(404, 'not found');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
-    reply = await match.route.handler({ params: match.params, query: url.searchParams, body, correlationId, log });
+    reply = await match.route.handler({
+      params: match.params,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      log,
+    });
   } catch (err) {
     reply = errorReply(err, log);
   }
-  res.writeHead(reply.status, { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId });
+  res.writeHead(reply.status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(reply.body));
   // Healthchecks run every second; keep them out of the default log level.
   const level = url.pathname === '/health' && reply.status === 200 ? 'debug' : 'info';
@@ -89,11 +93,6 @@ function errorReply(err: unknown, log: Logger): Reply {
   if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };
   log.error('request failed', { err });
   return { status: 500, body: { error: 'internal error' } };
-}
-
-// Accept caller-supplied ids only when they are safe to echo and to log.
-function validCorrelationId(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
 }
 
 function findRoute(routes: Route[], method: string, pathname: string) {

@@ -57,17 +57,17 @@ async function reserve(db: Db, event: EventOf<'orders.placed'>, log: Logger): Pr
     // The reservation row is claimed first: a redelivered event (or a
     // concurrent duplicate, which waits on the primary key) finds it taken.
     const claimed = await tx.query(
-      `INSERT INTO reservations (order_id, status, items, correlation_id) VALUES ($1, 'RESERVED', $2, $3)
+      `INSERT INTO reservations (order_id, status, items) VALUES ($1, 'RESERVED', $2)
        ON CONFLICT (order_id) DO NOTHING`,
-      [event.orderId, JSON.stringify(items), event.correlationId],
+      [event.orderId, JSON.stringify(items)],
     );
     if (claimed.rowCount === 0) {
       log.info('duplicate orders.placed ignored', { eventId: event.eventId });
       return;
     }
     await tx.query('SAVEPOINT take_stock');
-    const shortage = await takeStock(tx, items, event.correlationId);
-    const base = { orderId: event.orderId, correlationId: event.correlationId };
+    const shortage = await takeStock(tx, items);
+    const base = { orderId: event.orderId };
     if (shortage) {
       // Undo the lines already taken; the rejected reservation itself stays.
       await tx.query('ROLLBACK TO SAVEPOINT take_stock');
@@ -91,12 +91,12 @@ async function reserve(db: Db, event: EventOf<'orders.placed'>, log: Logger): Pr
 // READ COMMITTED, re-checks `stock >= quantity` against the latest committed
 // value, so two orders for the last unit cannot both succeed. Rows are
 // locked in SKU order so concurrent multi-line orders cannot deadlock.
-async function takeStock(tx: Tx, items: StockItem[], correlationId: string) {
+async function takeStock(tx: Tx, items: StockItem[]) {
   for (const { sku, quantity } of items) {
     const taken = await tx.query(
-      `UPDATE products SET stock = stock - $2, reserved = reserved + $2, correlation_id = $3, updated_at = now()
+      `UPDATE products SET stock = stock - $2, reserved = reserved + $2, updated_at = now()
        WHERE sku = $1 AND stock >= $2`,
-      [sku, quantity, correlationId],
+      [sku, quantity],
     );
     if (taken.rowCount === 0) {
       const exists = await tx.query('SELECT 1 FROM products WHERE sku = $1', [sku]);
@@ -109,9 +109,9 @@ async function takeStock(tx: Tx, items: StockItem[], correlationId: string) {
 async function release(db: Db, event: EventOf<'payments.declined'>, log: Logger): Promise<void> {
   await inTransaction(db, async (tx) => {
     const { rows } = await tx.query<{ items: StockItem[] }>(
-      `UPDATE reservations SET status = 'RELEASED', correlation_id = $2, updated_at = now()
+      `UPDATE reservations SET status = 'RELEASED', updated_at = now()
        WHERE order_id = $1 AND status = 'RESERVED' RETURNING items`,
-      [event.orderId, event.correlationId],
+      [event.orderId],
     );
     const items = rows[0]?.items;
     if (!items) {
@@ -120,15 +120,12 @@ async function release(db: Db, event: EventOf<'payments.declined'>, log: Logger)
     }
     for (const { sku, quantity } of items) {
       await tx.query(
-        `UPDATE products SET stock = stock + $2, reserved = reserved - $2, correlation_id = $3, updated_at = now()
+        `UPDATE products SET stock = stock + $2, reserved = reserved - $2, updated_at = now()
          WHERE sku = $1`,
-        [sku, quantity, event.correlationId],
+        [sku, quantity],
       );
     }
-    await enqueueEvent(
-      tx,
-      newEvent('inventory.released', { orderId: event.orderId, correlationId: event.correlationId, items }),
-    );
+    await enqueueEvent(tx, newEvent('inventory.released', { orderId: event.orderId, items }));
     log.info('stock released', { items });
   });
 }
@@ -145,15 +142,15 @@ function routes(db: Db): Route[] {
     {
       method: 'POST',
       path: '/products',
-      handler: async ({ body, correlationId }) => {
+      handler: async ({ body }) => {
         const input = upsertProduct.parse(body);
         // Sets the available stock; what is already reserved is left alone.
         const { rows } = await db.query(
-          `INSERT INTO products (sku, name, stock, correlation_id) VALUES ($1, $2, $3, $4)
+          `INSERT INTO products (sku, name, stock) VALUES ($1, $2, $3)
            ON CONFLICT (sku) DO UPDATE SET name = COALESCE(EXCLUDED.name, products.name), stock = EXCLUDED.stock,
-             correlation_id = EXCLUDED.correlation_id, updated_at = now()
+             updated_at = now()
            RETURNING sku, name, stock, reserved, (xmax = 0) AS created`,
-          [input.sku, input.name ?? null, input.stock, correlationId],
+          [input.sku, input.name ?? null, input.stock],
         );
         const { created, ...product } = rows[0] as { created: boolean };
         return { status: created ? 201 : 200, body: product };
@@ -174,7 +171,7 @@ function routes(db: Db): Route[] {
       handler: async ({ query }) => {
         const orderId = z.uuid().parse(query.get('orderId'));
         const { rows } = await db.query(
-          `SELECT order_id AS "orderId", status, reason, items, correlation_id AS "correlationId",
+          `SELECT order_id AS "orderId", status, reason, items,
                   created_at AS "createdAt", updated_at AS "updatedAt"
            FROM reservations WHERE order_id = $1`,
           [orderId],

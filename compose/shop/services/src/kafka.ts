@@ -48,7 +48,8 @@ export async function createKafkaPublisher(kafka: Kafka): Promise<KafkaPublisher
             // Keyed by order: every event of one order lands on one partition, in order.
             key: event.orderId,
             value: JSON.stringify(event),
-            headers: { 'correlation-id': event.correlationId, 'event-type': event.type, 'event-id': event.eventId },
+            // traceparent: added by OpenTelemetry's kafkajs instrumentation, from the active context.
+            headers: { 'event-type': event.type, 'event-id': event.eventId },
           })),
         })),
       });
@@ -148,7 +149,7 @@ export async function subscribe({
       return;
     }
     const event = parsed.data;
-    const eventLog = log.child({ correlationId: event.correlationId, orderId: event.orderId });
+    const eventLog = log.child({ orderId: event.orderId });
     eventLog.info('event received', {
       type: event.type,
       eventId: event.eventId,

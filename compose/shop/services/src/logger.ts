@@ -1,5 +1,7 @@
-// One JSON object per line on stdout, so `docker compose logs` output can be
-// filtered by correlationId across every service of a journey.
+// One JSON object per line on stdout, each with the trace id of the work it belongs to (OpenTelemetry's
+// active span), so `docker compose logs` can be filtered by trace across every service of a journey.
+import { trace } from '@opentelemetry/api';
+
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof levels;
 export type Fields = Record<string, unknown>;
@@ -15,7 +17,16 @@ export interface Logger {
 export function createLogger(service: string, minLevel: Level = 'info', base: Fields = {}): Logger {
   const write = (level: Level, msg: string, fields: Fields = {}) => {
     if (levels[level] < levels[minLevel]) return;
-    const line = { time: new Date().toISOString(), level, service, msg, ...base, ...serializeErrors(fields) };
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    const line = {
+      time: new Date().toISOString(),
+      level,
+      service,
+      msg,
+      ...(traceId && { trace_id: traceId }),
+      ...base,
+      ...serializeErrors(fields),
+    };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
   return {

@@ -24,11 +24,14 @@ if (!name || !(name in services)) {
   process.stderr.write(`usage: shop.mjs <${Object.keys(services).join('|')}>\n`);
   process.exit(2);
 }
-try {
-  await services[name as keyof typeof services]();
-  // migrate is done; the others keep running on their sockets and timers.
-  if (name === 'migrate') process.exit(0);
-} catch (err) {
-  createLogger(name).error('fatal startup error', { err });
-  process.exit(1);
-}
+// A CommonJS bundle (so OpenTelemetry's require hooks see pg, kafkajs and amqplib load): no top-level await.
+void (async () => {
+  try {
+    await services[name as keyof typeof services]();
+    // migrate is done; the others keep running on their sockets and timers.
+    if (name === 'migrate') process.exit(0);
+  } catch (err) {
+    createLogger(name).error('fatal startup error', { err });
+    process.exit(1);
+  }
+})();

@@ -63,9 +63,9 @@ async function notify(db: Db, providerUrl: string, event: ShopEvent, log: Logger
   const recipient = `${event.customerId}@example.com`;
   await inTransaction(db, async (tx) => {
     await tx.query(
-      `INSERT INTO notifications (id, order_id, event_type, template, recipient, status, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, 'PENDING', $6) ON CONFLICT DO NOTHING`,
-      [notificationId(event.orderId, event.type), event.orderId, event.type, template, recipient, event.correlationId],
+      `INSERT INTO notifications (id, order_id, event_type, template, recipient, status)
+       VALUES ($1, $2, $3, $4, $5, 'PENDING') ON CONFLICT DO NOTHING`,
+      [notificationId(event.orderId, event.type), event.orderId, event.type, template, recipient],
     );
     // Locked across the provider call so a redelivery cannot send a second email.
     const { rows } = await tx.query<{ id: string; status: string }>(
@@ -77,7 +77,7 @@ async function notify(db: Db, providerUrl: string, event: ShopEvent, log: Logger
       log.info('duplicate notification ignored', { type: event.type });
       return;
     }
-    const { type: _type, eventId: _id, occurredAt: _at, correlationId: _cid, ...variables } = event;
+    const { type: _type, eventId: _id, occurredAt: _at, ...variables } = event;
     let messageId: string | null;
     try {
       // Retried with backoff (EMAIL_RETRY); still unavailable: thrown, rolled back, and the
@@ -85,7 +85,6 @@ async function notify(db: Db, providerUrl: string, event: ShopEvent, log: Logger
       ({ messageId } = await sendEmail(
         providerUrl,
         { to: recipient, template, orderId: event.orderId, variables },
-        event.correlationId,
         notification.id,
         log,
       ));
@@ -113,7 +112,7 @@ function routes(db: Db): Route[] {
         const orderId = z.uuid().parse(query.get('orderId'));
         const { rows } = await db.query(
           `SELECT id, order_id AS "orderId", event_type AS "eventType", template, recipient, status,
-                  provider_message_id AS "providerMessageId", correlation_id AS "correlationId",
+                  provider_message_id AS "providerMessageId",
                   created_at AS "createdAt", updated_at AS "updatedAt"
            FROM notifications WHERE order_id = $1 ORDER BY created_at`,
           [orderId],

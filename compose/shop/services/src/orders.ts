@@ -62,29 +62,28 @@ function routes(db: Db): Route[] {
     {
       method: 'POST',
       path: '/orders',
-      handler: async ({ body, correlationId, log }) => {
+      handler: async ({ body, log }) => {
         const input = createOrder.parse(body);
         const id = randomUUID();
         const totalCents = input.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
         await inTransaction(db, async (tx) => {
           await tx.query(
-            `INSERT INTO orders (id, customer_id, status, total_cents, card_token, correlation_id)
-             VALUES ($1, $2, 'PENDING', $3, $4, $5)`,
-            [id, input.customerId, totalCents, input.cardToken, correlationId],
+            `INSERT INTO orders (id, customer_id, status, total_cents, card_token)
+             VALUES ($1, $2, 'PENDING', $3, $4)`,
+            [id, input.customerId, totalCents, input.cardToken],
           );
           await tx.query(
-            `INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents, correlation_id)
-             SELECT $1, line_no, sku, quantity, price, $5
+            `INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents)
+             SELECT $1, line_no, sku, quantity, price
              FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS l(sku, quantity, price, line_no)`,
             [
               id,
               input.items.map((i) => i.sku),
               input.items.map((i) => i.quantity),
               input.items.map((i) => i.unitPriceCents),
-              correlationId,
             ],
           );
-          await enqueueEvent(tx, newEvent('orders.placed', { orderId: id, correlationId, ...input, totalCents }));
+          await enqueueEvent(tx, newEvent('orders.placed', { orderId: id, ...input, totalCents }));
         });
         log.info('order placed', { orderId: id, totalCents });
         const [order] = await loadOrders(db, 'o.id = $1', [id]);
@@ -115,7 +114,7 @@ function routes(db: Db): Route[] {
 async function loadOrders(db: Db, where: string, params: unknown[]) {
   const { rows } = await db.query(
     `SELECT o.id, o.customer_id AS "customerId", o.status, o.status_reason AS "statusReason",
-            o.total_cents AS "totalCents", o.correlation_id AS "correlationId",
+            o.total_cents AS "totalCents",
             o.created_at AS "createdAt", o.updated_at AS "updatedAt",
             (SELECT json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity, 'unitPriceCents', l.unit_price_cents)
                              ORDER BY l.line_no)
@@ -151,7 +150,7 @@ async function settleOrder(db: Db, event: ShopEvent, log: Logger): Promise<void>
       log.info('event ignored: order unknown or already settled', { type: event.type });
       return;
     }
-    const common = { orderId: event.orderId, correlationId: event.correlationId, customerId: order.customerId };
+    const common = { orderId: event.orderId, customerId: order.customerId };
     if (event.type === 'payments.captured') {
       await enqueueEvent(tx, newEvent('orders.paid', { ...common, totalCents: order.totalCents }));
     } else if (event.type === 'payments.declined') {

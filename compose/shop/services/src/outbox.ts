@@ -7,6 +7,7 @@
 // retried with backoff until the broker is back, so nothing is lost; a batch the
 // broker took but whose commit failed is published again (at-least-once: every
 // consumer is idempotent). The LISTEN connection reconnects on its own.
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import pg from 'pg';
 import { type Db, inTransaction } from './db.ts';
 import { eventTransport, type ShopEvent, shopEvent } from './events.ts';
@@ -64,28 +65,36 @@ export async function startOutboxRelay(
   const drainOnce = async (): Promise<number> =>
     inTransaction(db, async (tx) => {
       const started = performance.now();
-      const { rows } = await tx.query<{ id: string; payload: unknown }>(
-        `SELECT id, payload FROM outbox WHERE published_at IS NULL
+      const { rows } = await tx.query<{ id: string; payload: unknown; trace_context: Record<string, string> }>(
+        `SELECT id, payload, trace_context FROM outbox WHERE published_at IS NULL
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      const events = rows.map((row) => shopEvent.parse(row.payload));
+      const events = rows.map((row) => ({
+        event: shopEvent.parse(row.payload),
+        // The trace of the transaction that wrote the event: its messages continue it.
+        trace: propagation.extract(ROOT_CONTEXT, row.trace_context),
+      }));
       // Rows stay locked while publishing: if the broker fails, the
       // transaction rolls back and the rows are retried (at-least-once).
       const claimedMs = Math.round(performance.now() - started);
-      await withTimeout(publish(events), PUBLISH_TIMEOUT_MS, 'outbox publish');
+      const publishAll = async () => {
+        for (const { event, trace } of events) await context.with(trace, () => publish([event]));
+      };
+      await withTimeout(publishAll(), PUBLISH_TIMEOUT_MS, 'outbox publish');
       const publishMs = Math.round(performance.now() - started) - claimedMs;
       await tx.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      for (const event of events) {
-        log.info('event published', {
-          type: event.type,
-          eventId: event.eventId,
-          orderId: event.orderId,
-          correlationId: event.correlationId,
-          claimedMs,
-          publishMs,
-        });
+      for (const { event, trace } of events) {
+        context.with(trace, () =>
+          log.info('event published', {
+            type: event.type,
+            eventId: event.eventId,
+            orderId: event.orderId,
+            claimedMs,
+            publishMs,
+          }),
+        );
       }
       return rows.length;
     });

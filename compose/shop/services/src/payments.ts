@@ -51,9 +51,9 @@ async function chargeOrder(
 ): Promise<void> {
   await inTransaction(db, async (tx) => {
     await tx.query(
-      `INSERT INTO payments (id, order_id, status, amount_cents, correlation_id) VALUES ($1, $2, 'PENDING', $3, $4)
+      `INSERT INTO payments (id, order_id, status, amount_cents) VALUES ($1, $2, 'PENDING', $3)
        ON CONFLICT (order_id) DO NOTHING`,
-      [randomUUID(), event.orderId, event.amountCents, event.correlationId],
+      [randomUUID(), event.orderId, event.amountCents],
     );
     // The row lock is held across the provider call on purpose: a duplicate
     // delivery waits here and then sees the final status instead of charging
@@ -72,12 +72,10 @@ async function chargeOrder(
     const result = await chargeOrFail(
       providerUrl,
       { orderId: event.orderId, amountCents: event.amountCents, cardToken: event.cardToken },
-      event.correlationId,
       log,
     );
     const base = {
       orderId: event.orderId,
-      correlationId: event.correlationId,
       paymentId: payment.id,
       amountCents: event.amountCents,
     };
@@ -109,7 +107,7 @@ type PaymentOutcome = ChargeResult | { outcome: 'failed'; reason: 'provider_unav
  * Anything else (a bug, the database) is thrown and the event redelivered.
  */
 async function chargeOrFail(...args: Parameters<typeof charge>): Promise<PaymentOutcome> {
-  const log = args[3];
+  const log = args[2];
   try {
     return await charge(...args);
   } catch (err) {
@@ -135,7 +133,7 @@ function routes(db: Db): Route[] {
         const { rows } = await db.query(
           `SELECT id, order_id AS "orderId", status, amount_cents AS "amountCents",
                   provider_charge_id AS "providerChargeId", decline_reason AS "declineReason",
-                  correlation_id AS "correlationId", created_at AS "createdAt", updated_at AS "updatedAt"
+                  created_at AS "createdAt", updated_at AS "updatedAt"
            FROM payments WHERE order_id = $1`,
           [orderId],
         );

@@ -1,6 +1,6 @@
 // Clients for the external providers (WireMock stands in for both in the
-// compose stack). The correlation id is forwarded so provider-side request
-// logs can be matched to a journey.
+// compose stack). OpenTelemetry's undici instrumentation adds `traceparent` to
+// every call, so provider-side request logs can be matched to a journey's trace.
 //
 // Both clients retry what a retry can fix (timeouts, connection errors, 408,
 // 409, 429, 5xx, a 2xx whose body is cut or garbled) with exponential backoff,
@@ -9,7 +9,6 @@
 // an answer, not a failure (402 is "card declined"; another 4xx means our
 // request is wrong, which no retry changes).
 import { z } from 'zod';
-import { CORRELATION_HEADER } from './http.ts';
 import type { Logger } from './logger.ts';
 import { sleep } from './util.ts';
 
@@ -62,13 +61,12 @@ const emailAccepted = z.object({ id: z.string().optional() });
 export async function charge(
   baseUrl: string,
   request: { orderId: string; amountCents: number; cardToken: string },
-  correlationId: string,
   log: Logger,
   policy: RetryPolicy = CHARGE_RETRY,
 ): Promise<ChargeResult> {
   // The order id is the idempotency key: one charge per order, whatever happens to us.
   return withRetries('payment provider', policy, log, async (signal) => {
-    const res = await post(`${baseUrl}/v1/charges`, request, correlationId, request.orderId, signal);
+    const res = await post(`${baseUrl}/v1/charges`, request, request.orderId, signal);
     // 402 Payment Required is the provider's "card declined": a final answer, not a failure.
     if (res.status === 402) {
       const body = declined.safeParse(res.json);
@@ -83,13 +81,12 @@ export async function charge(
 export async function sendEmail(
   baseUrl: string,
   email: { to: string; template: string; orderId: string; variables: Record<string, unknown> },
-  correlationId: string,
   idempotencyKey: string,
   log: Logger,
   policy: RetryPolicy = EMAIL_RETRY,
 ): Promise<{ messageId: string | null }> {
   return withRetries('email provider', policy, log, async (signal) => {
-    const res = await post(`${baseUrl}/v1/emails`, email, correlationId, idempotencyKey, signal);
+    const res = await post(`${baseUrl}/v1/emails`, email, idempotencyKey, signal);
     // Accepted is accepted; a missing or odd id is the provider's business.
     const body = emailAccepted.safeParse(res.json);
     return { messageId: body.success ? (body.data.id ?? null) : null };
@@ -170,18 +167,11 @@ function describeFailure(err: unknown, timeoutMs: number): string {
 
 // The idempotency key lets a real provider deduplicate a retry, including the one
 // that follows a crash between its answer and our commit.
-async function post(
-  url: string,
-  body: unknown,
-  correlationId: string,
-  idempotencyKey: string,
-  signal: AbortSignal,
-): Promise<Answer> {
+async function post(url: string, body: unknown, idempotencyKey: string, signal: AbortSignal): Promise<Answer> {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [CORRELATION_HEADER]: correlationId,
       'idempotency-key': idempotencyKey,
     },
     body: JSON.stringify(body),

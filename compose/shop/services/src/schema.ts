@@ -1,5 +1,5 @@
 // Each service's schema, as idempotent SQL the migrate job applies on every
-// start. Every row carries the correlation id of the request that wrote it.
+// start. Nothing in it exists for tests: journeys find their rows by the ids the API returned.
 
 // Shared by the services that publish events: rows are written in the same
 // transaction as the state change and published by the outbox relay. The
@@ -11,7 +11,9 @@ CREATE TABLE IF NOT EXISTS outbox (
   event_type     text NOT NULL,
   order_id       uuid NOT NULL,
   payload        jsonb NOT NULL,
-  correlation_id text NOT NULL,
+  -- The W3C trace context of the transaction that wrote it (OpenTelemetry's propagation.inject): the
+  -- relay publishes within it, so the event continues the request's trace however late it is sent.
+  trace_context  jsonb NOT NULL DEFAULT '{}',
   created_at     timestamptz NOT NULL DEFAULT now(),
   published_at   timestamptz
 );
@@ -26,7 +28,6 @@ CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON outbox
 `;
 
 const timestamps = `
-  correlation_id text NOT NULL,
   created_at     timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now()`;
 
@@ -47,7 +48,6 @@ CREATE TABLE IF NOT EXISTS order_lines (
   sku              text NOT NULL,
   quantity         int NOT NULL,
   unit_price_cents bigint NOT NULL,
-  correlation_id   text NOT NULL,
   PRIMARY KEY (order_id, line_no)
 );
 ${outbox}`,
