@@ -103,9 +103,7 @@ export const order = z.object({
 export type Order = z.infer<typeof order>;
 
 export const product = z.object({ sku: z.string(), stock: z.number().int(), reserved: z.number().int() });
-export const reservations = z.array(
-  z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']) }),
-);
+export const reservations = z.array(z.object({ status: z.enum(['RESERVED', 'REJECTED', 'RELEASED']) }));
 export const payments = z.array(
   z.object({
     status: z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'FAILED']),

@@ -15,7 +15,7 @@ test('sees what the shop emits for an order, alongside the services and a second
   _kafkaConnection,
   api,
   unique,
-  correlationId,
+  traceId,
 }) => {
   // Another worker's tap on the same topics: both see every message, and neither takes any from the services.
   const other = await KafkaRecorder.start({ ..._kafkaConnection, topics: ['orders.placed', 'payments.captured'] });
@@ -37,7 +37,8 @@ test('sees what the shop emits for an order, alongside the services and a second
       where: (event) => event.orderId === order.id,
     });
     expect(placed.message.key).toBe(order.id);
-    expect(placed.message.correlationId).toBe(correlationId);
+    // The shop passes on the journey's trace (OpenTelemetry's kafkajs instrumentation), through its outbox.
+    expect(placed.message.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     expect(
       await otherTap.waitFor((message) => message.key === order.id && message.topic === 'payments.captured', 5_000),
     ).toBeDefined();

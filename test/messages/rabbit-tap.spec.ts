@@ -15,7 +15,7 @@ test('sees what the shop routes for an order, and the services still get it', as
   _rabbitConnection,
   api,
   unique,
-  correlationId,
+  traceId,
 }) => {
   // A second tap (as another worker would have) on the same exchange: both get copies.
   const other = await RabbitRecorder.start({
@@ -36,11 +36,11 @@ test('sees what the shop routes for an order, and the services still get it', as
       where: (event) => event.orderId === order.id,
       timeout: 15_000,
     });
-    expect(paid.message.correlationId).toBe(correlationId);
+    expect(paid.message.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     expect(paid.message.exchange).toBe(EXCHANGE);
     expect(
       await otherTap.waitFor(
-        (message) => message.topic === 'orders.paid' && message.correlationId === correlationId,
+        (message) => message.topic === 'orders.paid' && message.headers.traceparent?.includes(traceId) === true,
         5_000,
       ),
     ).toBeDefined();

@@ -111,11 +111,7 @@ test.describe('charge', () => {
         const result = await charge(p.url, order, log, fast);
         expect(result).toEqual({ outcome: 'captured', chargeId: 'ch_123' });
         expect(p.seen.length).toBe(script.length);
-        expect(
-          p.seen.every(
-            (s) => s.idempotencyKey === order.orderId && s.path === '/v1/charges',
-          ),
-        ).toBe(true);
+        expect(p.seen.every((s) => s.idempotencyKey === order.orderId && s.path === '/v1/charges')).toBe(true);
         expect(log.lines.filter((l) => l.msg.includes('retrying'))).toHaveLength(script.length - 1);
       } finally {
         await p.close();
