@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import type { JourneyOptions, JourneyWorkerOptions } from 'compose-journeys';
 import { stackProjects } from 'compose-journeys/config';
+import { shopRoles } from './journeys/shop/roles.ts';
 
 // The stack from package.json's "journeys.stack" comes up in the "stack" project and goes down in
 // "stack teardown"; journeys depend on it, so `npx playwright test journeys/` does everything.
@@ -7,7 +9,7 @@ import { stackProjects } from 'compose-journeys/config';
 // they run one at a time (workers: 1), after the parallel journeys are done (docs/faults.md).
 const stack = stackProjects();
 
-export default defineConfig({
+export default defineConfig<JourneyOptions, JourneyWorkerOptions>({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
@@ -15,6 +17,8 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
+  // Every call goes as this journey's own customer unless it says otherwise: api.service('orders').as('staff').
+  use: { roles: shopRoles, role: 'customer' },
   // The journeys come first: UI mode and the VS Code extension show the first project until another is ticked.
   projects: [
     { name: 'journeys', testDir: './journeys', testIgnore: '**/faults/**', dependencies: [stack.setup] },

@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import type { JourneyOptions, JourneyWorkerOptions } from 'compose-journeys';
 import { stackProjects } from 'compose-journeys/config';
+import { shopRoles } from '../journeys/shop/roles.ts';
 
 /**
  * The runner's own tests:
@@ -13,7 +15,7 @@ import { stackProjects } from 'compose-journeys/config';
  */
 const shop = stackProjects({ files: ['compose/shop/compose.yml'], waitTimeoutSeconds: 180 });
 
-export default defineConfig({
+export default defineConfig<JourneyOptions, JourneyWorkerOptions>({
   testDir: '.',
   timeout: 120_000,
   workers: 2,
@@ -30,6 +32,8 @@ export default defineConfig({
       testDir: '.',
       testMatch: /\/test\/(shop|fixtures|messages|report|faults|otel)\/[^/]+\.spec\.ts$/,
       dependencies: [shop.setup],
+      // The shop's orders service wants a JWT: the tests call it as their journey's own customer.
+      use: { roles: shopRoles, role: 'customer' },
     },
   ],
 });

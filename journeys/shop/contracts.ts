@@ -95,7 +95,7 @@ export const ordersRejected = z
 export const order = z.object({
   id: z.uuid(),
   customerId: z.string(),
-  status: z.enum(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED']),
+  status: z.enum(['PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED', 'REFUNDED']),
   statusReason: z.string().nullable(),
   totalCents: z.number().int(),
   items: z.array(z.object({ sku: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() })),

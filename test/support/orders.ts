@@ -8,5 +8,5 @@ export async function placeOrder(api: Api, unique: UniqueIds, quantity = 2, unit
   const shop = new Shop(api);
   const sku = unique.sku('widget');
   await shop.stockProduct(sku, 10);
-  return { sku, order: await shop.placeOrder(unique.customer(), [{ sku, quantity, unitPriceCents }], cardToken) };
+  return { sku, order: await shop.placeOrder([{ sku, quantity, unitPriceCents }], cardToken) };
 }

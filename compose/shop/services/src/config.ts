@@ -17,7 +17,11 @@ const kafka = z.object({
 const amqp = z.object({ AMQP_URL: z.url() });
 
 export const configSchemas = {
-  orders: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape),
+  orders: common
+    .extend(db.shape)
+    .extend(kafka.shape)
+    .extend(amqp.shape)
+    .extend({ AUTH_ISSUER: z.url(), AUTH_AUDIENCE: z.string().min(1) }),
   inventory: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape),
   payments: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape).extend({ PAYMENT_PROVIDER_URL: z.url() }),
   notifications: common.extend(db.shape).extend(amqp.shape).extend({ EMAIL_PROVIDER_URL: z.url() }),

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { connectAmqp } from './amqp.ts';
+import { type Authenticate, authenticator, isStaff, requireRole } from './auth.ts';
 import { type Db, enqueueEvent, inTransaction } from './db.ts';
 import { newEvent, orderItem, type ShopEvent } from './events.ts';
 import { HttpError, type Route } from './http.ts';
@@ -11,8 +12,9 @@ import type { Logger } from './logger.ts';
 import { routeEvents, startOutboxRelay } from './outbox.ts';
 import { assert, type ServiceContext, type ServiceParts } from './runtime.ts';
 
+// The customer is the caller (the token's subject); a customerId in the body, if any, must be theirs.
 const createOrder = z.object({
-  customerId: z.string().min(1).max(128),
+  customerId: z.string().min(1).max(128).optional(),
   items: z.array(orderItem).min(1).max(100),
   // Orders without a card use the provider's default test card.
   cardToken: z.string().min(1).max(128).default('tok_visa'),
@@ -47,7 +49,7 @@ export async function startOrders({ config, log, db, onStop }: ServiceContext<'o
   onStop('amqp consumers', amqp.stopConsuming);
 
   return {
-    routes: routes(db),
+    routes: routes(db, authenticator(config.AUTH_ISSUER, config.AUTH_AUDIENCE)),
     checks: {
       kafka: probe.check,
       kafkaConsumer: () => assert(payments.ready(), 'consumer has not joined its group'),
@@ -57,13 +59,18 @@ export async function startOrders({ config, log, db, onStop }: ServiceContext<'o
   };
 }
 
-function routes(db: Db): Route[] {
+function routes(db: Db, authenticate: Authenticate): Route[] {
   return [
     {
       method: 'POST',
       path: '/orders',
-      handler: async ({ body, log }) => {
-        const input = createOrder.parse(body);
+      handler: async ({ body, headers, log }) => {
+        const caller = await authenticate(headers);
+        requireRole(caller, 'customer');
+        const parsed = createOrder.parse(body);
+        if (parsed.customerId !== undefined && parsed.customerId !== caller.subject)
+          throw new HttpError(403, 'customers order for themselves');
+        const input = { ...parsed, customerId: caller.subject };
         const id = randomUUID();
         const totalCents = input.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
         await inTransaction(db, async (tx) => {
@@ -93,22 +100,48 @@ function routes(db: Db): Route[] {
     {
       method: 'GET',
       path: '/orders/:id',
-      handler: async ({ params }) => {
-        const id = z.uuid().safeParse(params.id);
-        const [order] = id.success ? await loadOrders(db, 'o.id = $1', [id.data]) : [];
-        if (!order) throw new HttpError(404, 'order not found');
-        return { status: 200, body: order };
+      handler: async ({ params, headers }) => {
+        const caller = await authenticate(headers);
+        return { status: 200, body: await visibleOrder(db, caller, params.id) };
       },
     },
     {
       method: 'GET',
       path: '/orders',
-      handler: async ({ query }) => {
+      handler: async ({ query, headers }) => {
+        const caller = await authenticate(headers);
         const customer = z.string().min(1).parse(query.get('customer'));
+        if (!isStaff(caller) && customer !== caller.subject) throw new HttpError(403, 'only your own orders');
         return { status: 200, body: await loadOrders(db, 'o.customer_id = $1', [customer]) };
       },
     },
+    {
+      // Staff refund a paid order (the money goes back through the provider's own back office).
+      method: 'POST',
+      path: '/orders/:id/refund',
+      handler: async ({ params, headers, log }) => {
+        const caller = await authenticate(headers);
+        const order = await visibleOrder(db, caller, params.id);
+        requireRole(caller, 'staff');
+        const { rowCount } = await db.query(
+          `UPDATE orders SET status = 'REFUNDED', updated_at = now() WHERE id = $1 AND status = 'PAID'`,
+          [order.id],
+        );
+        if (rowCount === 0) throw new HttpError(409, `order is ${order.status}, not PAID`);
+        log.info('order refunded', { orderId: order.id, by: caller.subject });
+        const [refunded] = await loadOrders(db, 'o.id = $1', [order.id]);
+        return { status: 200, body: refunded };
+      },
+    },
   ];
+}
+
+/** An order the caller may see: their own, or any for staff. Another customer's is "not found", not "forbidden". */
+async function visibleOrder(db: Db, caller: { subject: string; roles: readonly string[] }, rawId: string | undefined) {
+  const id = z.uuid().safeParse(rawId);
+  const [order] = id.success ? await loadOrders(db, 'o.id = $1', [id.data]) : [];
+  if (!order || (!isStaff(caller) && order.customerId !== caller.subject)) throw new HttpError(404, 'order not found');
+  return order as { id: string; status: string; customerId: string };
 }
 
 async function loadOrders(db: Db, where: string, params: unknown[]) {

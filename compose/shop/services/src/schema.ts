@@ -36,7 +36,7 @@ export const schemas = {
 CREATE TABLE IF NOT EXISTS orders (
   id            uuid PRIMARY KEY,
   customer_id   text NOT NULL,
-  status        text NOT NULL CHECK (status IN ('PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED')),
+  status        text NOT NULL CHECK (status IN ('PENDING', 'PAID', 'PAYMENT_FAILED', 'REJECTED', 'REFUNDED')),
   status_reason text,
   total_cents   bigint NOT NULL,
   card_token    text NOT NULL,${timestamps}
