@@ -21,11 +21,24 @@ const port = (service) =>
   execFileSync('docker', ['compose', '-p', project, ...files, 'port', service, '8080'], { encoding: 'utf8' }).trim();
 const orders = `http://${port('orders')}`;
 const inventory = `http://${port('inventory')}`;
+const idp = `http://${port('idp')}`;
+
+// orders wants a customer's JWT: the shop's test identity provider logs in any customer-* user.
+const login = await fetch(`${idp}/token`, {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `Basic ${Buffer.from('shop-web:shop-web-secret-3c9f').toString('base64')}`,
+  },
+  body: new URLSearchParams({ grant_type: 'password', username: 'customer-latency', password: 'customer-password-51b7' }),
+});
+if (!login.ok) throw new Error(`token: ${login.status} ${await login.text()}`);
+const { access_token: token } = await login.json();
 
 async function call(method, url, body) {
   const res = await fetch(url, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
@@ -39,7 +52,6 @@ const wall = [];
 for (let i = 0; i < count; i++) {
   const started = performance.now();
   const order = await call('POST', `${orders}/orders`, {
-    customerId: `latency-${i}`,
     items: [{ sku, quantity: 1, unitPriceCents: 100 }],
   });
   let seen = order;
