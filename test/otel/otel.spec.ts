@@ -9,7 +9,7 @@ import { resourceCount } from '../support/docker-resources.ts';
 /**
  * A team's stack that is not our shop (test/stacks/otel: OpenTelemetry services that pass on only
  * `traceparent`, JWTs from an identity provider, no correlation column), run nested with two workers
- * through the package's public entry points (test/otel/nested.config.ts). Four journeys fail on
+ * through the package's public entry points (test/otel/nested.config.ts). Five journeys fail on
  * purpose; their reports are what a user would open.
  */
 const OUT = path.join(REPO, 'reports/otel-nested');
@@ -39,7 +39,7 @@ test.beforeAll(async () => {
   );
   rmSync(rendezvous, { recursive: true, force: true });
   output = run.output;
-  expect(run.exitCode, run.output).toBe(1); // four journeys fail on purpose
+  expect(run.exitCode, run.output).toBe(1); // five journeys fail on purpose
   tests = readJsonReport(path.join(OUT, 'report.json'));
 });
 
@@ -95,6 +95,14 @@ test('token failures are categorised: a wrong secret is TEST, an unreachable ide
   expect(unknown.errors.join('\n')).toContain(
     'Unknown role "nurse". Declared roles: customer, otherCustomer, staff, nightBatch.',
   );
+});
+
+test("a tap narrowed to the journey's trace, on a message that carries none: the failure says what it carried", () => {
+  const failed = byTitle('fails on purpose: a journey-scoped tap');
+  const message = failed.errors.join('\n');
+  expect(message).toContain("and not this journey's trace id");
+  expect(message).toMatch(/orders\.placed.*\(carries no traceparent and no correlation id\)/);
+  expect(message).toContain('the service passes on neither the trace context (`traceparent`');
 });
 
 test('the nested run removed its stack', () => {

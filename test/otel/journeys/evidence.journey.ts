@@ -44,3 +44,11 @@ test.describe('an identity provider nobody answers for', () => {
 test('fails on purpose: an unknown role lists the declared ones', async ({ api }) => {
   api.service('api').as('nurse');
 });
+
+test('fails on purpose: a journey-scoped tap, and a message that carries no trace', async ({ api, kafkaTap }) => {
+  await api
+    .service('api')
+    .post('/legacy/orders', { data: { sku: 'untraced' } })
+    .expect(202);
+  await expect(kafkaTap).toHaveReceived({ topic: 'orders.placed', timeout: 2_000 });
+});

@@ -3,7 +3,7 @@
 // POST /orders (customer): prices the SKU at the provider, stores the order and an event, tells Kafka and
 // RabbitMQ. GET /orders/:id: the customer's own orders only (staff: any). POST /orders/:id/refund: staff only.
 const http = require('node:http');
-const { trace } = require('@opentelemetry/api');
+const { context, ROOT_CONTEXT, trace } = require('@opentelemetry/api');
 const { Kafka, logLevel } = require('kafkajs');
 const amqp = require('amqplib');
 const pg = require('pg');
@@ -97,6 +97,14 @@ async function handle(request, response) {
     await channel.waitForConfirms();
     log('order placed', { orderId: id, sku, priceCents });
     return send(201, { id, customer: who.subject, sku, priceCents, status: 'PLACED' });
+  }
+  // A legacy path that drops the trace context, as a service without instrumentation for its broker client
+  // would: its message carries no traceparent (what a journey-scoped tap then says).
+  if (request.method === 'POST' && request.url === '/legacy/orders') {
+    const { sku } = await read(request);
+    const event = JSON.stringify({ orderId: crypto.randomUUID(), sku, priceCents: 0 });
+    await context.with(ROOT_CONTEXT, () => producer.send({ topic: 'orders.placed', messages: [{ value: event }] }));
+    return send(202, { accepted: true });
   }
   const match = /^\/orders\/([0-9a-f-]{36})(\/refund)?$/.exec(request.url ?? '');
   if (match) {
