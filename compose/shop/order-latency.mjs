@@ -30,7 +30,11 @@ const login = await fetch(`${idp}/token`, {
     'content-type': 'application/x-www-form-urlencoded',
     authorization: `Basic ${Buffer.from('shop-web:shop-web-secret-3c9f').toString('base64')}`,
   },
-  body: new URLSearchParams({ grant_type: 'password', username: 'customer-latency', password: 'customer-password-51b7' }),
+  body: new URLSearchParams({
+    grant_type: 'password',
+    username: 'customer-latency',
+    password: 'customer-password-51b7',
+  }),
 });
 if (!login.ok) throw new Error(`token: ${login.status} ${await login.text()}`);
 const { access_token: token } = await login.json();

@@ -30,7 +30,7 @@ export const journeyScope = (correlationId: string, keys: readonly string[] = []
   kind: 'journey',
   pattern: escapeLike(correlationId),
   keys,
-  description: `this journey (correlation id ${correlationId}; keys its calls returned: ${keys.length === 0 ? 'none' : `${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`})`,
+  description: `this journey (correlation id ${correlationId})`,
 });
 export const runScope = (): RuleScope => ({
   kind: 'run',

@@ -98,7 +98,7 @@ test("a rule selecting by the journey's keys finds its violation, and only the j
   expect(error).toBeInstanceOf(ConsistencyError);
   expect((error as Error).message).toBe(
     [
-      '1 of 2 consistency rules violated (scope: correlation id cj-journey-1):',
+      '1 of 2 consistency rules violated (scope: this journey (correlation id cj-journey-1)):',
       '  ✗ paid-in-full: every PAID order was paid its total (1 violating row)',
       '      {"id":"o-1","status":"PAID","paid_cents":0,"total_cents":100}',
       '  ✓ plain: plain holds',
@@ -126,9 +126,9 @@ test('when every rule checked no rows, expect fails naming them, the scope and t
   expect(error).toBeInstanceOf(ConsistencyError);
   expect((error as Error).message).toBe(
     [
-      '2 consistency rules checked no rows (scope: correlation id cj-journey-1), so they prove nothing:',
-      '  ○ paid-in-full: every PAID order was paid its total (no rows to check in scope: correlation id cj-journey-1)',
-      '  ○ by-correlation-id: reads orders by correlation_id (no rows to check in scope: correlation id cj-journey-1)',
+      '2 consistency rules checked no rows (scope: this journey (correlation id cj-journey-1)), so they prove nothing:',
+      '  ○ paid-in-full: every PAID order was paid its total (no rows to check in scope: this journey (correlation id cj-journey-1))',
+      '  ○ by-correlation-id: reads orders by correlation_id (no rows to check in scope: this journey (correlation id cj-journey-1))',
       "The journey's API calls returned keys [ord-77]; declare which rows are the journey's: where a table has no correlation_id column, select them by scope.keys (`WHERE id::text = ANY($1::text[])` with [scope.keys]).",
     ].join('\n'),
   );
@@ -152,7 +152,7 @@ test('when only some rules checked no rows, expect passes and warns on the test,
     {
       type: 'warning',
       description:
-        'consistency rule by-correlation-id checked no rows (scope: correlation id cj-journey-1, keys [o-1])',
+        'consistency rule by-correlation-id checked no rows (scope: this journey (correlation id cj-journey-1), keys [o-1])',
     },
   ]);
   // Rules returning plain arrays are as before: nothing to warn about.
@@ -162,7 +162,7 @@ test('when only some rules checked no rows, expect passes and warns on the test,
   const message = await consistency.expect([paidInFull, byCorrelationId]).catch((e: Error) => e.message);
   expect(message).toContain('1 of 2 consistency rules violated');
   expect(message).toContain(
-    '  ○ by-correlation-id: reads orders by correlation_id (no rows to check in scope: correlation id cj-journey-1)',
+    '  ○ by-correlation-id: reads orders by correlation_id (no rows to check in scope: this journey (correlation id cj-journey-1))',
   );
 });
 
