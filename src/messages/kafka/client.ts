@@ -7,6 +7,7 @@ import { withDeadline } from '../../util/deadline.ts';
 import { errorText } from '../../util/error-text.ts';
 import { lazyRequire } from '../../util/lazy-require.ts';
 import { brokerAddressSocketFactory } from './broker-address.ts';
+import { dropKafkajsTimeoutWarning } from './timeout-warning.ts';
 
 const kafkajs = lazyRequire<typeof kafkajsModule>('kafkajs');
 
@@ -36,6 +37,7 @@ export function kafkaClient(connection: KafkaConnection, clientId: string, socke
         return socket;
       }
     : mapped;
+  dropKafkajsTimeoutWarning();
   const { Kafka: KafkaClient, logLevel } = kafkajs();
   return new KafkaClient({
     clientId,
