@@ -1,17 +1,17 @@
 import { request } from 'node:http';
 import { JourneysError } from '../errors.ts';
+import { engineAddress } from './engine-host.ts';
 
 /**
  * The Docker Engine API over its unix socket, for the few calls where spawning the docker CLI once
- * per step costs more than the work (removing a stack: list, remove, list, remove...). Only for the
- * local default engine (DOCKER_HOST unset or unix://, no DOCKER_CONTEXT): anything else goes through
- * the CLI, which knows contexts, TLS and ssh.
+ * per step costs more than the work (removing a stack: list, remove, list, remove...). Only where the
+ * engine the docker CLI talks to (DOCKER_HOST, else the current context: Colima, Docker Desktop,
+ * rootless) is a unix socket: anything else (tcp with TLS, ssh, a context not readable here) goes
+ * through the CLI, which knows them all. Never a socket the CLI would not use.
  */
-export function engineSocket(): string | undefined {
-  if (process.env.DOCKER_CONTEXT) return undefined;
-  const host = process.env.DOCKER_HOST;
-  if (host === undefined || host === '') return '/var/run/docker.sock';
-  return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
+export function engineSocket(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const address = engineAddress(env);
+  return address?.startsWith('unix://') ? address.slice('unix://'.length) : undefined;
 }
 
 export interface ApiResponse {

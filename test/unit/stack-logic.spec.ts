@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { locateComplaint } from '../../src/stack/config-error-location.ts';
 import type { ContainerState } from '../../src/stack/container-state.ts';
+import { engineSocket } from '../../src/stack/docker-api.ts';
 import { Endpoints, endpointsOf } from '../../src/stack/endpoints.ts';
 import { publishedPortsHost, remoteEngineHost } from '../../src/stack/engine-host.ts';
 import { baseImageHint } from '../../src/stack/images.ts';
@@ -175,6 +176,29 @@ test('a remote engine (DOCKER_HOST or a context at tcp:// or ssh://): its publis
     published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }],
   });
   expect(endpointsOf([api], 'lab-engine')[0]!.url).toBe('http://lab-engine:49153');
+});
+
+test('the engine API socket is the one the docker CLI would use: DOCKER_HOST, else the current context, else the default', () => {
+  const config = mkdtempSync(path.join(os.tmpdir(), 'cj-docker-config-'));
+  const context = (name: string, host: string) => {
+    const meta = path.join(config, 'contexts/meta', createHash('sha256').update(name).digest('hex'));
+    mkdirSync(meta, { recursive: true });
+    writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
+  };
+  context('colima', 'unix:///home/me/.colima/default/docker.sock');
+  context('remote', 'tcp://build-box.internal:2376');
+  expect(engineSocket({ DOCKER_CONFIG: config })).toBe('/var/run/docker.sock'); // no current context
+  writeFileSync(path.join(config, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
+  // `docker context use colima`: no DOCKER_HOST, no /var/run/docker.sock; the CLI talks to Colima's socket.
+  expect(engineSocket({ DOCKER_CONFIG: config })).toBe('/home/me/.colima/default/docker.sock');
+  expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toBe('/var/run/docker.sock');
+  expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'remote' })).toBeUndefined(); // TLS/ssh: the CLI
+  expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'nowhere' })).toBeUndefined(); // unreadable: the CLI
+  // DOCKER_HOST wins over any context, as in the CLI.
+  expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toBe(
+    '/run/user/1000/docker.sock',
+  );
+  expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toBeUndefined();
 });
 
 test('lint on a remote engine: a port on its loopback is unreachable from here', async () => {
