@@ -8,6 +8,7 @@ import { journeys, stackFile } from '../support/cli.ts';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
 import { runEnv } from '../support/holders.ts';
 import { runPlaywright } from '../support/nested-playwright.ts';
+import { tcpEngine } from '../support/tcp-engine.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -193,12 +194,20 @@ test('the reuse check is the config hash and one look at the engine (its API loc
     expect(again.stderr).toContain('is up (reused)');
     // The local engine is asked through its API socket: no docker process at all.
     expect(readFileSync(calls, 'utf8').trim()).toBe('');
-    // Through a context (a remote engine, say) it is the CLI: one `docker ps`.
-    const viaCli = await journeys(['up', '-f', file, '-p', projectName], { ...env, DOCKER_CONTEXT: 'default' });
-    expect(viaCli.stderr).toContain('is up (reused)');
-    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
-      expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/),
-    ]);
+    // An engine at tcp:// (a remote one, here a proxy on loopback to the local socket) is the CLI's: one `docker ps`.
+    const tcp = await tcpEngine();
+    try {
+      const viaCli = await journeys(['up', '-f', file, '-p', projectName], {
+        ...env,
+        DOCKER_HOST: tcp.dockerHost,
+      });
+      expect(viaCli.stderr).toContain('is up (reused)');
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+        expect.stringMatching(/^ps -a --no-trunc --filter label=com\.docker\.compose\.project=/),
+      ]);
+    } finally {
+      await tcp.close();
+    }
 
     writeFileSync(path.join(dir, 'app.env'), 'GREETING=changed\n');
     const changed = await up();

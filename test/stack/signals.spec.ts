@@ -3,6 +3,7 @@ import { removeProjectResources } from 'compose-journeys/stack';
 import { journeys, stackFile, startJourneys } from '../support/cli.ts';
 import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
 import { holdStack, runEnv } from '../support/holders.ts';
+import { tcpEngine } from '../support/tcp-engine.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -65,31 +66,36 @@ test('a dead run without a watchdog is reaped; reap leaves a live run alone', as
   }
 });
 
-for (const through of ['the engine API', 'the docker CLI (a remote engine or a context)']) {
+for (const through of ['the engine API', 'the docker CLI (a remote engine, at tcp://)']) {
   test(`two removers of one stack at once, through ${through}: both succeed and nothing is left`, async () => {
     // The second remover finds the containers' removal already in progress and must wait for it:
     // moving on, its network removal found them still attached ("has active endpoints", a red CI run).
     const projectName = unique('twice');
     const holder = holdStack(stackFile('ordering/compose.yml'), projectName, ['--no-watchdog']);
-    const context = process.env.DOCKER_CONTEXT;
+    const dockerHost = process.env.DOCKER_HOST;
+    const tcp = through === 'the engine API' ? undefined : await tcpEngine();
     try {
       await holder.ready;
       holder.child.kill('SIGKILL');
       await holder.exited;
-      if (through !== 'the engine API') process.env.DOCKER_CONTEXT = 'default';
+      if (tcp) process.env.DOCKER_HOST = tcp.dockerHost;
       // In one process, so that the two overlap every time (two `journeys down` processes did 1 in 4).
       const removals = await Promise.allSettled([
         removeProjectResources(projectName),
         removeProjectResources(projectName),
       ]);
+      // Back to the socket before anything synchronous asks the engine: the proxy lives in this event loop.
+      if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = dockerHost;
       expect(removals.map((removal) => (removal.status === 'rejected' ? String(removal.reason) : 'ok'))).toEqual([
         'ok',
         'ok',
       ]);
       expect(resourceCount(projectName)).toBe(0);
     } finally {
-      if (context === undefined) delete process.env.DOCKER_CONTEXT;
-      else process.env.DOCKER_CONTEXT = context;
+      if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = dockerHost;
+      await tcp?.close();
       await holder.stop('SIGKILL');
     }
   });
