@@ -11,8 +11,7 @@
 // token in all (none while measuring): the bench throws otherwise.
 //
 // Run alone with `npm run bench:token` (bench/token.bench.ts); `npm run bench:consistency` runs it last.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { request } from '@playwright/test';
 import { createIdentityProvider, generateSigningKeys } from '../compose/idp/src/identity-provider.ts';
 import { newCorrelationId } from '../fixtures/correlation.ts';
@@ -22,20 +21,11 @@ import { clientCredentials } from '../src/auth/roles.ts';
 import { createApi } from '../src/http/api.ts';
 import type { ApiExchange, ServiceClient } from '../src/http/service-client.ts';
 import { Endpoints } from '../src/stack/endpoints.ts';
+import { closeServer, listenOnLoopback, loopbackEndpoint } from '../test/support/loopback-servers.ts';
 import { printLatency, printP95Delta } from './figures.ts';
 
 const ISSUER = 'http://idp:8080';
 const STAFF = { clientId: 'backoffice', clientSecret: 'backoffice-secret-bench' };
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
 
 async function timedCall(client: ServiceClient): Promise<number> {
   const started = performance.now();
@@ -72,23 +62,13 @@ export async function benchTokenCost(options: { samples?: number; warmup?: numbe
     response.end('{"ok":true}');
   });
   try {
-    const endpoint = (service: string, port: number) => ({
-      service,
-      containerPort: 8080,
-      protocol: 'tcp',
-      host: '127.0.0.1',
-      port,
-      url: `http://127.0.0.1:${port}`,
-    });
     const endpoints = new Endpoints([
-      endpoint('api', await listen(apiServer)),
-      endpoint('idp', await listen(idpServer)),
+      loopbackEndpoint('api', await listenOnLoopback(apiServer)),
+      loopbackEndpoint('idp', await listenOnLoopback(idpServer)),
     ]);
-    const published = (service: string, port: number) =>
-      endpoints.all.find((e) => e.service === service && e.containerPort === port)?.url;
     const tokens = new RoleTokens({
       roles: { staff: clientCredentials({ issuer: ISSUER, ...STAFF }) },
-      idp: httpIdentityProviderClient(stackUrlResolver(published)),
+      idp: httpIdentityProviderClient(stackUrlResolver(endpoints.all)),
       loginContext: async () => {
         throw new Error('no login roles in this bench');
       },
@@ -138,6 +118,6 @@ export async function benchTokenCost(options: { samples?: number; warmup?: numbe
       await api.dispose();
     }
   } finally {
-    await Promise.all([close(idpServer), close(apiServer)]);
+    await Promise.all([closeServer(idpServer), closeServer(apiServer)]);
   }
 }

@@ -1,5 +1,6 @@
 // The seam to identity providers: discovery and the token endpoint, over real HTTP (fetch). Tests of
 // the token cache use a recording fake of it; the client itself is tested against a real oidc-provider.
+import type { Endpoint } from '../stack/endpoints.ts';
 import { errorText } from '../util/error-text.ts';
 
 export interface TokenEndpointAnswer {
@@ -84,14 +85,12 @@ export function httpIdentityProviderClient(resolve: (url: string) => string = (u
   };
 }
 
-/** A URL naming a stack service by its compose name and container port → the published URL. */
-export function stackUrlResolver(
-  published: (service: string, containerPort: number) => string | undefined,
-): (url: string) => string {
+/** A URL naming a stack service by its compose name and container port → that port's published URL. */
+export function stackUrlResolver(endpoints: readonly Endpoint[]): (url: string) => string {
   return (url) => {
     const parsed = new URL(url);
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
-    const base = published(parsed.hostname, port);
+    const base = endpoints.find((e) => e.service === parsed.hostname && e.containerPort === port)?.url;
     if (!base) return url;
     const target = new URL(base);
     parsed.protocol = target.protocol;

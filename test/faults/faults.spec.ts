@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type ReportedTest, readJsonReport, runNested } from '../report/nested-run.ts';
+import { type ReportedTest, readJsonReport, reportedTest, runNested } from '../report/nested-run.ts';
 import { REPO } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
 
@@ -18,11 +18,7 @@ const PROJECT = `journeys-faults-${process.pid}`;
 
 test.describe.configure({ mode: 'serial' });
 let tests: ReportedTest[];
-const byTitle = (title: string) => {
-  const found = tests.find((t) => t.title.startsWith(title));
-  if (!found) throw new Error(`no test "${title}…" in the nested report: ${tests.map((t) => t.title).join(' | ')}`);
-  return found;
-};
+const byTitle = (title: string) => reportedTest(tests, title);
 
 test.beforeAll(async () => {
   test.setTimeout(6 * 60_000);

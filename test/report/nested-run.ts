@@ -38,6 +38,13 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
+/** The reported test whose title starts with `title`; a missing one fails, listing the titles there are. */
+export function reportedTest(tests: readonly ReportedTest[], title: string): ReportedTest {
+  const found = tests.find((t) => t.title.startsWith(title));
+  if (!found) throw new Error(`no test "${title}…" in the nested report: ${tests.map((t) => t.title).join(' | ')}`);
+  return found;
+}
+
 /** Every test of a JSON report (last attempt), with its annotations and attachments' text. */
 export function readJsonReport(file: string): ReportedTest[] {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { suites: JsonSuite[] };

@@ -4,43 +4,23 @@
 // directly (the wrong engine, on a machine that has two) shows as one the proxy never saw.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { journeys, stackFile } from '../support/cli.ts';
 import { resourceCount } from '../support/docker-resources.ts';
+import { engineProxy } from '../support/engine-proxy.ts';
 import { runEnv } from '../support/holders.ts';
-
-function countingProxy(
-  socketPath: string,
-  target = '/var/run/docker.sock',
-): { server: Server; connections: () => number } {
-  let connections = 0;
-  const server = createServer((client) => {
-    connections++;
-    const engine = connect(target);
-    client.pipe(engine).pipe(client);
-    const close = () => {
-      client.destroy();
-      engine.destroy();
-    };
-    client.on('error', close).on('close', close);
-    engine.on('error', close).on('close', close);
-  });
-  server.listen(socketPath);
-  return { server, connections: () => connections };
-}
 
 test('journeys up and down through a context whose socket is not /var/run/docker.sock: the context is used, nothing left', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cj-context-'));
   const socket = path.join(dir, 'engine.sock');
-  const proxy = countingProxy(socket);
+  const proxy = await engineProxy(socket);
   const projectName = `jt-context-${Math.random().toString(36).slice(2, 7)}`;
   // The docker CLI's own commands make the context and select it, in a config of this test only.
   const config = path.join(dir, 'docker-config');
   const docker = (...args: string[]) => spawnSync('docker', ['--config', config, ...args], { encoding: 'utf8' });
-  expect(docker('context', 'create', 'alt', '--docker', `host=unix://${socket}`).status).toBe(0);
+  expect(docker('context', 'create', 'alt', '--docker', `host=${proxy.dockerHost}`).status).toBe(0);
   expect(docker('context', 'use', 'alt').status).toBe(0);
   const env = runEnv({ DOCKER_CONFIG: config, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined });
   try {
@@ -55,7 +35,7 @@ test('journeys up and down through a context whose socket is not /var/run/docker
     expect(resourceCount(projectName)).toBe(0);
   } finally {
     spawnSync('docker', ['rm', '-f', '-v', ...listProject(projectName)]);
-    proxy.server.close();
+    await proxy.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -6,9 +6,9 @@ import { expect, test } from '@playwright/test';
 import { defineStack, JourneysError, keepStack, removeProjectResources, startStack } from 'compose-journeys/stack';
 import { journeys, stackFile } from '../support/cli.ts';
 import { inspectProject, resourceCount } from '../support/docker-resources.ts';
+import { engineProxy } from '../support/engine-proxy.ts';
 import { runEnv } from '../support/holders.ts';
 import { runPlaywright } from '../support/nested-playwright.ts';
-import { tcpEngine } from '../support/tcp-engine.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -195,7 +195,7 @@ test('the reuse check is the config hash and one look at the engine (its API loc
     // The local engine is asked through its API socket: no docker process at all.
     expect(readFileSync(calls, 'utf8').trim()).toBe('');
     // An engine at tcp:// (a remote one, here a proxy on loopback to the local socket) is the CLI's: one `docker ps`.
-    const tcp = await tcpEngine();
+    const tcp = await engineProxy();
     try {
       const viaCli = await journeys(['up', '-f', file, '-p', projectName], {
         ...env,

@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { removeProjectResources } from 'compose-journeys/stack';
 import { journeys, stackFile, startJourneys } from '../support/cli.ts';
 import { projectResources, resourceCount, waitFor } from '../support/docker-resources.ts';
+import { engineProxy } from '../support/engine-proxy.ts';
 import { holdStack, runEnv } from '../support/holders.ts';
-import { tcpEngine } from '../support/tcp-engine.ts';
 
 const unique = (name: string) => `jt-${name}-${Math.random().toString(36).slice(2, 7)}`;
 
@@ -73,7 +73,7 @@ for (const through of ['the engine API', 'the docker CLI (a remote engine, at tc
     const projectName = unique('twice');
     const holder = holdStack(stackFile('ordering/compose.yml'), projectName, ['--no-watchdog']);
     const dockerHost = process.env.DOCKER_HOST;
-    const tcp = through === 'the engine API' ? undefined : await tcpEngine();
+    const tcp = through === 'the engine API' ? undefined : await engineProxy();
     try {
       await holder.ready;
       holder.child.kill('SIGKILL');

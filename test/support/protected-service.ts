@@ -1,8 +1,7 @@
 // For the role tests: a real identity provider (oidc-provider, in this process) whose issuer is named as a
 // stack's services see it (http://idp:8080), and an API that checks its JWTs with jose against its JWKS, the
 // way a service behind an identity provider does.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   createIdentityProvider,
@@ -10,6 +9,7 @@ import {
   type IdentityProvider,
 } from '../../compose/idp/src/identity-provider.ts';
 import { Endpoints } from '../../src/stack/endpoints.ts';
+import { closeServer, listenOnLoopback, loopbackEndpoint } from './loopback-servers.ts';
 
 export const ISSUER = 'http://idp:8080';
 export const AUDIENCE = 'urn:shop:api';
@@ -26,11 +26,6 @@ export interface ProtectedStack {
   /** From now on the API refuses tokens issued before this moment (a revocation). */
   revokeIssuedBefore(date: Date): void;
   close(): Promise<void>;
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
 }
 
 export async function startProtectedStack(accessTokenTtl: number): Promise<ProtectedStack> {
@@ -51,7 +46,7 @@ export async function startProtectedStack(accessTokenTtl: number): Promise<Prote
     users: [{ pattern: '^customer-.+$', password: CUSTOMER_PASSWORD, roles: ['customer'] }],
   });
   const idpServer = createServer(idp.handler);
-  const idpPort = await listen(idpServer);
+  const idpPort = await listenOnLoopback(idpServer);
   const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${idpPort}/jwks`));
   const seen: ProtectedStack['seen'] = [];
   let revokedBefore = 0;
@@ -74,27 +69,16 @@ export async function startProtectedStack(accessTokenTtl: number): Promise<Prote
     if (!claims.roles?.includes(need)) return answer(403, { error: `needs role ${need}` });
     answer(200, { owner: claims.sub, roles: claims.roles });
   });
-  const apiPort = await listen(api);
-  const endpoint = (service: string, port: number) => ({
-    service,
-    containerPort: 8080,
-    protocol: 'tcp',
-    host: '127.0.0.1',
-    port,
-    url: `http://127.0.0.1:${port}`,
-  });
+  const apiPort = await listenOnLoopback(api);
   return {
     idp,
-    endpoints: new Endpoints([endpoint('api', apiPort), endpoint('idp', idpPort)]),
+    endpoints: new Endpoints([loopbackEndpoint('api', apiPort), loopbackEndpoint('idp', idpPort)]),
     seen,
     revokeIssuedBefore: (date) => {
       revokedBefore = date.getTime();
     },
     close: async () => {
-      for (const server of [idpServer, api]) {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
+      await Promise.all([closeServer(idpServer), closeServer(api)]);
     },
   };
 }

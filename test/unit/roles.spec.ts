@@ -31,11 +31,9 @@ const roles: Roles = {
 };
 
 function tokensFor(endpoints: Endpoints, declared: Roles = roles, onSecret?: (value: string) => void): RoleTokens {
-  const published = (service: string, port: number) =>
-    endpoints.all.find((e) => e.service === service && e.containerPort === port)?.url;
   return new RoleTokens({
     roles: declared,
-    idp: httpIdentityProviderClient(stackUrlResolver(published)),
+    idp: httpIdentityProviderClient(stackUrlResolver(endpoints.all)),
     loginContext: async () => {
       throw new Error('no login roles here');
     },

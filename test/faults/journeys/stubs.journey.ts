@@ -2,23 +2,10 @@
 // sees only its own answer while the other's stub exists; a request of neither gets the default.
 // They meet through files (FAULTS_RENDEZVOUS) so both stubs provably coexist. Meanwhile a fault, or a
 // stub for every journey, is refused: the other worker is mid-journey on the same stack.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'compose-journeys';
+import { rendezvous } from '../../support/rendezvous.ts';
 
-const DIR = process.env.FAULTS_RENDEZVOUS ?? '/nonexistent';
 test.describe.configure({ mode: 'parallel' });
-
-async function reached(worker: string, step: string): Promise<{ pid: number; correlationId: string }> {
-  const file = path.join(DIR, `${worker}.${step}`);
-  const deadline = Date.now() + 45_000;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`the other worker never ${step} (${file}): are two workers running?`);
-    await sleep(50);
-  }
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 
 for (const [me, other] of [
   ['left', 'right'],
@@ -30,15 +17,14 @@ for (const [me, other] of [
     faults,
     api,
   }) => {
-    const mark = (step: string) =>
-      writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid, correlationId }));
+    const { mark, reached } = rendezvous<{ correlationId: string }>(process.env.FAULTS_RENDEZVOUS, me);
     const greeting = { method: 'GET', urlPath: '/greeting' };
     await wiremock().stub({ request: greeting, response: { status: 200, body: `hello ${me}` } });
     // The same provider call stubbed by both journeys, made by a service that passes on only the trace
     // context (traceparent), as an OpenTelemetry-instrumented one does: each journey gets its own answer.
     const price = { method: 'GET', urlPath: '/prices/traced' };
     await wiremock().stub({ request: price, response: { status: 200, jsonBody: { by: me } } });
-    mark('stubbed');
+    mark('stubbed', { correlationId });
     const theirs = await reached(other, 'stubbed');
     expect(theirs.pid, 'the two journeys run in two workers').not.toBe(process.pid);
 
@@ -65,7 +51,7 @@ for (const [me, other] of [
       expect(everyone).toContain('a stub for every journey on wiremock "wiremock"');
       expect(everyone).toContain('would change stack');
     }
-    mark('checked');
+    mark('checked', { correlationId });
     await reached(other, 'checked');
   });
 }

@@ -2,25 +2,12 @@
 // each stubs the provider's quote its own way, places an order as its own customer, and sees only its
 // own answer, its own Kafka and RabbitMQ messages, and its own rows. They meet through files
 // (OTEL_RENDEZVOUS) so both stubs provably exist at once.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'compose-journeys';
 import { z } from 'zod';
+import { rendezvous } from '../../support/rendezvous.ts';
 
-const DIR = process.env.OTEL_RENDEZVOUS ?? '/nonexistent';
 const order = z.object({ id: z.string().uuid(), customer: z.string(), sku: z.string(), priceCents: z.number() });
 const placed = z.object({ orderId: z.string(), priceCents: z.number() });
-
-async function reached(worker: string, step: string): Promise<{ pid: number }> {
-  const file = path.join(DIR, `${worker}.${step}`);
-  const deadline = Date.now() + 45_000;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`the other worker never ${step} (${file}): are two workers running?`);
-    await sleep(50);
-  }
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 
 for (const [me, other, price] of [
   ['left', 'right', 1111],
@@ -33,7 +20,7 @@ for (const [me, other, price] of [
     rabbitTap,
     correlationId,
   }) => {
-    const mark = (step: string) => writeFileSync(path.join(DIR, `${me}.${step}`), JSON.stringify({ pid: process.pid }));
+    const { mark, reached } = rendezvous(process.env.OTEL_RENDEZVOUS, me);
     const quote = { method: 'GET', urlPath: '/quote/widget' };
     await wiremock().stub({ request: quote, response: { status: 200, jsonBody: { priceCents: price } } });
     mark('stubbed');
