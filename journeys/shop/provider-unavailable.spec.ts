@@ -14,8 +14,12 @@ test('the payment provider answers 503 three times: the payment fails and the st
   const order = await test.step('the customer orders 3 units', () =>
     shop.placeOrder([{ sku, quantity: 3, unitPriceCents: 800 }]));
 
-  await test.step('payments tries three times, then gives up: PAYMENT_FAILED, provider_unavailable', async () => {
-    await expect(paymentProvider).toHaveReceived(chargeFor(order.id), { times: 3 });
+  await test.step('payments tries three times, backing off longer each time, then gives up: PAYMENT_FAILED', async () => {
+    // Exponential backoff (200 ms, then 400 ms, ±20 % jitter): the second gap is at least 1.3 times the first.
+    await expect(paymentProvider).toHaveReceived(chargeFor(order.id), {
+      times: 3,
+      gaps: { atLeast: 150, growing: 1.3 },
+    });
     await expect(kafkaTap).toHaveReceived(paymentsDeclined, {
       where: (event) => event.reason === 'provider_unavailable',
     });

@@ -1,4 +1,6 @@
 import type { TestInfo } from '@playwright/test';
+import type { ServiceUsage } from '../resources/resource-usage.ts';
+import { formatBytes } from '../resources/stats-sample.ts';
 import type { ContainerState } from '../stack/container-state.ts';
 import type { ContainerEvent } from './stack-evidence.ts';
 
@@ -42,17 +44,30 @@ export function failingServices(problems: readonly string[], logs: ReadonlyMap<s
     .map(([service]) => service);
 }
 
-export function infraProblems(containers: readonly ContainerState[], events: readonly ContainerEvent[]): string[] {
+export function infraProblems(
+  containers: readonly ContainerState[],
+  events: readonly ContainerEvent[],
+  usage: readonly ServiceUsage[] = [],
+): string[] {
+  // An OOM kill says under which limit, and how high the service was seen before it.
+  const oomDetail = (service: string) => {
+    const seen = usage.find((entry) => entry.service === service);
+    if (!seen) return '';
+    const limit = seen.memoryLimitBytes ? `under its limit of ${formatBytes(seen.memoryLimitBytes)}, ` : '';
+    return ` ${limit}peak seen ${formatBytes(seen.peakMemoryBytes)} at ${new Date(seen.peakAt).toISOString()}`;
+  };
   const fromEvents = events
     .filter((event) => INFRA_ACTIONS.test(event.action))
     .map(
       (event) =>
-        `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''} at ${event.at.toISOString()}`,
+        `${event.service}: ${event.action}${event.exitCode ? ` (exit ${event.exitCode})` : ''}${event.action === 'oom' ? oomDetail(event.service) : ''} at ${event.at.toISOString()}`,
     );
   const fromState = containers.flatMap((c) => {
     // A one-shot (migration) that exited 0 is done, not down.
     if ((c.status === 'exited' || c.status === 'dead') && (c.exitCode !== 0 || c.oomKilled))
-      return [`${c.service}: ${c.status} (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`];
+      return [
+        `${c.service}: ${c.status} (exit ${c.exitCode}${c.oomKilled ? `, OOM-killed${oomDetail(c.service)}` : ''})`,
+      ];
     if (c.status === 'restarting' || c.health === 'unhealthy')
       return [`${c.service}: ${c.status}${c.health ? ` (${c.health})` : ''}`];
     return [];

@@ -158,6 +158,8 @@ export interface CachedVariant {
   extraKey?: string;
   /** Lint findings, computed once per resolution (lint parses YAML: not for every reuse). */
   lint?: unknown[];
+  /** The rules and the CI limits override they were computed with (lint.ts `lintCacheKey`). */
+  lintKey?: string;
 }
 
 export interface CacheEntry {

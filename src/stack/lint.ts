@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Document, LineCounter } from 'yaml';
+import { type Document, type LineCounter, parse as parseYaml } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
 import { remoteEngineHost } from './engine-host.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles } from './service-roles.ts';
-import type { StackDefinition } from './stack-definition.ts';
+import { limitsOverrideOf, type StackDefinition } from './stack-definition.ts';
 
 /** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
 const SHORT_INTERVAL_MS = 5_000;
@@ -24,6 +25,7 @@ export interface LintFinding {
     | 'port-fixed-host'
     | 'image-unpinned'
     | 'kafka-rebalance-delay'
+    | 'limits-missing'
     | 'version-obsolete';
   file: string;
   line?: number;
@@ -59,6 +61,66 @@ function kafkaRebalanceDelay(
         field: `environment.${variable}`,
         message: `${variable} is ${environment[variable] ?? 'not set'}: every consumer group's first join waits for it (3 s by default), each service's at start included`,
         fix: `set ${variable}: 0 (a test broker has no reason to wait for more members)`,
+      },
+    ];
+  });
+}
+
+interface Limits {
+  memory: boolean;
+  cpus: boolean;
+}
+
+/** Which limits a service (resolved, or as an override file writes it) sets: `mem_limit`/`cpus` or `deploy.resources.limits`. */
+function limitsOf(service: unknown): Limits {
+  const spec = (service ?? {}) as {
+    mem_limit?: unknown;
+    cpus?: unknown;
+    deploy?: { resources?: { limits?: { memory?: unknown; cpus?: unknown } } };
+  };
+  const limits = spec.deploy?.resources?.limits;
+  const set = (value: unknown) => value !== undefined && value !== null && value !== '' && value !== 0 && value !== '0';
+  return { memory: set(spec.mem_limit) || set(limits?.memory), cpus: set(spec.cpus) || set(limits?.cpus) };
+}
+
+/**
+ * A long-running service without memory and CPU limits can take a shared CI runner for itself, and a
+ * leak shows up as someone else's OOM kill. Limits may live in the stack's CI limits override
+ * (`x-journeys.limits`), which the runner applies in CI: those count.
+ */
+function limitsMissing(
+  definition: StackDefinition,
+  oneShots: ReadonlySet<string>,
+  where: (service: string | undefined, ...field: (string | number)[]) => { file: string; line?: number },
+): LintFinding[] {
+  const first = definition.target.files[0];
+  const overrideFile = first ? limitsOverrideOf(first) : undefined;
+  let override: Record<string, unknown> = {};
+  if (overrideFile && existsSync(overrideFile)) {
+    try {
+      override =
+        (parseYaml(readFileSync(overrideFile, 'utf8')) as { services?: Record<string, unknown> })?.services ?? {};
+    } catch {}
+  }
+  const fixIn = overrideFile
+    ? `in ${path.relative(process.cwd(), overrideFile)} (x-journeys.limits)`
+    : 'in a CI limits override named by x-journeys.limits (applied in CI, and locally with JOURNEYS_LIMITS=1), or on the service';
+  return Object.entries(definition.config.services).flatMap(([name, service]) => {
+    if (oneShots.has(name)) return [];
+    const resolved = limitsOf(service);
+    const extra = limitsOf(override[name]);
+    const missing = [!resolved.memory && !extra.memory && 'memory', !resolved.cpus && !extra.cpus && 'CPU'].filter(
+      Boolean,
+    );
+    if (missing.length === 0) return [];
+    return [
+      {
+        rule: 'limits-missing' as const,
+        ...where(name),
+        service: name,
+        field: 'deploy.resources.limits',
+        message: `long-running service without a ${missing.join(' or ')} limit: on a shared CI runner it can starve the others, and a leak shows up as an OOM kill somewhere else`,
+        fix: `set deploy.resources.limits { cpus: "1", memory: 512M } (the runner's share) ${fixIn}`,
       },
     ];
   });
@@ -102,6 +164,7 @@ export function lintStack(definition: StackDefinition, remoteEngine = remoteEngi
     }
   }
   findings.push(...kafkaRebalanceDelay(config, where));
+  findings.push(...limitsMissing(definition, oneShots, where));
   for (const [name, service] of Object.entries(config.services)) {
     if (!oneShots.has(name) && !hasHealthcheck(service)) {
       findings.push({
@@ -200,13 +263,32 @@ export function lintStack(definition: StackDefinition, remoteEngine = remoteEngi
 export function lintDefinition(definition: StackDefinition): LintFinding[] {
   const entry = definition.cache ? readCache(definition.cache.key) : undefined;
   const variant = definition.cache && entry?.[definition.cache.variant];
-  if (variant?.lint) return variant.lint as LintFinding[];
+  const key = lintCacheKey(definition);
+  if (variant?.lint && variant.lintKey === key) return variant.lint as LintFinding[];
   const findings = lintStack(definition);
   if (entry && variant) {
     variant.lint = findings;
+    variant.lintKey = key;
     writeCache(entry);
   }
   return findings;
+}
+
+/** Bumped when a rule is added or changed: findings cached by an older version are computed again. */
+const LINT_RULES_VERSION = 2;
+
+/** What cached findings depend on besides the resolution: the rules, and the CI limits override (read by `limits-missing`). */
+function lintCacheKey(definition: StackDefinition): string {
+  const first = definition.target.files[0];
+  const override = first ? limitsOverrideOf(first) : undefined;
+  let content = '';
+  try {
+    content = override ? readFileSync(override, 'utf8') : '';
+  } catch {}
+  return createHash('sha256')
+    .update(`${LINT_RULES_VERSION}\n${override ?? ''}\n${content}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Go durations as Compose prints them: `1s`, `500ms`, `1m30s`, `1h0m0s`. */

@@ -52,6 +52,8 @@ function buildSchemas(z: typeof Z) {
     prepare: stringList.optional(),
     /** Override files used instead of public images when no image registry is reachable. */
     offline: stringList.optional(),
+    /** An override with the CI runner's CPU and memory limits, applied in CI or with JOURNEYS_LIMITS=1. */
+    limits: z.string().optional(),
   });
   const resolvedConfigSchema = z.looseObject({
     name: z.string(),

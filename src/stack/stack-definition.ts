@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
 import { type ComposeTarget, compose } from './compose-target.ts';
@@ -24,6 +25,11 @@ export interface StackOptions {
   offline?: boolean | 'auto';
   /** Reuse a running stack whose resolved config is unchanged (`JOURNEYS_REUSE=1`). */
   reuse?: boolean;
+  /**
+   * Apply the stack's `x-journeys.limits` override (the CPU and memory limits of the CI runner), so a
+   * laptop run sees what CI sees. Default: on when `CI` is set, or `JOURNEYS_LIMITS=1`; `JOURNEYS_LIMITS=0` turns it off.
+   */
+  limits?: boolean;
   /** Services by role where detection is not enough, e.g. `{ rabbitmq: 'broker' }`. */
   services?: RoleOverrides;
   cwd?: string;
@@ -67,7 +73,11 @@ export function serviceEnvironments(definition: StackDefinition): Record<string,
 export async function defineStack(options: StackOptions): Promise<StackDefinition> {
   const log = options.log ?? (() => {});
   const cwd = options.cwd ?? process.cwd();
-  const files = options.files.map((file) => path.resolve(cwd, file));
+  const files = withLimitsOverride(
+    options.files.map((file) => path.resolve(cwd, file)),
+    options.limits,
+    log,
+  );
   const envFiles = (options.envFiles ?? []).map((file) => path.resolve(cwd, file));
   for (const file of [...files, ...envFiles]) {
     if (!existsSync(file)) {
@@ -244,6 +254,48 @@ function finish(
 
 function hashOf(config: ResolvedConfig): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/** Whether the CI limits profile applies: the option, else `JOURNEYS_LIMITS`, else whether this is CI. */
+export function wantLimits(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (option !== undefined) return option;
+  const forced = env.JOURNEYS_LIMITS;
+  if (forced === '1' || forced === 'true' || forced === 'ci') return true;
+  if (forced === '0' || forced === 'false') return false;
+  return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
+}
+
+/** The files with the stack's `x-journeys.limits` override after them, when the limits profile applies. */
+function withLimitsOverride(files: string[], option: boolean | undefined, log: (line: string) => void): string[] {
+  if (files.length === 0 || !wantLimits(option)) return files;
+  const declared = limitsOverrideOf(files[0]!);
+  if (!declared) {
+    if (option === true || process.env.JOURNEYS_LIMITS)
+      log(
+        `No CI limits applied: ${path.basename(files[0]!)} declares no x-journeys.limits override (a compose file with the runner's CPU and memory limits; docs/configuration.md).`,
+      );
+    return files;
+  }
+  if (!existsSync(declared))
+    throw new JourneysError(
+      'CONFIG_INVALID',
+      `The CI limits override ${declared} does not exist (x-journeys.limits in ${files[0]}).`,
+      'Fix: create it (services with deploy.resources.limits), correct the path (relative to that compose file), or run with JOURNEYS_LIMITS=0.',
+    );
+  log(`Applying the CI limits override ${path.relative(process.cwd(), declared)}.`);
+  return files.includes(declared) ? files : [...files, declared];
+}
+
+/** `x-journeys.limits` of a compose file, resolved against its folder (read directly: it decides which files Compose gets). */
+export function limitsOverrideOf(file: string): string | undefined {
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // Compose reports a broken file, with its line
+  }
+  const limits = (document as { 'x-journeys'?: { limits?: unknown } } | null)?.['x-journeys']?.limits;
+  return typeof limits === 'string' && limits ? path.resolve(path.dirname(file), limits) : undefined;
 }
 
 async function wantOffline(option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {

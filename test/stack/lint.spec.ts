@@ -22,7 +22,7 @@ test('lint names file, line, service and field for each problem, with a fix', as
   expect(out).not.toMatch(/service "db", healthcheck/);
   // Probing every second for ever keeps an idle stack busy: fast while starting only.
   expect(out).toMatch(
-    /lint\/compose\.yml:18: service "cache", healthcheck\.interval: healthcheck every 1s for as long as the stack runs.*\[healthcheck-interval-short\]\n {4}fix: .*start_period: 30s, start_interval: 1s, interval: 30s/,
+    /lint\/compose\.yml:21: service "cache", healthcheck\.interval: healthcheck every 1s for as long as the stack runs.*\[healthcheck-interval-short\]\n {4}fix: .*start_period: 30s, start_interval: 1s, interval: 30s/,
   );
   expect(out).not.toMatch(/service "queue"/);
   // The missing-healthcheck fix suggests the same shape.
@@ -31,9 +31,14 @@ test('lint names file, line, service and field for each problem, with a fix', as
   );
   // A Kafka configured from the environment waits 3 s at every group's first join unless told not to.
   expect(out).toMatch(
-    /lint\/compose\.yml:29: service "stream", environment\.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: .* is not set: every consumer group's first join waits .*\[kafka-rebalance-delay\]\n {4}fix: set KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 0/,
+    /lint\/compose\.yml:34: service "stream", environment\.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: .* is not set: every consumer group's first join waits .*\[kafka-rebalance-delay\]\n {4}fix: set KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 0/,
   );
-  expect(out.match(/fix: /g)?.length).toBe(10);
+  // Long-running services without CPU and memory limits (db and queue have them, seed is a one-shot).
+  expect(out).toMatch(
+    /lint\/compose\.yml:4: service "web", deploy\.resources\.limits: long-running service without a memory or CPU limit.*\[limits-missing\]\n {4}fix: set deploy\.resources\.limits .* in a CI limits override named by x-journeys\.limits/,
+  );
+  expect(out).not.toMatch(/service "(db|seed)", deploy/);
+  expect(out.match(/fix: /g)?.length).toBe(13);
 });
 
 test('lint passes a clean stack', async () => {

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { expect, test } from '@playwright/test';
+import { CircuitBreaker } from '../../compose/shop/services/src/circuit-breaker.ts';
 import type { Logger } from '../../compose/shop/services/src/logger.ts';
 import { notificationId } from '../../compose/shop/services/src/notifications.ts';
 import {
@@ -177,6 +178,67 @@ test.describe('charge', () => {
     const failure = await charge(p.url, order, recordingLog(), fast).catch((err: unknown) => err);
     expect(failure).toMatchObject({ name: 'ProviderUnavailableError', attempts: 3 });
     expect((failure as ProviderUnavailableError).lastFailure).toContain('ECONNREFUSED');
+  });
+});
+
+test.describe('the charge breaker', () => {
+  test('opens after 5 failed attempts in a row, calls nothing while open, probes once after its pause', async () => {
+    const p = await provider([{ status: 503 }]);
+    let now = 1_000_000;
+    const breaker = new CircuitBreaker('payment provider', { failures: 5, pauseMs: 3000 }, recordingLog(), () => now);
+    const chargeThrough = () => charge(p.url, order, recordingLog(), fast, breaker).catch((err: unknown) => err);
+    try {
+      expect(await chargeThrough()).toMatchObject({ attempts: 3 }); // 3 failures
+      // The 5th failure opens it: the 3rd attempt of this order is not sent.
+      expect(await chargeThrough()).toMatchObject({ attempts: 2, lastFailure: expect.stringMatching(/circuit open/) });
+      expect(p.seen).toHaveLength(5);
+      expect(breaker.state).toBe('open');
+      expect(await chargeThrough()).toBeInstanceOf(ProviderUnavailableError);
+      expect(p.seen).toHaveLength(5);
+      now += 2999;
+      await chargeThrough();
+      expect(p.seen).toHaveLength(5);
+      now += 1;
+      expect(breaker.state).toBe('half-open');
+      // One probe: it fails, and the breaker opens again without a retry.
+      expect(await chargeThrough()).toMatchObject({ attempts: 1 });
+      expect(p.seen).toHaveLength(6);
+      expect(breaker.state).toBe('open');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a probe that succeeds closes it: the next failures count from zero', async () => {
+    const p = await provider([
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      captured,
+      { status: 503 },
+    ]);
+    let now = 0;
+    const breaker = new CircuitBreaker('payment provider', { failures: 5, pauseMs: 100 }, recordingLog(), () => now);
+    try {
+      await charge(p.url, order, recordingLog(), fast, breaker).catch(() => undefined);
+      await charge(p.url, order, recordingLog(), fast, breaker).catch(() => undefined);
+      expect(breaker.state).toBe('open');
+      now += 100;
+      expect(await charge(p.url, order, recordingLog(), fast, breaker)).toEqual({
+        outcome: 'captured',
+        chargeId: 'ch_123',
+      });
+      expect(breaker.state).toBe('closed');
+      // 503 from here on: three attempts again before it gives up (not one: the count restarted).
+      expect(await charge(p.url, order, recordingLog(), fast, breaker).catch((err: unknown) => err)).toMatchObject({
+        attempts: 3,
+      });
+      expect(breaker.state).toBe('closed');
+    } finally {
+      await p.close();
+    }
   });
 });
 

@@ -108,10 +108,14 @@ test('lint rules on a recorded resolved config: file, line, service, field and f
       '5:web:ports[0]:port-not-loopback',
       '5:web:ports[0]:port-fixed-host',
       '4:web:image:image-unpinned',
-      '12:seed:image:image-unpinned',
-      '12:seed:depends_on:one-shot-not-awaited',
-      '18:cache:healthcheck.interval:healthcheck-interval-short',
-      '29:stream:environment.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS:kafka-rebalance-delay',
+      '15:seed:image:image-unpinned',
+      '15:seed:depends_on:one-shot-not-awaited',
+      '21:cache:healthcheck.interval:healthcheck-interval-short',
+      '34:stream:environment.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS:kafka-rebalance-delay',
+      // db and queue set limits (deploy.resources.limits, mem_limit and cpus); seed is a one-shot.
+      '4:web:deploy.resources.limits:limits-missing',
+      '18:cache:deploy.resources.limits:limits-missing',
+      '32:stream:deploy.resources.limits:limits-missing',
     ].sort(),
   );
 });

@@ -23,7 +23,16 @@ export const configSchemas = {
     .extend(amqp.shape)
     .extend({ AUTH_ISSUER: z.url(), AUTH_AUDIENCE: z.string().min(1) }),
   inventory: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape),
-  payments: common.extend(db.shape).extend(kafka.shape).extend(amqp.shape).extend({ PAYMENT_PROVIDER_URL: z.url() }),
+  payments: common
+    .extend(db.shape)
+    .extend(kafka.shape)
+    .extend(amqp.shape)
+    .extend({
+      PAYMENT_PROVIDER_URL: z.url(),
+      // The charge breaker (circuit-breaker.ts): failed attempts in a row that open it, and its pause.
+      CHARGE_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+      CHARGE_BREAKER_PAUSE_MS: z.coerce.number().int().positive().default(30_000),
+    }),
   notifications: common.extend(db.shape).extend(amqp.shape).extend({ EMAIL_PROVIDER_URL: z.url() }),
   // The server-level URL (any database, usually `postgres`): migrate creates
   // the service databases next to it.

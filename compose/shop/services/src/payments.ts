@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { connectAmqp } from './amqp.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import { type Db, enqueueEvent, inTransaction } from './db.ts';
 import { type EventOf, newEvent } from './events.ts';
 import type { Route } from './http.ts';
@@ -18,13 +19,19 @@ export async function startPayments({ config, log, db, onStop }: ServiceContext<
   onStop('kafka probe', probe.stop);
   const producer = await createKafkaPublisher(kafka);
   onStop('kafka producer', producer.stop);
+  // One breaker for the provider, shared by every order: a provider that keeps failing is not called for each.
+  const breaker = new CircuitBreaker(
+    'payment provider',
+    { failures: config.CHARGE_BREAKER_FAILURES, pauseMs: config.CHARGE_BREAKER_PAUSE_MS },
+    log,
+  );
   const amqp = await connectAmqp(config.AMQP_URL, log, [
     {
       queue: 'payments.inventory-reserved',
       routingKeys: ['inventory.reserved'],
       handle: (event, eventLog) =>
         event.type === 'inventory.reserved'
-          ? chargeOrder(db, config.PAYMENT_PROVIDER_URL, event, eventLog)
+          ? chargeOrder(db, config.PAYMENT_PROVIDER_URL, breaker, event, eventLog)
           : Promise.resolve(),
     },
   ]);
@@ -46,6 +53,7 @@ export async function startPayments({ config, log, db, onStop }: ServiceContext<
 async function chargeOrder(
   db: Db,
   providerUrl: string,
+  breaker: CircuitBreaker,
   event: EventOf<'inventory.reserved'>,
   log: Logger,
 ): Promise<void> {
@@ -73,6 +81,8 @@ async function chargeOrder(
       providerUrl,
       { orderId: event.orderId, amountCents: event.amountCents, cardToken: event.cardToken },
       log,
+      undefined,
+      breaker,
     );
     const base = {
       orderId: event.orderId,

@@ -9,6 +9,7 @@
 // an answer, not a failure (402 is "card declined"; another 4xx means our
 // request is wrong, which no retry changes).
 import { z } from 'zod';
+import { type CircuitBreaker, CircuitOpenError } from './circuit-breaker.ts';
 import type { Logger } from './logger.ts';
 import { sleep } from './util.ts';
 
@@ -63,9 +64,10 @@ export async function charge(
   request: { orderId: string; amountCents: number; cardToken: string },
   log: Logger,
   policy: RetryPolicy = CHARGE_RETRY,
+  breaker?: CircuitBreaker,
 ): Promise<ChargeResult> {
   // The order id is the idempotency key: one charge per order, whatever happens to us.
-  return withRetries('payment provider', policy, log, async (signal) => {
+  return withRetries('payment provider', policy, log, breaker, async (signal) => {
     const res = await post(`${baseUrl}/v1/charges`, request, request.orderId, signal);
     // 402 Payment Required is the provider's "card declined": a final answer, not a failure.
     if (res.status === 402) {
@@ -85,7 +87,7 @@ export async function sendEmail(
   log: Logger,
   policy: RetryPolicy = EMAIL_RETRY,
 ): Promise<{ messageId: string | null }> {
-  return withRetries('email provider', policy, log, async (signal) => {
+  return withRetries('email provider', policy, log, undefined, async (signal) => {
     const res = await post(`${baseUrl}/v1/emails`, email, idempotencyKey, signal);
     // Accepted is accepted; a missing or odd id is the provider's business.
     const body = emailAccepted.safeParse(res.json);
@@ -114,13 +116,15 @@ async function withRetries<T>(
   provider: string,
   policy: RetryPolicy,
   log: Logger,
+  breaker: CircuitBreaker | undefined,
   attempt: (signal: AbortSignal) => Promise<T | Retry>,
 ): Promise<T> {
   let lastFailure = '';
   for (let n = 1; n <= policy.attempts; n++) {
     const started = performance.now();
     try {
-      const result = await attempt(AbortSignal.timeout(policy.timeoutMs));
+      const once = () => attempt(AbortSignal.timeout(policy.timeoutMs));
+      const result = breaker ? await breaker.call(once, isRetry) : await once();
       if (!isRetry(result)) {
         if (n > 1) log.info(`${provider} answered after a retry`, { attempt: n });
         return result;
@@ -128,6 +132,11 @@ async function withRetries<T>(
       lastFailure = result.retry;
     } catch (err) {
       if (err instanceof ProviderRejectedError) throw err;
+      // An open breaker is the answer for now: no retry would be let through either.
+      if (err instanceof CircuitOpenError) {
+        log.warn(`${provider} not called: circuit open`, { attempt: n, retryInMs: err.retryInMs });
+        throw new ProviderUnavailableError(provider, n - 1, err.message);
+      }
       lastFailure = describeFailure(err, policy.timeoutMs);
     }
     const ms = Math.round(performance.now() - started);

@@ -1,0 +1,94 @@
+// One reading of a container's cgroup as the engine's stats stream reports it, reduced to what a
+// journey's resource figures need: memory in use (as `docker stats` counts it) and CPU time so far.
+
+export interface StatsSample {
+  /** When the engine read it (ms since the epoch). */
+  readonly at: number;
+  /** In use, without the page cache the kernel can drop (what `docker stats` shows). */
+  readonly memoryBytes: number;
+  /** The container's memory limit; undefined when none is set (the engine then reports the host's memory). */
+  readonly memoryLimitBytes?: number;
+  /** CPU time used since the container started, ns. */
+  readonly cpuNs: number;
+}
+
+interface EngineStats {
+  read?: string;
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: {
+    usage?: number;
+    limit?: number;
+    stats?: Record<string, number>;
+  };
+}
+
+/**
+ * A sample from one JSON document of `GET /containers/{id}/stats`; undefined for the zeroed document
+ * the engine sends for a stopped container. `hostMemoryBytes` tells a real limit from "no limit".
+ */
+export function parseStatsSample(raw: unknown, hostMemoryBytes?: number): StatsSample | undefined {
+  const stats = raw as EngineStats;
+  const usage = stats.memory_stats?.usage;
+  const cpu = stats.cpu_stats?.cpu_usage?.total_usage;
+  const at = stats.read ? Date.parse(stats.read) : Number.NaN;
+  if (!usage || cpu === undefined || !Number.isFinite(at) || at <= 0) return undefined;
+  // As the docker CLI does: cgroup v2 reports inactive_file, v1 total_inactive_file.
+  const cache = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
+  const limit = stats.memory_stats?.limit;
+  return {
+    at,
+    memoryBytes: Math.max(0, usage - (cache < usage ? cache : 0)),
+    ...(limit && limit !== hostMemoryBytes && limit < 2 ** 62 && { memoryLimitBytes: limit }),
+    cpuNs: cpu,
+  };
+}
+
+// `k`, `m`, `g` alone are binary, as Compose and `docker run --memory` read them; `MB` is decimal, `MiB` binary.
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1e3,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1e12,
+  tib: 1024 ** 4,
+};
+
+/** `12.5MiB`, `1.2GB`, `300 MB`, `512m`: bytes. Undefined when it is not a size. */
+export function parseBytes(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  return match && factor ? Math.round(Number(match[1]) * factor) : undefined;
+}
+
+/** One line of `docker stats --format '{{json .}}'` (the CLI path: remote engines), as a sample at `at`. */
+export function parseCliStatsLine(
+  line: string,
+  at: number,
+): { container: string; memoryBytes: number; memoryLimitBytes?: number; cpuPercent: number } | undefined {
+  let raw: { ID?: string; Container?: string; MemUsage?: string; CPUPerc?: string };
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const [used, limit] = (raw.MemUsage ?? '').split('/').map((part) => parseBytes(part));
+  const cpuPercent = Number.parseFloat((raw.CPUPerc ?? '').replace('%', ''));
+  const container = raw.ID ?? raw.Container;
+  if (!container || used === undefined || !Number.isFinite(cpuPercent) || at <= 0) return undefined;
+  return { container, memoryBytes: used, ...(limit !== undefined && { memoryLimitBytes: limit }), cpuPercent };
+}
+
+/** `912 MB`, `1.4 GB`: how the report writes a size (decimal units, as budgets are written). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(bytes >= 1e8 ? 0 : 1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}

@@ -1,0 +1,143 @@
+// The seam to the engine's stats: one long-lived stream per container (the engine API's
+// `stats?stream=true` over its unix socket), or, for an engine the CLI reaches some other way (tcp
+// with TLS, ssh, a remote context), one `docker stats` process for all of them. Never a process per
+// sample: the engine reads each cgroup once a second and pushes it to every watcher.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { engineSocket } from '../stack/docker-api.ts';
+import { parseCliStatsLine, parseStatsSample, type StatsSample } from './stats-sample.ts';
+
+export interface WatchedContainer {
+  readonly id: string;
+  readonly service: string;
+}
+
+export type SampleListener = (service: string, sample: StatsSample) => void;
+
+export interface StatsWatch {
+  stop(): void;
+}
+
+/** Where samples come from: the engine (below), or a recording fake in unit tests. */
+export interface StatsSource {
+  watch(containers: readonly WatchedContainer[], onSample: SampleListener): StatsWatch;
+}
+
+/** The engine the docker CLI talks to: its API stream where that is a local unix socket, the CLI otherwise. */
+export function engineStatsSource(env: NodeJS.ProcessEnv = process.env): StatsSource {
+  const socket = engineSocket(env);
+  return socket ? apiStatsSource(socket) : cliStatsSource();
+}
+
+const RECONNECT_MS = 1000;
+
+function apiStatsSource(socketPath: string): StatsSource {
+  return {
+    watch(containers, onSample) {
+      let stopped = false;
+      const open = new Set<{ destroy(): void }>();
+      let hostMemory: number | undefined;
+      const info = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            hostMemory = (JSON.parse(text) as { MemTotal?: number }).MemTotal;
+          } catch {}
+        });
+      });
+      info.on('error', () => {});
+      info.end();
+      const follow = (container: WatchedContainer) => {
+        if (stopped) return;
+        const req = request(
+          { socketPath, path: `/containers/${container.id}/stats?stream=true`, headers: { host: 'docker' } },
+          (res) => {
+            if (res.statusCode !== 200) {
+              res.resume(); // gone (removed by a fault or a restart of the stack): nothing more to read
+              return;
+            }
+            let buffered = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => {
+              buffered += chunk;
+              let newline = buffered.indexOf('\n');
+              while (newline >= 0) {
+                const line = buffered.slice(0, newline);
+                buffered = buffered.slice(newline + 1);
+                newline = buffered.indexOf('\n');
+                try {
+                  const sample = parseStatsSample(JSON.parse(line), hostMemory);
+                  if (sample) onSample(container.service, sample);
+                } catch {}
+              }
+            });
+            res.on('end', () => {
+              open.delete(req);
+              // The stream ends when the container stops; it may start again (a fault healed).
+              if (!stopped) setTimeout(() => follow(container), RECONNECT_MS).unref();
+            });
+          },
+        );
+        req.on('error', () => open.delete(req));
+        open.add(req);
+        req.end();
+        // A stream must not keep a worker alive.
+        req.on('socket', (socket) => socket.unref());
+      };
+      for (const container of containers) follow(container);
+      return {
+        stop() {
+          stopped = true;
+          for (const req of open) req.destroy();
+          open.clear();
+        },
+      };
+    },
+  };
+}
+
+function cliStatsSource(): StatsSource {
+  return {
+    watch(containers, onSample) {
+      const byId = new Map(containers.map((container) => [container.id, container.service]));
+      const cpuNs = new Map<string, { at: number; ns: number }>();
+      let child: ChildProcess | undefined = spawn(
+        'docker',
+        ['stats', '--no-trunc', '--format', '{{json .}}', ...containers.map((container) => container.id)],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      child.unref();
+      child.on('error', () => {});
+      let buffered = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        // Between frames the CLI clears the screen, also when its output is not a terminal.
+        buffered += chunk.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        const at = Date.now();
+        for (const line of lines) {
+          const reading = parseCliStatsLine(line, at);
+          const service = reading && byId.get(reading.container);
+          if (!reading || !service) continue;
+          // The CLI reports CPU as a share of the last second: integrate it into CPU time.
+          const previous = cpuNs.get(reading.container);
+          const ns = previous ? previous.ns + (reading.cpuPercent / 100) * (at - previous.at) * 1e6 : 0;
+          cpuNs.set(reading.container, { at, ns });
+          onSample(service, {
+            at,
+            // Its limit column shows the host's memory when no limit is set: not told apart here, so left out.
+            memoryBytes: reading.memoryBytes,
+            cpuNs: ns,
+          });
+        }
+      });
+      (child.stdout as unknown as { unref?: () => void })?.unref?.();
+      return {
+        stop() {
+          child?.kill();
+          child = undefined;
+        },
+      };
+    },
+  };
+}
