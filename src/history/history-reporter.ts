@@ -23,7 +23,7 @@ import {
 } from './quarantine.ts';
 import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
 import { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
-import { formatRunSummary, type RunSummary } from './run-summary.ts';
+import { formatRunSummary, type RunSummary, runResourcePeaks } from './run-summary.ts';
 import { HistoryDatabaseError } from './store/history-database-error.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
@@ -326,6 +326,7 @@ export default class HistoryReporter implements Reporter {
         })),
       nextRun: { entering, leaving },
       drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
+      resources: runResourcePeaks(records),
       warnings: [...this.warnings],
     };
   }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { z } from 'zod';
+import { RESOURCES_ATTACHMENT } from '../resources/journey-usage.ts';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 import { type Shape, shapeSchema } from './drift/shape.ts';
 import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
-import { failureCategorySchema, type JourneyResult, type JourneyStatus } from './run-record.ts';
+import { failureCategorySchema, type JourneyResult, type JourneyStatus, type ServiceResources } from './run-record.ts';
 
 type Annotation = { type: string; description?: string };
 const FAILED: ReadonlySet<string> = new Set(['failed', 'timedOut', 'interrupted']);
@@ -64,7 +65,25 @@ export function journeyResultOf(
     quarantined: options.quarantine !== undefined,
     ...(options.quarantine ? { quarantineReason: options.quarantine.reason } : {}),
     drift,
+    resources: resourcesOf(last),
   };
+}
+
+/** The per-service figures the resources fixture attached to the attempt (`resources.json`); none when it did not. */
+function resourcesOf(result: TestResult | undefined): ServiceResources[] {
+  const attachment = result?.attachments.find((a) => a.name === RESOURCES_ATTACHMENT);
+  if (!attachment) return [];
+  try {
+    const text = attachment.body
+      ? attachment.body.toString('utf8')
+      : attachment.path
+        ? readFileSync(attachment.path, 'utf8')
+        : '';
+    const { usage } = JSON.parse(text) as { usage: { service: string; peakMemoryBytes: number; cpuMs: number }[] };
+    return usage.map(({ service, peakMemoryBytes, cpuMs }) => ({ service, peakMemoryBytes, cpuMs }));
+  } catch {
+    return []; // not ours to fail a run over: the figures are extra
+  }
 }
 
 /** The shapes a passing attempt attached, or undefined; a malformed attachment is an error naming the journey. */

@@ -18,6 +18,13 @@ export const failureCategorySchema = z.enum(FAILURE_CATEGORIES);
 export const runStatusSchema = z.enum(['passed', 'failed', 'timedout', 'interrupted']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
+export const serviceResourcesSchema = z.object({
+  service: z.string(),
+  peakMemoryBytes: z.number().min(0),
+  cpuMs: z.number().min(0),
+});
+export type ServiceResources = z.infer<typeof serviceResourcesSchema>;
+
 export const journeyResultSchema = z.object({
   /** `file › describe › title`, file relative to the config's rootDir: the same on every machine. */
   journeyId: z.string().min(1),
@@ -41,6 +48,8 @@ export const journeyResultSchema = z.object({
   quarantineReason: z.string().optional(),
   /** The `drift` annotations the fixtures put on the journey in this run. */
   drift: z.array(z.string()),
+  /** Per service, its peak memory and the CPU time it spent during the last attempt (the resources fixture). */
+  resources: z.array(serviceResourcesSchema).optional(),
 });
 export type JourneyResult = z.infer<typeof journeyResultSchema>;
 

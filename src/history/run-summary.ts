@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatMs } from '../resources/resource-budgets.ts';
+import { formatBytes } from '../resources/stats-sample.ts';
 import { journeyStatusSchema, runStatusSchema, shardSchema } from './run-record.ts';
 
 /**
@@ -42,6 +44,18 @@ export const runSummarySchema = z.object({
     leaving: z.array(z.object({ journeyId: z.string(), reason: z.string() })),
   }),
   drift: z.array(z.object({ journeyId: z.string(), drift: z.array(z.string()) })),
+  /** Per service, the highest memory peak and CPU time of one journey in this run, and which journeys. */
+  resources: z
+    .array(
+      z.object({
+        service: z.string(),
+        peakMemoryBytes: z.number(),
+        peakJourneyId: z.string(),
+        cpuMs: z.number(),
+        cpuJourneyId: z.string(),
+      }),
+    )
+    .default([]),
   warnings: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -63,5 +77,35 @@ export function formatRunSummary(summary: RunSummary): string[] {
   for (const l of summary.nextRun.leaving)
     lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
   for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
+  if (summary.resources.length > 0)
+    lines.push(
+      `peaks per service (one journey): ${summary.resources.map((r) => `${r.service} ${formatBytes(r.peakMemoryBytes)}, ${formatMs(r.cpuMs)} CPU`).join(' · ')}`,
+    );
   return lines;
+}
+
+/** Per service, the journey of the run with the highest memory peak, and the one with the most CPU time. */
+export function runResourcePeaks(
+  journeys: readonly {
+    journeyId: string;
+    resources?: readonly { service: string; peakMemoryBytes: number; cpuMs: number }[];
+  }[],
+): RunSummary['resources'] {
+  const peaks = new Map<string, RunSummary['resources'][number]>();
+  for (const journey of journeys)
+    for (const used of journey.resources ?? []) {
+      const known = peaks.get(used.service);
+      const next = known ?? {
+        service: used.service,
+        peakMemoryBytes: -1,
+        peakJourneyId: '',
+        cpuMs: -1,
+        cpuJourneyId: '',
+      };
+      if (used.peakMemoryBytes > next.peakMemoryBytes)
+        Object.assign(next, { peakMemoryBytes: used.peakMemoryBytes, peakJourneyId: journey.journeyId });
+      if (used.cpuMs > next.cpuMs) Object.assign(next, { cpuMs: used.cpuMs, cpuJourneyId: journey.journeyId });
+      peaks.set(used.service, next);
+    }
+  return [...peaks.values()].sort((a, b) => a.service.localeCompare(b.service));
 }

@@ -105,6 +105,12 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (journey_id, channel)
       );`,
   },
+  {
+    version: 2,
+    description: "each journey's peak memory and CPU time per service",
+    sqlite: `ALTER TABLE journey_results ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`,
+    postgres: `ALTER TABLE journey_results ADD COLUMN resources JSONB NOT NULL DEFAULT '[]';`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

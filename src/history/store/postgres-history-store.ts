@@ -129,8 +129,8 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
   );
   for (const j of run.journeys) {
     await client.query(
-      `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         run.runId,
         j.journeyId,
@@ -148,6 +148,7 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
         j.quarantined,
         j.quarantineReason ?? null,
         JSON.stringify(j.drift),
+        JSON.stringify(j.resources ?? []),
       ],
     );
   }

@@ -6,6 +6,7 @@ import {
   runStatusSchema,
   type StoredJourneyResult,
   type StoredRun,
+  serviceResourcesSchema,
 } from '../run-record.ts';
 
 /**
@@ -53,6 +54,7 @@ const journeyRow = z.object({
   quarantined: flag,
   quarantine_reason: optionalText,
   drift: json(z.array(z.string())),
+  resources: json(z.array(serviceResourcesSchema)),
   run_started_at: timestamp,
   run_git_sha: optionalText,
 });
@@ -94,6 +96,7 @@ export function journeyResultFromRow(row: unknown): StoredJourneyResult {
     quarantined: r.quarantined,
     ...(r.quarantine_reason ? { quarantineReason: r.quarantine_reason } : {}),
     drift: r.drift,
+    resources: r.resources,
   };
 }
 

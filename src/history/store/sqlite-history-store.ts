@@ -81,8 +81,8 @@ export async function openSqliteHistoryStore(
     db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
     VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure)`);
   const insertJourney =
-    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift)
-    VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift)`);
+    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources)
+    VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift, @resources)`);
   const deleteShapes = db.prepare('DELETE FROM journey_shapes WHERE journey_id = ?');
   const insertShape = db.prepare(
     'INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)',
@@ -119,6 +119,7 @@ export async function openSqliteHistoryStore(
         quarantined: journey.quarantined ? 1 : 0,
         quarantineReason: journey.quarantineReason ?? null,
         drift: JSON.stringify(journey.drift),
+        resources: JSON.stringify(journey.resources ?? []),
       });
     }
     // The baseline is the last passing run's shapes, whole: a channel it no longer used goes too.
