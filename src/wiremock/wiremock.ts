@@ -63,6 +63,10 @@ export interface ReceivedRequest {
   readonly body?: string;
   /** The body parsed as JSON, when it is JSON. */
   readonly json?: unknown;
+  /**
+   * When WireMock received it (its `loggedDate`, by WireMock's clock): the gap between two requests is
+   * `b.loggedAt.getTime() - a.loggedAt.getTime()`; `toHaveReceived(…, { gaps, quiet })` judges them for you.
+   */
   readonly loggedAt: Date;
 }
 
