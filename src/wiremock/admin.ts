@@ -131,6 +131,15 @@ export class WireMockAdmin {
     ).mappings;
   }
 
+  /**
+   * Puts a scenario in a state (`Started` starts it over): WireMock 3's `PUT /__admin/scenarios/{name}/state`.
+   * WireMock looks the name up in the path as sent, undecoded, so a name with characters a URL must
+   * escape is not found: keep such names to letters, digits and `-._~`.
+   */
+  async setScenarioState(name: string, state: string): Promise<void> {
+    await this.#json('PUT', `/scenarios/${encodeURIComponent(name)}/state`, { state });
+  }
+
   /** Journal entries matching a request pattern (WireMock decides). */
   async findRequests(pattern: RequestPattern): Promise<LoggedRequest[]> {
     return (await this.#json<{ requests: LoggedRequest[] }>('POST', '/requests/find', pattern)).requests;

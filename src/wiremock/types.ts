@@ -87,12 +87,44 @@ export interface StubDefinition {
    * `responses: [{ status: 503 }, { status: 503 }]`.
    */
   responses?: ResponseDefinition[];
+  /**
+   * A share of the requests fail, in a pattern a seed fixes: `response` answers the others. Built from a
+   * WireMock scenario, so the same seed gives the same answers in the same order, every run.
+   */
+  failing?: FailingShare;
+  /** The first `requests` of every `windowMs` get `response`, later ones 429 with `Retry-After`. */
+  rateLimit?: RateLimit;
   /** A WireMock scenario of your own; its name is made unique to the test, so parallel tests never share its state. */
   scenarioName?: string;
   requiredScenarioState?: string;
   newScenarioState?: string;
   /** Yours; the test's own tag is added under `journeys`. */
   metadata?: Record<string, unknown>;
+}
+
+/**
+ * `failing: { share: 0.3, answer: { status: 503 }, seed: 42 }`: of every `cycle` requests, exactly
+ * round(share × cycle) get `answer`, at steps a seeded pseudo-random draw picks; then the pattern repeats.
+ */
+export interface FailingShare {
+  /** The share of requests that fail, more than 0 and at most 1: `0.3` for 30 %. */
+  share: number;
+  /** What a failing request gets: `{ status: 503 }`, `{ fault: 'CONNECTION_RESET_BY_PEER' }`, `{ fixedDelayMilliseconds: 5000 }`… */
+  answer: ResponseDefinition;
+  /** Fixes which requests fail: the same seed, the same pattern (default 1). */
+  seed?: number;
+  /** How many requests the pattern spans before it repeats (default 20, at most 1000). */
+  cycle?: number;
+}
+
+/** `rateLimit: { requests: 3, windowMs: 1000 }`: 3 requests per second get `response`, the rest 429. */
+export interface RateLimit {
+  /** How many requests of a window get `response` (≥ 1). */
+  requests: number;
+  /** How long a window lasts (ms, ≥ 100); the first starts when the stub is added, each next one right after. */
+  windowMs: number;
+  /** The 429's `Retry-After` header (s); default the window rounded up to whole seconds. */
+  retryAfterSeconds?: number;
 }
 
 /** A request as WireMock's journal logged it. */

@@ -3,7 +3,9 @@
 // WireMock's verdict on an expected request plus the journey's requests to diff against it.
 import type { Observation } from '../report/observations.ts';
 import { carriesJourney, type JourneyMarks, journeyMarks, type Propagation } from '../trace/journey-marks.ts';
+import { errorText } from '../util/error-text.ts';
 import type { WireMockAdmin } from './admin.ts';
+import { everyWindow } from './rate-limit.ts';
 import {
   headerOf,
   jsonBodyOf,
@@ -13,7 +15,7 @@ import {
   requestIdentity,
   requestPatternOf,
 } from './request-match.ts';
-import { describeStub, stubMappings, TAG_KEY } from './stub-mapping.ts';
+import { describeStub, rateLimitWindowOf, stubMappings, TAG_KEY } from './stub-mapping.ts';
 import type { LoggedRequest, StubDefinition } from './types.ts';
 
 /** What a WireMock of a test knows about the test. */
@@ -47,7 +49,7 @@ export interface RequestsOptions {
 
 /** A stub of this test; removed after it (or earlier, with `remove()`). */
 export interface Stub {
-  /** WireMock's ids: one, or one per answer of a `responses` sequence. */
+  /** WireMock's ids: one, or one per step of its scenario (a `responses` sequence, a `failing` cycle, a `rateLimit`). */
   readonly ids: readonly string[];
   remove(): Promise<void>;
 }
@@ -63,6 +65,10 @@ export interface ReceivedRequest {
   readonly body?: string;
   /** The body parsed as JSON, when it is JSON. */
   readonly json?: unknown;
+  /**
+   * When WireMock received it (its `loggedDate`, by WireMock's clock): the gap between two requests is
+   * `b.loggedAt.getTime() - a.loggedAt.getTime()`; `toHaveReceived(…, { gaps, quiet })` judges them for you.
+   */
   readonly loggedAt: Date;
 }
 
@@ -105,6 +111,8 @@ export class WireMock implements WireMockSource {
   /** `wiremock "payment-provider"`: how failure messages name it. */
   readonly name: string;
   readonly #stubIds = new Set<string>();
+  /** Stops the window resets of this test's rate-limit stubs. */
+  readonly #windowStops = new Set<() => void>();
   #sequences = 0;
 
   constructor(
@@ -133,19 +141,22 @@ export class WireMock implements WireMockSource {
    * A stub for this test: `await wiremock().stub({ request: { method: 'POST', urlPath: '/v1/charges' }, response: { status: 503 } })`.
    * By default it answers only this journey's requests (those carrying its correlation header), at
    * priority 1 (above the stack's defaults), and is removed after the test. `responses: [...]` answers
-   * in order, one request each, then lets later requests fall through to the defaults.
+   * in order, one request each, then lets later requests fall through to the defaults; `failing` fails
+   * a seeded share of the requests; `rateLimit` answers 429 past so many requests per window.
    */
   async stub(definition: StubDefinition, options: StubOptions = {}): Promise<Stub> {
     const scope = options.scope ?? 'journey';
     if (scope !== 'journey' && scope !== 'all')
       throw new Error(`stub(…, { scope }): "journey" or "all", got ${JSON.stringify(scope)}.`);
     const { correlationId, test } = this.context;
-    const mappings = stubMappings(definition, {
+    const stubContext = {
       tag: { correlationId, test, pid: process.pid },
       marks: this.marks,
       scope,
       sequence: ++this.#sequences,
-    });
+    };
+    const mappings = stubMappings(definition, stubContext);
+    const window = rateLimitWindowOf(definition, stubContext);
     if (scope === 'all')
       await this.context.beforeSharedChange?.(
         `a stub for every journey on ${this.name} (${describeStub(definition, scope)})`,
@@ -168,7 +179,34 @@ export class WireMock implements WireMockSource {
       summary: `stub on ${this.service}: ${describeStub(definition, scope)}`,
       detail: { service: this.service, ids, mappings },
     });
-    return { ids, remove: () => Promise.all(ids.map((id) => this.#remove(id))).then(() => undefined) };
+    const stopWindow = window ? this.#startWindow(window.scenarioName, window.everyMs, scope) : () => {};
+    return {
+      ids,
+      remove: async () => {
+        stopWindow();
+        await Promise.all(ids.map((id) => this.#remove(id)));
+      },
+    };
+  }
+
+  /** A rate limit's window ends every `everyMs`: its scenario starts over, so the next requests get through again. */
+  #startWindow(scenarioName: string, everyMs: number, scope: RequestScope): () => void {
+    const stop = everyWindow(
+      everyMs,
+      () => this.admin.setScenarioState(scenarioName, 'Started'),
+      (error) =>
+        this.context.record({
+          kind: 'wiremock',
+          correlationId: scope === 'journey' ? this.context.correlationId : undefined,
+          summary: `rate limit on ${this.service}: the window could not start over (${errorText(error)}); requests stay limited`,
+        }),
+    );
+    const stopOnce = () => {
+      stop();
+      this.#windowStops.delete(stopOnce);
+    };
+    this.#windowStops.add(stopOnce);
+    return stopOnce;
   }
 
   async #remove(id: string): Promise<void> {
@@ -206,6 +244,7 @@ export class WireMock implements WireMockSource {
 
   /** After the test: its stubs go, whatever happened (also those a failed `stub()` may have left). */
   async removeStubs(): Promise<void> {
+    for (const stop of [...this.#windowStops]) stop();
     const ids = [...this.#stubIds];
     if (ids.length === 0) return;
     await Promise.all(ids.map((id) => this.#remove(id)));
