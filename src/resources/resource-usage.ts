@@ -22,8 +22,8 @@ export class ResourceSamples {
   readonly #byService = new Map<string, StatsSample[]>();
 
   add(service: string, sample: StatsSample): void {
-    let samples = this.#byService.get(service);
-    if (!samples) this.#byService.set(service, (samples = []));
+    const samples = this.#byService.get(service) ?? [];
+    if (samples.length === 0) this.#byService.set(service, samples);
     // A restarted container's CPU counter starts again from zero: keep it monotonic for the deltas.
     const last = samples.at(-1);
     if (last && sample.at <= last.at) return;

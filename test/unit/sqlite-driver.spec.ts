@@ -118,7 +118,7 @@ test.describe('on node:sqlite', () => {
     await (await openSqliteHistoryStore({ file, access: 'write', busyTimeoutMs: 100 })).close();
     const db = loadSqliteDriver().open(file, { busyTimeoutMs: 0, readOnly: true });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect({ ...(db.prepare('SELECT max(version) AS v FROM schema_version').get() as object) }).toEqual({ v: 1 });
+    expect({ ...(db.prepare('SELECT max(version) AS v FROM schema_version').get() as object) }).toEqual({ v: 2 });
     db.close();
   });
 });
