@@ -108,7 +108,7 @@ test('a PostgreSQL history of a newer schema version: the run completes, warns, 
     });
     expect(run.exitCode, run.output).toBe(1);
     expect(run.output).toMatch(
-      /warning: history database PostgreSQL postgres:\/\/history:\*\*\*@127\.0\.0\.1:\d+\/newer: its schema is version 7, written by a newer compose-journeys \(this one knows up to version 1\); nothing was read or written\. Fix: upgrade compose-journeys/,
+      /warning: history database PostgreSQL postgres:\/\/history:\*\*\*@127\.0\.0\.1:\d+\/newer: its schema is version 7, written by a newer compose-journeys \(this one knows up to version 2\); nothing was read or written\. Fix: upgrade compose-journeys/,
     );
     const { rows } = await client.query(
       'SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM journey_results)::int AS results',
