@@ -30,7 +30,7 @@ export default defineConfig<JourneyOptions, JourneyWorkerOptions>({
     {
       name: 'on-shop',
       testDir: '.',
-      testMatch: /\/test\/(shop|fixtures|messages|report|faults|otel|resources)\/[^/]+\.spec\.ts$/,
+      testMatch: /\/test\/(shop|fixtures|messages|report|faults|otel|resources|egress)\/[^/]+\.spec\.ts$/,
       dependencies: [shop.setup],
       // The shop's orders service wants a JWT: the tests call it as their journey's own customer.
       use: { roles: shopRoles, role: 'customer' },

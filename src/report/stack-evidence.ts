@@ -1,3 +1,4 @@
+import { GUARD_SERVICE } from '../egress/guard-script.ts';
 import { type ComposeTarget, compose } from '../stack/compose-target.ts';
 import { type ContainerState, describeState, listContainers } from '../stack/container-state.ts';
 import { docker, parseJsonLines } from '../stack/docker-cli.ts';
@@ -35,7 +36,10 @@ export interface TimeWindow {
 
 export async function collectStackEvidence(target: ComposeTarget, window: TimeWindow): Promise<StackEvidence> {
   const containers = await listContainers(target.projectName);
-  const services = [...new Set(containers.map((container) => container.service))];
+  // Not the egress guard's: it is in no compose file of the user's (what it saw is on the timeline).
+  const services = [...new Set(containers.map((container) => container.service))].filter(
+    (service) => service !== GUARD_SERVICE,
+  );
   const [events, ...serviceLogs] = await Promise.all([
     containerEvents(target.projectName, window),
     ...services.map((service) => serviceLog(target, service, window)),

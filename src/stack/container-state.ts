@@ -16,6 +16,8 @@ export interface NetworkAttachment {
   aliases: string[];
   /** A fixed address from the compose file (`ipv4_address`), kept on reconnect. */
   ipv4?: string;
+  /** The address it has on that network now. */
+  address?: string;
 }
 
 /** One container as `docker inspect` sees it, reduced to what readiness, diagnosis and faults need. */
@@ -62,7 +64,10 @@ interface InspectOutput {
     };
   };
   NetworkSettings: {
-    Networks: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null;
+    Networks: Record<
+      string,
+      { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null; IPAddress?: string }
+    > | null;
     Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
   };
 }
@@ -116,6 +121,7 @@ function toContainerState(raw: InspectOutput): ContainerState {
       network,
       aliases: settings.Aliases ?? [],
       ...(settings.IPAMConfig?.IPv4Address && { ipv4: settings.IPAMConfig.IPv4Address }),
+      ...(settings.IPAddress && { address: settings.IPAddress }),
     })),
   };
 }

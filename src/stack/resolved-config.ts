@@ -54,6 +54,8 @@ function buildSchemas(z: typeof Z) {
     offline: stringList.optional(),
     /** An override with the CI runner's CPU and memory limits, applied in CI or with JOURNEYS_LIMITS=1. */
     limits: z.string().optional(),
+    /** `none`: the services reach nothing outside the stack; a journey fails, naming the service and the host, when one tries. */
+    egress: z.enum(['none']).optional(),
   });
   const resolvedConfigSchema = z.looseObject({
     name: z.string(),

@@ -27,6 +27,8 @@ export const stackStateSchema = z.object({
   environment: z.record(z.string(), z.record(z.string(), z.string().nullable())),
   /** Services per role (postgres, kafka, rabbitmq, wiremock), detected or configured. */
   roles: z.record(z.enum(SERVICE_ROLES), z.array(z.string())),
+  /** The egress guard's service, when the stack declares `x-journeys.egress: none`. */
+  egressGuard: z.string().optional(),
 });
 export type StackState = z.infer<typeof stackStateSchema>;
 

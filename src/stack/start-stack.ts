@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { egressGuardOf, withEgressGuard } from '../egress/egress-guard.ts';
 import { JourneysError } from '../errors.ts';
 import { claimRun, currentOwner, type RunOwner } from '../run/run-identity.ts';
 import { isKept, projectStateDir } from '../run/state-files.ts';
@@ -69,13 +70,14 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   // Once the engine answered (with none, nothing is started and nothing needs guarding), and before
   // Compose starts: the watchdog's own Node start then overlaps this one's work, not Compose's.
   if (options.watchdog !== false) guardStack(projectName, owner);
-  const target = withLabelsOverride(
-    definition.target,
+  const labels = journeysLabels(definition.configHash, owner, {
+    reusable: definition.reuse,
+    keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
+  });
+  const target = await withEgressGuard(
+    withLabelsOverride(definition.target, definition.config, labels),
     definition.config,
-    journeysLabels(definition.configHash, owner, {
-      reusable: definition.reuse,
-      keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
-    }),
+    labels,
   );
   const unregister =
     options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStackSwept(target));
@@ -150,6 +152,7 @@ export function stackStateOf(definition: StackDefinition, target: ComposeTarget,
     endpoints: endpointsOf(containers),
     environment: serviceEnvironments(definition),
     roles: definition.roles,
+    ...(egressGuardOf(definition.config) && { egressGuard: egressGuardOf(definition.config) }),
   };
 }
 

@@ -145,6 +145,11 @@ export class WireMockAdmin {
     return (await this.#json<{ requests: LoggedRequest[] }>('POST', '/requests/find', pattern)).requests;
   }
 
+  /** Journal entries no stub matched (WireMock answered them 404). */
+  async unmatchedRequests(): Promise<LoggedRequest[]> {
+    return (await this.#json<{ requests: LoggedRequest[] }>('GET', '/requests/unmatched')).requests;
+  }
+
   /** Every journal entry since `since` (newest first, as WireMock lists them). */
   async serveEvents(since: Date): Promise<ServeEvent[]> {
     return (

@@ -30,7 +30,7 @@ test.beforeAll(async () => {
     'test/faults/nested.config.ts',
   );
   rmSync(rendezvous, { recursive: true, force: true });
-  expect(run.exitCode, run.output).toBe(1); // two journeys fail on purpose
+  expect(run.exitCode, run.output).toBe(1); // three journeys fail on purpose
   tests = readJsonReport(path.join(OUT, 'report.json'));
 });
 
@@ -126,6 +126,23 @@ test('a fault that cannot be healed: a clear error naming the service, its state
   expect(error).toContain('fragile: refusing to start a second time');
   expect(unhealed.annotations['failure-category']).toBe('INFRA');
   expect(unhealed.annotations['failure-reason']).toContain('fragile: exited (exit 1)');
+});
+
+test('a request of the journey that no stub matched: annotated on a passing journey; with wiremockStrict, a TEST failure naming it', () => {
+  const annotated = byTitle('unmatched: a request no stub knows');
+  expect(annotated.status, annotated.errors.join('\n')).toBe('passed');
+  expect(annotated.annotations['wiremock-unmatched']).toBe(
+    'wiremock: POST /no/stub/for/this matched no stub (answered 404)',
+  );
+  const strict = byTitle('unmatched, strict');
+  expect(strict.status).toBe('failed');
+  expect(strict.annotations['failure-category']).toBe('TEST');
+  expect(strict.errors.join('\n')).toContain(
+    '[TEST] wiremockStrict: a request of this journey matched no stub: wiremock: POST /no/stub/for/this matched no stub (answered 404). Add a stub for it',
+  );
+  const clean = byTitle('strict, every request matched');
+  expect(clean.status, clean.errors.join('\n')).toBe('passed');
+  expect(clean.annotations['wiremock-unmatched']).toBeUndefined();
 });
 
 test('the nested run removed its stack', () => {
