@@ -15,6 +15,8 @@ export interface WatchedContainer {
 export type SampleListener = (service: string, sample: StatsSample) => void;
 
 export interface StatsWatch {
+  /** Resolves once every container has a first sample (or after a second): the baseline of the first journey. */
+  readonly ready: Promise<void>;
   stop(): void;
 }
 
@@ -37,17 +39,45 @@ function apiStatsSource(socketPath: string): StatsSource {
       let stopped = false;
       const open = new Set<{ destroy(): void }>();
       let hostMemory: number | undefined;
-      const info = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            hostMemory = (JSON.parse(text) as { MemTotal?: number }).MemTotal;
-          } catch {}
+      // The host's memory first: it is what the engine reports as the "limit" of a container without one.
+      const hostMemoryKnown = new Promise<void>((resolve) => {
+        const info = request({ socketPath, path: '/info', headers: { host: 'docker' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            try {
+              hostMemory = (JSON.parse(text) as { MemTotal?: number }).MemTotal;
+            } catch {}
+            resolve();
+          });
         });
+        info.on('error', () => resolve());
+        info.end();
       });
-      info.on('error', () => {});
-      info.end();
+      // One reading now, without the stream's first second: a baseline for the worker's first journey.
+      const oneShot = (container: WatchedContainer) =>
+        new Promise<void>((resolve) => {
+          const req = request(
+            {
+              socketPath,
+              path: `/containers/${container.id}/stats?stream=false&one-shot=true`,
+              headers: { host: 'docker' },
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+              res.on('end', () => {
+                try {
+                  const sample = res.statusCode === 200 ? parseStatsSample(JSON.parse(text), hostMemory) : undefined;
+                  if (sample) onSample(container.service, sample);
+                } catch {}
+                resolve();
+              });
+            },
+          );
+          req.on('error', () => resolve());
+          req.end();
+        });
       const follow = (container: WatchedContainer) => {
         if (stopped) return;
         const req = request(
@@ -84,8 +114,14 @@ function apiStatsSource(socketPath: string): StatsSource {
         // A stream must not keep a worker alive.
         req.on('socket', (socket) => socket.unref());
       };
-      for (const container of containers) follow(container);
+      const ready = Promise.race([
+        hostMemoryKnown
+          .then(() => Promise.all(containers.map((container) => oneShot(container).then(() => follow(container)))))
+          .then(() => {}),
+        new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
       return {
+        ready,
         stop() {
           stopped = true;
           for (const req of open) req.destroy();
@@ -132,7 +168,12 @@ function cliStatsSource(): StatsSource {
         }
       });
       (child.stdout as unknown as { unref?: () => void })?.unref?.();
+      const ready = new Promise<void>((resolve) => {
+        child?.stdout?.once('data', () => resolve());
+        setTimeout(resolve, 2500).unref();
+      });
       return {
+        ready,
         stop() {
           child?.kill();
           child = undefined;

@@ -1,6 +1,6 @@
 // Two journeys in two workers meeting through files in a directory (the nested runs' *_RENDEZVOUS), so
 // what one does provably overlaps what the other does.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -14,7 +14,12 @@ export interface Rendezvous<T> {
 export function rendezvous<T extends object = object>(dir: string | undefined, me: string): Rendezvous<T> {
   const at = dir ?? '/nonexistent';
   return {
-    mark: (step, data) => writeFileSync(path.join(at, `${me}.${step}`), JSON.stringify({ ...data, pid: process.pid })),
+    // Written under another name, then renamed: the other worker never reads half a file.
+    mark: (step, data) => {
+      const file = path.join(at, `${me}.${step}`);
+      writeFileSync(`${file}.tmp`, JSON.stringify({ ...data, pid: process.pid }));
+      renameSync(`${file}.tmp`, file);
+    },
     async reached(other, step) {
       const file = path.join(at, `${other}.${step}`);
       const deadline = Date.now() + 45_000;

@@ -206,6 +206,31 @@ test('a quote survives a provider that resets, then answers 503 (broken on purpo
   await expect(wiremock()).toHaveReceived({ method: 'GET', urlPath: '/prices/sku-retry' }, { times: 1 });
 });
 
+
+// A request of the journey that no stub matched: annotated on a passing journey, a failure with wiremockStrict.
+// Here, not with the stubs: the strict one fails on purpose, and projects after a failed one do not run.
+const unknown = async (baseUrl: string, correlationId: string) =>
+  (await fetch(`${baseUrl}/no/stub/for/this`, { method: 'POST', headers: { 'x-correlation-id': correlationId } }))
+    .status;
+
+test('unmatched: a request no stub knows is annotated on the journey', async ({ wiremock, correlationId }) => {
+  expect(await unknown(wiremock().admin.baseUrl, correlationId)).toBe(404);
+});
+
+test.describe('strict', () => {
+  test.use({ wiremockStrict: true });
+  // Fails on purpose.
+  test('unmatched, strict: the journey fails naming the request', async ({ wiremock, correlationId }) => {
+    expect(await unknown(wiremock().admin.baseUrl, correlationId)).toBe(404);
+  });
+  test('strict, every request matched: passes', async ({ wiremock, correlationId }) => {
+    const response = await fetch(`${wiremock().admin.baseUrl}/greeting`, {
+      headers: { 'x-correlation-id': correlationId },
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
 test.describe('a fault that cannot be healed', () => {
   test.use({ faultHealTimeout: 5_000 });
   test('fragile is killed and refuses to start again (last: the stack stays broken)', async ({ faults }) => {

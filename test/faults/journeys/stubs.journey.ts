@@ -55,26 +55,3 @@ for (const [me, other] of [
     await reached(other, 'checked');
   });
 }
-
-// A request of the journey that no stub matched: annotated on a passing journey, a failure with wiremockStrict.
-const unknown = async (baseUrl: string, correlationId: string) =>
-  (await fetch(`${baseUrl}/no/stub/for/this`, { method: 'POST', headers: { 'x-correlation-id': correlationId } }))
-    .status;
-
-test('unmatched: a request no stub knows is annotated on the journey', async ({ wiremock, correlationId }) => {
-  expect(await unknown(wiremock().admin.baseUrl, correlationId)).toBe(404);
-});
-
-test.describe('strict', () => {
-  test.use({ wiremockStrict: true });
-  // Fails on purpose.
-  test('unmatched, strict: the journey fails naming the request', async ({ wiremock, correlationId }) => {
-    expect(await unknown(wiremock().admin.baseUrl, correlationId)).toBe(404);
-  });
-  test('strict, every request matched: passes', async ({ wiremock, correlationId }) => {
-    const response = await fetch(`${wiremock().admin.baseUrl}/greeting`, {
-      headers: { 'x-correlation-id': correlationId },
-    });
-    expect(response.status).toBe(200);
-  });
-});
