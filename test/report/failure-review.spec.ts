@@ -50,8 +50,8 @@ test('each failure has its category and the reason behind it', () => {
   });
 });
 
-test('a failed journey carries its evidence bundle and timeline; a passing one none', () => {
-  expect([...byTitle('a quote for a known SKU').attachments.keys()]).toEqual([]);
+test('a failed journey carries its evidence bundle and timeline; a passing one none (only its resource figures)', () => {
+  expect([...byTitle('a quote for a known SKU').attachments.keys()]).toEqual(['resources.svg', 'resources.json']);
   const product = byTitle('a quote is never negative');
   expect([...product.attachments.keys()]).toEqual(
     expect.arrayContaining(['journey-timeline.md', 'stack-state.txt', 'logs-api.log', 'observations.json']),
