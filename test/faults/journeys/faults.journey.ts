@@ -206,7 +206,6 @@ test('a quote survives a provider that resets, then answers 503 (broken on purpo
   await expect(wiremock()).toHaveReceived({ method: 'GET', urlPath: '/prices/sku-retry' }, { times: 1 });
 });
 
-
 // A request of the journey that no stub matched: annotated on a passing journey, a failure with wiremockStrict.
 // Here, not with the stubs: the strict one fails on purpose, and projects after a failed one do not run.
 const unknown = async (baseUrl: string, correlationId: string) =>
