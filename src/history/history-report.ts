@@ -28,6 +28,8 @@ export const historyReportSchema = z.object({
       failuresByService: z.record(z.string(), z.number()),
       /** journeyId → duration (ms) of its passing attempt in this run. */
       durations: z.record(z.string(), z.number()),
+      /** service → the highest peak memory (bytes) one journey of this run saw it at (the resources fixture). */
+      peakMemory: z.record(z.string(), z.number()),
     }),
   ),
   journeys: z.array(journeyStatsSchema),
@@ -86,6 +88,7 @@ export async function buildHistoryReport(
         failuresByCategory: countBy(own.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
         failuresByService: countBy(own.filter(failedAtAll), (r) => r.failureServices),
         durations: Object.fromEntries(own.filter((r) => r.status === 'passed').map((r) => [r.journeyId, r.durationMs])),
+        peakMemory: peakMemoryOf(own),
       };
     }),
     journeys,
@@ -105,6 +108,14 @@ export async function buildHistoryReport(
     failuresByCategory: countBy(windowResults.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
     failuresByService: countBy(windowResults.filter(failedAtAll), (r) => r.failureServices),
   };
+}
+
+function peakMemoryOf(results: readonly StoredJourneyResult[]): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const result of results)
+    for (const used of result.resources ?? [])
+      peaks[used.service] = Math.max(peaks[used.service] ?? 0, used.peakMemoryBytes);
+  return peaks;
 }
 
 function isFailure(r: StoredJourneyResult): boolean {

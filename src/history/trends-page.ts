@@ -6,7 +6,8 @@ import type { HistoryReport } from './history-report.ts';
 /**
  * The trends page: one self-contained HTML file (Chart.js's UMD build and the history data inlined),
  * so it opens from file:// or a CI artifact with no server and no network. Charts: runs by outcome,
- * flake rate per journey, duration per journey over runs, failures by category and by service.
+ * flake rate per journey, duration per journey over runs, peak memory per service over runs, failures by
+ * category and by service.
  * Each chart's instance is reachable as `window.historyCharts[name]` (and via `Chart.getChart`).
  */
 export function writeTrendsPage(dir: string, report: HistoryReport): string {
@@ -49,6 +50,7 @@ export function renderTrendsPage(report: HistoryReport): string {
   <div class="card wide"><h2>Runs over time, by outcome</h2><div class="chart"><canvas id="runs-by-outcome"></canvas></div></div>
   <div class="card"><h2>Flake rate per journey</h2><div class="chart"><canvas id="flake-rate"></canvas></div></div>
   <div class="card"><h2>Duration per journey (passing runs, ms)</h2><div class="chart"><canvas id="duration-trend"></canvas></div></div>
+  <div class="card"><h2>Peak memory per service (one journey, MB)</h2><div class="chart"><canvas id="peak-memory-trend"></canvas></div></div>
   <div class="card"><h2>Failures by category</h2><div class="chart"><canvas id="failures-by-category"></canvas></div></div>
   <div class="card"><h2>Failures by service</h2><div class="chart"><canvas id="failures-by-service"></canvas></div></div>
   <div class="card wide"><h2>Journeys</h2><div id="journeys"></div></div>
@@ -106,6 +108,19 @@ export function renderTrendsPage(report: HistoryReport): string {
     }) },
     options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } } },
   }, report.runs.some(function (r) { return Object.keys(r.durations).length > 0; }));
+
+  // A service that grows run after run (a leak) shows as a rising line.
+  var measured = [];
+  report.runs.forEach(function (r) { Object.keys(r.peakMemory || {}).forEach(function (s) { if (measured.indexOf(s) < 0) measured.push(s); }); });
+  measured.sort();
+  make('peak-memory-trend', {
+    type: 'line',
+    data: { labels: labels, datasets: measured.map(function (s, i) {
+      return { label: s, data: report.runs.map(function (r) { var b = (r.peakMemory || {})[s]; return b === undefined ? null : Math.round(b / 1e5) / 10; }),
+        borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], spanGaps: true, tension: 0.2 };
+    }) },
+    options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'MB' } } } },
+  }, measured.length > 0);
 
   var categories = Object.keys(report.failuresByCategory);
   make('failures-by-category', {

@@ -79,6 +79,7 @@ test("the trends page opens offline in Chromium and every chart has the history'
       'failures-by-category',
       'failures-by-service',
       'flake-rate',
+      'peak-memory-trend',
       'runs-by-outcome',
     ]);
 
@@ -100,6 +101,16 @@ test("the trends page opens offline in Chromium and every chart has the history'
     const happy = duration.datasets.find((d) => d.label.includes('placed, paid and shipped'))!;
     expect(happy.data.filter((v) => v !== null)).toHaveLength(NIGHTS - 1);
     expect(happy.data[NIGHTS - 1]!).toBeGreaterThan(happy.data[0]!);
+
+    // Per service, the peak of each night's journeys: inventory's leak rises, orders stays flat; no figure the night the stack was down.
+    const memory = charts['peak-memory-trend']!;
+    expect(memory.type).toBe('line');
+    const peaks = Object.fromEntries(memory.datasets.map((d) => [d.label, d.data]));
+    expect(Object.keys(peaks)).toEqual(['inventory', 'orders']);
+    // 5 MB more each night, from the first night to the last.
+    expect(peaks.inventory![NIGHTS - 1]! - peaks.inventory![0]!).toBe((NIGHTS - 1) * 5);
+    expect(peaks.orders!.filter((v) => v !== null && v !== 60)).toEqual([]);
+    expect(peaks.orders!.filter((v) => v === null)).toHaveLength(1);
 
     const category = charts['failures-by-category']!;
     expect(Object.fromEntries(category.labels.map((l, i) => [l, category.datasets[0]!.data[i]]))).toEqual({

@@ -38,7 +38,14 @@ export async function seedNightlyHistory(store: HistoryStore): Promise<void> {
       ...(stackDown ? {} : fields),
     });
     const journeys = [
-      journey(JOURNEYS.happy, { durationMs: 800 + night * 30 + (night % 3) * 15 }),
+      // inventory grows night after night (a leak the peak-memory trend shows); orders stays flat.
+      journey(JOURNEYS.happy, {
+        durationMs: 800 + night * 30 + (night % 3) * 15,
+        resources: [
+          { service: 'inventory', peakMemoryBytes: (80 + night * 5) * 1e6, cpuMs: 300 },
+          { service: 'orders', peakMemoryBytes: 60e6, cpuMs: 200 },
+        ],
+      }),
       journey(JOURNEYS.stock, { durationMs: 420 + (night % 4) * 10 }),
       night >= 12
         ? journey(JOURNEYS.declined, {
