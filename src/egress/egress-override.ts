@@ -31,8 +31,15 @@ export function egressOverride(input: EgressOverrideInput): Record<string, unkno
   const services: Record<string, unknown> = {};
   for (const [name, service] of Object.entries(input.services)) {
     // A service in another's network namespace (or the host's) has no DNS or networks of its own to set.
-    if ((service as { network_mode?: unknown }).network_mode !== undefined) continue;
-    services[name] = { dns: [address], networks: { [GUARD_NETWORK]: {} } };
+    const spec = service as { network_mode?: unknown; networks?: Record<string, unknown> };
+    if (spec.network_mode !== undefined) continue;
+    // Its own networks named again, or the guard's would be its only one (a service without `networks:`
+    // is on `default` only as long as no file gives it any).
+    const own = Object.keys(spec.networks ?? { default: null });
+    services[name] = {
+      dns: [address],
+      networks: { ...Object.fromEntries(own.map((network) => [network, {}])), [GUARD_NETWORK]: {} },
+    };
   }
   services[GUARD_SERVICE] = {
     image: input.image,

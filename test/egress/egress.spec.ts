@@ -41,6 +41,8 @@ test('a call to a host outside the stack: refused at DNS, and the journey fails 
   );
 });
 
-test('the guard and its network went with the stack', () => {
+test('the services stay on their own network too; the guard and its network went with the stack', () => {
+  const networks = byTitle('caller is on its own network and the guard’s');
+  expect(networks.status, networks.errors.join('\n')).toBe('passed');
   expect(projectResources(PROJECT)).toEqual({ containers: [], networks: [], volumes: [] });
 });

@@ -11,7 +11,11 @@ import { GUARD_SCRIPT, GUARD_SERVICE } from '../../src/egress/guard-script.ts';
 test('the override: every service on the guard network with the guard as DNS, the guard at a fixed address, labelled', () => {
   const labels = { 'dev.compose-journeys.managed': 'true' };
   const override = egressOverride({
-    services: { api: { image: 'api:1' }, sidecar: { network_mode: 'service:api' } },
+    services: {
+      api: { image: 'api:1', networks: { default: null } },
+      back: { image: 'back:1', networks: { backend: { aliases: ['db-proxy'] } } },
+      sidecar: { network_mode: 'service:api' },
+    },
     subnet: '198.18.7.0/24',
     image: 'node:24-alpine',
     labels,
@@ -19,7 +23,9 @@ test('the override: every service on the guard network with the guard as DNS, th
     services: Record<string, Record<string, unknown>>;
     networks: Record<string, unknown>;
   };
-  expect(override.services.api).toEqual({ dns: ['198.18.7.2'], networks: { [GUARD_NETWORK]: {} } });
+  // Their own networks stay theirs (merged with what their files say: aliases kept), the guard's added.
+  expect(override.services.api).toEqual({ dns: ['198.18.7.2'], networks: { default: {}, [GUARD_NETWORK]: {} } });
+  expect(override.services.back).toEqual({ dns: ['198.18.7.2'], networks: { backend: {}, [GUARD_NETWORK]: {} } });
   // In another's network namespace: nothing of its own to set.
   expect(override.services.sidecar).toBeUndefined();
   expect(override.services[GUARD_SERVICE]).toMatchObject({

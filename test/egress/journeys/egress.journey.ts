@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { type Api, expect, test } from 'compose-journeys';
 import { z } from 'zod';
 
@@ -20,4 +21,26 @@ test('a call to a host outside the stack is refused, and fails the journey namin
 
 test('the journey after it is not blamed for it', async ({ api }) => {
   expect(await call(api, 'http://inside:8080/')).toMatchObject({ reached: true });
+});
+
+test('caller is on its own network and the guard’s', ({ stack }) => {
+  const id = execFileSync(
+    'docker',
+    [
+      'ps',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${stack.projectName}`,
+      '--filter',
+      'label=com.docker.compose.service=caller',
+    ],
+    { encoding: 'utf8' },
+  ).trim();
+  const networks = JSON.parse(
+    execFileSync('docker', ['inspect', '--format', '{{json .NetworkSettings.Networks}}', id], { encoding: 'utf8' }),
+  );
+  expect(Object.keys(networks).sort()).toEqual([
+    `${stack.projectName}_default`,
+    `${stack.projectName}_journeys-egress`,
+  ]);
 });
