@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../src/util/mulberry32.ts';
 import { runCommand } from '../src/util/run-command.ts';
 
 export const PHASES = ['prepare', 'build', 'up', 'waiting', 'journeys', 'teardown'] as const;
@@ -300,18 +301,6 @@ export function parsePlan(text: string): Trial[] {
   });
 }
 
-/** Mulberry32: a seeded random, so a failing sequence can be replayed with --seed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const option = (name: string) => {
@@ -320,7 +309,7 @@ async function main(): Promise<void> {
   };
   const small = args.includes('--small');
   const seed = Number(option('--seed') ?? Date.now() % 100_000);
-  const random = seeded(seed);
+  const random = mulberry32(seed); // seeded, so a failing sequence can be replayed with --seed
   const plan = option('--plan');
   const trials = plan
     ? parsePlan(plan)

@@ -7,6 +7,7 @@ import {
   quarantinePolicySchema,
 } from './quarantine.ts';
 import { failureCategorySchema, runRecordSchema, type StoredJourneyResult } from './run-record.ts';
+import { runResourcePeaks } from './run-summary.ts';
 import type { HistoryStore } from './store/history-store.ts';
 
 /**
@@ -88,7 +89,7 @@ export async function buildHistoryReport(
         failuresByCategory: countBy(own.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
         failuresByService: countBy(own.filter(failedAtAll), (r) => r.failureServices),
         durations: Object.fromEntries(own.filter((r) => r.status === 'passed').map((r) => [r.journeyId, r.durationMs])),
-        peakMemory: peakMemoryOf(own),
+        peakMemory: Object.fromEntries(runResourcePeaks(own).map((peak) => [peak.service, peak.peakMemoryBytes])),
       };
     }),
     journeys,
@@ -108,14 +109,6 @@ export async function buildHistoryReport(
     failuresByCategory: countBy(windowResults.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
     failuresByService: countBy(windowResults.filter(failedAtAll), (r) => r.failureServices),
   };
-}
-
-function peakMemoryOf(results: readonly StoredJourneyResult[]): Record<string, number> {
-  const peaks: Record<string, number> = {};
-  for (const result of results)
-    for (const used of result.resources ?? [])
-      peaks[used.service] = Math.max(peaks[used.service] ?? 0, used.peakMemoryBytes);
-  return peaks;
 }
 
 function isFailure(r: StoredJourneyResult): boolean {

@@ -15,7 +15,8 @@ export interface ResourceBudget {
 /** Per Compose service. */
 export type ResourceBudgets = Readonly<Record<string, ResourceBudget>>;
 
-interface ParsedBudget {
+/** A budget in bytes and ms, as the verdict, the table and the chart read it. */
+export interface ParsedBudget {
   memoryBytes?: number;
   cpuMs?: number;
 }

@@ -2,17 +2,11 @@
 // history) and a small bar chart per service (SVG: an image attachment Playwright's HTML report shows
 // inline, no script, no network). Bars are simple enough that a charting library would add a browser
 // to the worker for nothing.
-import type { ResourceBudget } from './resource-budgets.ts';
-import { formatMs } from './resource-budgets.ts';
+import { formatMs, type ParsedBudget } from './resource-budgets.ts';
 import type { ServiceUsage } from './resource-usage.ts';
 import { formatBytes } from './stats-sample.ts';
 
-export interface BudgetMarks {
-  memoryBytes?: number;
-  cpuMs?: number;
-}
-
-export function formatUsageTable(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, BudgetMarks>): string {
+export function formatUsageTable(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, ParsedBudget>): string {
   const rows = usage.map((entry) => {
     const budget = budgets.get(entry.service);
     return [
@@ -45,7 +39,7 @@ export function formatUsageLine(usage: readonly ServiceUsage[]): string {
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Two bar groups (peak memory, CPU time), one bar per service; a budget is a red tick, a limit a grey one. */
-export function usageChartSvg(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, BudgetMarks>): string {
+export function usageChartSvg(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, ParsedBudget>): string {
   const rowHeight = 18;
   const labelWidth = 130;
   const barWidth = 220;
@@ -94,5 +88,3 @@ export function usageChartSvg(usage: readonly ServiceUsage[], budgets: ReadonlyM
   parts.push('</svg>');
   return parts.join('\n');
 }
-
-export type { ResourceBudget };

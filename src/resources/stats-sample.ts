@@ -72,18 +72,19 @@ export function parseBytes(text: string): number | undefined {
 export function parseCliStatsLine(
   line: string,
   at: number,
-): { container: string; memoryBytes: number; memoryLimitBytes?: number; cpuPercent: number } | undefined {
+): { container: string; memoryBytes: number; cpuPercent: number } | undefined {
   let raw: { ID?: string; Container?: string; MemUsage?: string; CPUPerc?: string };
   try {
     raw = JSON.parse(line);
   } catch {
     return undefined;
   }
-  const [used, limit] = (raw.MemUsage ?? '').split('/').map((part) => parseBytes(part));
+  // `12.5MiB / 1.9GiB`: the limit column shows the host's memory when none is set, so only the use is read.
+  const used = parseBytes((raw.MemUsage ?? '').split('/')[0] ?? '');
   const cpuPercent = Number.parseFloat((raw.CPUPerc ?? '').replace('%', ''));
   const container = raw.ID ?? raw.Container;
   if (!container || used === undefined || !Number.isFinite(cpuPercent) || at <= 0) return undefined;
-  return { container, memoryBytes: used, ...(limit !== undefined && { memoryLimitBytes: limit }), cpuPercent };
+  return { container, memoryBytes: used, cpuPercent };
 }
 
 /** `912 MB`, `1.4 GB`: how the report writes a size (decimal units, as budgets are written). */

@@ -161,7 +161,6 @@ function cliStatsSource(): StatsSource {
           cpuNs.set(reading.container, { at, ns });
           onSample(service, {
             at,
-            // Its limit column shows the host's memory when no limit is set: not told apart here, so left out.
             memoryBytes: reading.memoryBytes,
             cpuNs: ns,
           });

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type Document, type LineCounter, parse as parseYaml } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { readCache, writeCache } from './config-cache.ts';
 import { remoteEngineHost } from './engine-host.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles } from './service-roles.ts';
-import { limitsOverrideOf, type StackDefinition } from './stack-definition.ts';
+import { limitsOverrideIn, type StackDefinition } from './stack-definition.ts';
 
 /** Below this a healthcheck that probes for ever costs a process start every few seconds per service. */
 const SHORT_INTERVAL_MS = 5_000;
@@ -93,13 +93,12 @@ function limitsMissing(
   oneShots: ReadonlySet<string>,
   where: (service: string | undefined, ...field: (string | number)[]) => { file: string; line?: number },
 ): LintFinding[] {
-  const first = definition.target.files[0];
-  const overrideFile = first ? limitsOverrideOf(first) : undefined;
+  const overrideFile = limitsOverrideIn(definition);
   let override: Record<string, unknown> = {};
   if (overrideFile && existsSync(overrideFile)) {
     try {
       override =
-        (parseYaml(readFileSync(overrideFile, 'utf8')) as { services?: Record<string, unknown> })?.services ?? {};
+        (yaml().parse(readFileSync(overrideFile, 'utf8')) as { services?: Record<string, unknown> })?.services ?? {};
     } catch {}
   }
   const fixIn = overrideFile
@@ -279,8 +278,7 @@ const LINT_RULES_VERSION = 2;
 
 /** What cached findings depend on besides the resolution: the rules, and the CI limits override (read by `limits-missing`). */
 function lintCacheKey(definition: StackDefinition): string {
-  const first = definition.target.files[0];
-  const override = first ? limitsOverrideOf(first) : undefined;
+  const override = limitsOverrideIn(definition);
   let content = '';
   try {
     content = override ? readFileSync(override, 'utf8') : '';

@@ -286,16 +286,37 @@ function withLimitsOverride(files: string[], option: boolean | undefined, log: (
   return files.includes(declared) ? files : [...files, declared];
 }
 
-/** `x-journeys.limits` of a compose file, resolved against its folder (read directly: it decides which files Compose gets). */
-export function limitsOverrideOf(file: string): string | undefined {
+/**
+ * `x-journeys.limits` of a compose file, read from the file itself (it decides which files Compose
+ * gets, so it is needed before Compose resolves them); once resolved, `limitsOverrideIn` reads it.
+ */
+function limitsOverrideOf(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // the missing file is reported with the others
+  }
+  // Most files declare no extension of ours: the YAML parser only for those that do.
+  if (!/^x-journeys\s*:/m.test(text)) return undefined;
   let document: unknown;
   try {
-    document = parseYaml(readFileSync(file, 'utf8'));
+    document = parseYaml(text);
   } catch {
     return undefined; // Compose reports a broken file, with its line
   }
-  const limits = (document as { 'x-journeys'?: { limits?: unknown } } | null)?.['x-journeys']?.limits;
-  return typeof limits === 'string' && limits ? path.resolve(path.dirname(file), limits) : undefined;
+  return overrideFileOf((document as { 'x-journeys'?: { limits?: unknown } } | null)?.['x-journeys']?.limits, file);
+}
+
+/** The CI limits override a resolved stack declares, as a path; undefined when it declares none. */
+export function limitsOverrideIn(definition: Pick<StackDefinition, 'config' | 'target'>): string | undefined {
+  const first = definition.target.files[0];
+  return first ? overrideFileOf(definition.config['x-journeys']?.limits, first) : undefined;
+}
+
+/** An override named in a compose file: relative to that file's folder, as Compose reads its own paths. */
+function overrideFileOf(name: unknown, composeFile: string): string | undefined {
+  return typeof name === 'string' && name ? path.resolve(path.dirname(composeFile), name) : undefined;
 }
 
 async function wantOffline(option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {

@@ -141,6 +141,7 @@ function started_(
 
 /** What workers read: endpoints, environments and roles of the running containers. */
 export function stackStateOf(definition: StackDefinition, target: ComposeTarget, containers: ContainerState[]) {
+  const egressGuard = egressGuardOf(definition.config);
   return {
     projectName: target.projectName,
     files: [...target.files],
@@ -152,7 +153,7 @@ export function stackStateOf(definition: StackDefinition, target: ComposeTarget,
     endpoints: endpointsOf(containers),
     environment: serviceEnvironments(definition),
     roles: definition.roles,
-    ...(egressGuardOf(definition.config) && { egressGuard: egressGuardOf(definition.config) }),
+    ...(egressGuard && { egressGuard }),
   };
 }
 

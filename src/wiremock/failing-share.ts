@@ -1,6 +1,8 @@
 // `failing: { share, answer, seed, cycle }`: which requests of a cycle fail. A tiny seeded PRNG picks
 // exactly round(share × cycle) of them, so a flaky provider is reproducible: the same seed fails the
 // same requests on every run and every machine (Math.random would not).
+
+import { mulberry32 } from '../util/mulberry32.ts';
 import type { FailingShare } from './types.ts';
 
 /** The seed when none is given: a failing stub is reproducible even when nobody chose one. */
@@ -9,18 +11,6 @@ export const DEFAULT_FAILING_SEED = 1;
 export const DEFAULT_FAILING_CYCLE = 20;
 /** Each step is a mapping (two for a journey's stub): a longer cycle would flood WireMock. */
 export const MAX_FAILING_CYCLE = 1000;
-
-/** mulberry32: a 32-bit state, good enough spread for picking steps, and the same numbers everywhere. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A `failing` option that cannot mean anything throws, naming the field. */
 export function assertFailingShare(failing: unknown): asserts failing is FailingShare {

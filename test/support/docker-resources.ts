@@ -12,6 +12,18 @@ export function projectResources(projectName: string): { containers: string[]; n
   return { containers: list('ps', filter), networks: list('network', filter), volumes: list('volume', filter) };
 }
 
+/** The id of a service's (first) container in a project. */
+export function serviceContainer(projectName: string, service: string): string {
+  const [id] = list('ps', [
+    '--filter',
+    `label=com.docker.compose.project=${projectName}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+  ]);
+  if (!id) throw new Error(`no container of service "${service}" in project ${projectName}`);
+  return id;
+}
+
 export function resourceCount(projectName: string): number {
   const found = projectResources(projectName);
   return found.containers.length + found.networks.length + found.volumes.length;

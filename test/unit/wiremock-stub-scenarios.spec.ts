@@ -3,8 +3,9 @@
 // promised answers; the seeded pattern is reproducible; the rate limit's window is reset on a timer
 // that stops with the stub; bad input is refused before WireMock sees it.
 import { expect, test } from '@playwright/test';
+import { mulberry32 } from '../../src/util/mulberry32.ts';
 import type { WireMockAdmin } from '../../src/wiremock/admin.ts';
-import { DEFAULT_FAILING_SEED, failingSteps, mulberry32 } from '../../src/wiremock/failing-share.ts';
+import { DEFAULT_FAILING_SEED, failingSteps } from '../../src/wiremock/failing-share.ts';
 import { describeStub, stubMappings, type WireMockMapping } from '../../src/wiremock/stub-mapping.ts';
 import type { ResponseDefinition, StubDefinition } from '../../src/wiremock/types.ts';
 import { WireMock } from '../../src/wiremock/wiremock.ts';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { type Api, expect, test } from 'compose-journeys';
 import { z } from 'zod';
+import { serviceContainer } from '../../support/docker-resources.ts';
 
 const outcome = z.object({ reached: z.boolean(), status: z.number().optional(), error: z.string().optional() });
 const call = (api: Api, url: string) => api.service('caller').get('/call', { params: { url } }).expect(200, outcome);
@@ -24,18 +25,7 @@ test('the journey after it is not blamed for it', async ({ api }) => {
 });
 
 test('caller is on its own network and the guard’s', ({ stack }) => {
-  const id = execFileSync(
-    'docker',
-    [
-      'ps',
-      '-q',
-      '--filter',
-      `label=com.docker.compose.project=${stack.projectName}`,
-      '--filter',
-      'label=com.docker.compose.service=caller',
-    ],
-    { encoding: 'utf8' },
-  ).trim();
+  const id = serviceContainer(stack.projectName, 'caller');
   const networks = JSON.parse(
     execFileSync('docker', ['inspect', '--format', '{{json .NetworkSettings.Networks}}', id], { encoding: 'utf8' }),
   );

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'compose-journeys';
 import { z } from 'zod';
+import { serviceContainer } from '../../support/docker-resources.ts';
 
 const DIR = process.env.FAULTS_RENDEZVOUS ?? '/nonexistent';
 // The worker's RabbitMQ recorder (a worker option) listens to amq.topic, which every broker has.
@@ -100,18 +101,7 @@ test('disconnect until reconnected: nobody reaches it; back under its own names'
   const app = api.service('app');
   await faults.disconnect('app');
   expect(await fails(app.get('/health', { timeout: 1_000 }))).toMatch(/^failed: /);
-  const wiremock = execFileSync(
-    'docker',
-    [
-      'ps',
-      '-q',
-      '--filter',
-      `label=com.docker.compose.project=${stack.projectName}`,
-      '--filter',
-      'label=com.docker.compose.service=wiremock',
-    ],
-    { encoding: 'utf8' },
-  ).trim();
+  const wiremock = serviceContainer(stack.projectName, 'wiremock');
   const reachApp = () =>
     execFileSync(
       'docker',
