@@ -1,4 +1,6 @@
 import { statfsSync } from 'node:fs';
+import { currentEngine, type Engine } from './engine/engine.ts';
+import { JourneysError } from './errors.ts';
 import { BASE_IMAGE, imageExists, NODE_IMAGE } from './provision/base-images.ts';
 import {
   composeVersion,
@@ -27,7 +29,8 @@ function installHint(host: Host): string {
 }
 
 /** What a run needs from this machine, each problem with its fix. Never changes anything. */
-export async function doctor(host: Host = realHost): Promise<Check[]> {
+/** `runnerEngine`: the runner's way to the same endpoint (the API socket where it is local). */
+export async function doctor(host: Host = realHost, runnerEngine: Engine = currentEngine()): Promise<Check[]> {
   const checks: Check[] = [];
   if (!(await host.commandExists('docker'))) {
     return [{ name: 'docker CLI', status: 'fail', detail: 'no `docker` on PATH', fix: installHint(host) }];
@@ -64,6 +67,18 @@ export async function doctor(host: Host = realHost): Promise<Check[]> {
           },
     );
     checks.push(freeDisk(engine.DockerRootDir, endpoint.local));
+    // The CLI answered; the way the runner goes (the API socket of the same endpoint) must too.
+    const access = await runnerEngine.version().then(
+      () => undefined,
+      (error: Error) => (error instanceof JourneysError ? (error.details ?? error.message) : error.message),
+    );
+    if (access)
+      checks.push({
+        name: 'Engine access',
+        status: 'fail',
+        detail: `the docker CLI reaches the engine, the runner does not: ${access.split('\n')[0]}`,
+        fix: 'check the socket permissions (the docker group), or set DOCKER_HOST to the address `docker context inspect` shows',
+      });
   }
 
   const compose = await composeVersion(host);
@@ -84,7 +99,7 @@ export async function doctor(host: Host = realHost): Promise<Check[]> {
   else checks.push({ name: 'Compose v2', status: 'ok', detail: compose });
 
   if (info.exitCode !== 0) return checks;
-  if (await registryReachable()) {
+  if (await registryReachable(runnerEngine)) {
     checks.push({ name: 'Image registry', status: 'ok', detail: 'reachable: stacks use their public images' });
   } else {
     const bases = await Promise.all([imageExists(host, BASE_IMAGE), imageExists(host, NODE_IMAGE)]);

@@ -1,10 +1,10 @@
 // Puts the egress guard into a stack that declares `x-journeys.egress: none` (see guard-script.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ComposeTarget } from '../engine/compose.ts';
+import type { Engine } from '../engine/engine.ts';
 import { NODE_IMAGE } from '../provision/base-image-names.ts';
 import { stateFile } from '../run/state-files.ts';
-import type { ComposeTarget } from '../stack/compose-target.ts';
-import { docker } from '../stack/docker-cli.ts';
 import type { ResolvedConfig } from '../stack/resolved-config.ts';
 import { egressOverride } from './egress-override.ts';
 import { pickGuardSubnet } from './egress-subnet.ts';
@@ -24,12 +24,13 @@ export function egressGuardOf(config: ResolvedConfig): string | undefined {
 
 /** The target with the guard's override after the others; the target as it is when the stack declares no egress limit. */
 export async function withEgressGuard(
+  engine: Engine,
   target: ComposeTarget,
   config: ResolvedConfig,
   labels: Record<string, string>,
 ): Promise<ComposeTarget> {
   if (!declaresNoEgress(config)) return target;
-  const [subnets, image] = await Promise.all([usedSubnets(), guardImage()]);
+  const [subnets, image] = await Promise.all([engine.networkSubnets(), guardImage(engine)]);
   const override = egressOverride({ services: config.services, subnet: pickGuardSubnet(subnets), image, labels });
   const file = path.join(path.dirname(stateFile(target.projectName, 'labels')), 'egress.compose.json');
   mkdirSync(path.dirname(file), { recursive: true });
@@ -37,16 +38,8 @@ export async function withEgressGuard(
   return { ...target, internalFiles: [...(target.internalFiles ?? []), file] };
 }
 
-async function usedSubnets(): Promise<string[]> {
-  const ids = (await docker(['network', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-  if (ids.length === 0) return [];
-  const result = await docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]);
-  return result.stdout.split(/\s+/).filter(Boolean);
-}
-
 /** A Node image that is here already (stock first, then ours); the stock one (Compose pulls it) when neither is. */
-async function guardImage(): Promise<string> {
-  for (const image of [GUARD_IMAGE, NODE_IMAGE])
-    if ((await docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0) return image;
-  return GUARD_IMAGE;
+async function guardImage(engine: Engine): Promise<string> {
+  const absent = await engine.absentImages([GUARD_IMAGE, NODE_IMAGE]);
+  return [GUARD_IMAGE, NODE_IMAGE].find((image) => !absent.has(image)) ?? GUARD_IMAGE;
 }

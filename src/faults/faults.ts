@@ -3,30 +3,16 @@
 // container events never make the failure INFRA), and healed after the test: started, unpaused,
 // reconnected, and the whole stack ready again (each service's own healthcheck passing) before the
 // next test starts, or a clear error naming what could not be healed.
+
+import { type ContainerState, describeState, lastProbeOf } from '../engine/container-state.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { Observation } from '../report/observations.ts';
-import {
-  type ContainerState,
-  describeState,
-  lastProbeOf,
-  listContainers,
-  type NetworkAttachment,
-} from '../stack/container-state.ts';
 import { errorText } from '../util/error-text.ts';
-import {
-  connectContainer,
-  containerLogTail,
-  disconnectContainer,
-  killContainer,
-  pauseContainer,
-  probeHealth,
-  restartContainer,
-  startContainer,
-  stopContainer,
-  unpauseContainer,
-} from './compose-faults.ts';
+import { type AppliedFault, FAULT_KINDS, FaultError, type FaultKind, type FaultKindOptions } from './fault-kinds.ts';
+import { probeHealth } from './health-probe.ts';
 import type { IntendedFault } from './intended.ts';
 
-export type FaultKind = 'stop' | 'kill' | 'pause' | 'disconnect';
+export { FaultError, type FaultKind };
 
 export interface FaultOptions {
   /** Heal it by itself after this many ms (in the background: the call returns once the fault is in place). */
@@ -55,6 +41,7 @@ export interface Fault {
 }
 
 export interface FaultsContext {
+  readonly engine: Engine;
   readonly projectName: string;
   /** Onto the journey timeline. */
   readonly record: (observation: Observation) => void;
@@ -74,13 +61,6 @@ export interface FaultsContext {
   ) => string | undefined | Promise<string | undefined>;
 }
 
-export class FaultError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultError';
-  }
-}
-
 /** A fault the heal could not undo: the stack is left broken, and says how. */
 export class FaultHealError extends FaultError {
   constructor(message: string) {
@@ -89,14 +69,10 @@ export class FaultHealError extends FaultError {
   }
 }
 
-interface ActiveFault {
+interface ActiveFault extends AppliedFault {
   service: string;
   kind: FaultKind;
-  action: string;
   startedAt: Date;
-  containers: ContainerState[];
-  /** For `disconnect`: the attachments to restore. */
-  detached: { container: ContainerState; attachment: NetworkAttachment }[];
   intended: IntendedFault;
   /** A pause this fault turned into a kill: healed with it. */
   supersedes?: ActiveFault;
@@ -125,9 +101,7 @@ export class Faults {
 
   /** Stops the service (SIGTERM, then SIGKILL after its stop grace period): it stays down until healed. */
   stop(service: string, options: FaultOptions = {}): Promise<Fault> {
-    return this.#inject(service, 'stop', `faults.stop('${service}')`, options, (container) =>
-      stopContainer(container.id),
-    );
+    return this.#inject(service, 'stop', `faults.stop('${service}')`, options);
   }
 
   /**
@@ -136,21 +110,12 @@ export class Faults {
    */
   kill(service: string, options: KillOptions = {}): Promise<Fault> {
     const signal = options.signal ?? 'SIGKILL';
-    return this.#inject(
-      service,
-      'kill',
-      `faults.kill('${service}', { signal: '${signal}' })`,
-      options,
-      (container) => killContainer(container.id, signal),
-      { escalatesPause: true },
-    );
+    return this.#inject(service, 'kill', `faults.kill('${service}', { signal: '${signal}' })`, { ...options, signal });
   }
 
   /** Freezes the service's processes (cgroup freezer): connections stay open, nothing answers. */
   pause(service: string, options: FaultOptions = {}): Promise<Fault> {
-    return this.#inject(service, 'pause', `faults.pause('${service}')`, options, (container) =>
-      pauseContainer(container.id),
-    );
+    return this.#inject(service, 'pause', `faults.pause('${service}')`, options);
   }
 
   /** Undoes `pause`. */
@@ -161,20 +126,7 @@ export class Faults {
   /** Cuts the service off its network(s): nobody reaches it and it reaches nobody, until healed. */
   disconnect(service: string, options: DisconnectOptions = {}): Promise<Fault> {
     const action = `faults.disconnect('${service}'${options.network ? `, { network: '${options.network}' }` : ''})`;
-    return this.#inject(service, 'disconnect', action, options, async (container, fault) => {
-      const attachments = options.network
-        ? (container.networks ?? []).filter((attachment) => attachment.network === options.network)
-        : (container.networks ?? []);
-      if (attachments.length === 0) {
-        throw new FaultError(
-          `${action}: ${container.name} is not on network "${options.network}"; it is on ${(container.networks ?? []).map((a) => a.network).join(', ') || 'none'}.`,
-        );
-      }
-      for (const attachment of attachments) {
-        await disconnectContainer(container.id, attachment.network);
-        fault.detached.push({ container, attachment });
-      }
-    });
+    return this.#inject(service, 'disconnect', action, options);
   }
 
   /** Undoes `disconnect`. */
@@ -193,7 +145,7 @@ export class Faults {
     const intended = this.context.intended({ service, action, from: new Date() });
     this.context.record({ kind: 'fault', summary: `${action}: intended` });
     try {
-      for (const container of containers) await restartContainer(container.id);
+      for (const container of containers) await this.context.engine.containerAction('restart', container.id);
     } catch (error) {
       throw new FaultError(`${action} failed: ${errorText(error)}`);
     }
@@ -262,7 +214,7 @@ export class Faults {
   async #target(service: string, action: string, escalatesPause = false): Promise<ContainerState[]> {
     if (typeof service !== 'string' || service === '')
       throw new FaultError(`${action}: a service name, got ${JSON.stringify(service)}.`);
-    const all = await listContainers(this.context.projectName);
+    const all = await this.context.engine.listContainers(this.context.projectName);
     const listing = () =>
       [...new Set(all.map((c) => c.service))]
         .map((name) => {
@@ -309,10 +261,10 @@ export class Faults {
     service: string,
     kind: FaultKind,
     action: string,
-    options: FaultOptions,
-    apply: (container: ContainerState, fault: ActiveFault) => Promise<unknown>,
-    { escalatesPause = false } = {},
+    options: FaultOptions & FaultKindOptions,
   ): Promise<Fault> {
+    // A service this test paused can be killed too (it hangs, then crashes): the kill's heal starts it.
+    const escalatesPause = kind === 'kill';
     if (options.for !== undefined && (!Number.isFinite(options.for) || options.for < 0))
       throw new FaultError(`${action}: \`for\` is a duration in ms, got ${options.for}.`);
     const containers = await this.#target(service, action, escalatesPause);
@@ -334,7 +286,7 @@ export class Faults {
     this.#active.set(service, fault);
     this.#history.push(fault);
     try {
-      for (const container of containers) await apply(container, fault);
+      for (const container of containers) await FAULT_KINDS[kind].apply(this.context.engine, container, fault, options);
     } catch (error) {
       // Half a fault is still a fault: undo what was done, then say what failed.
       if (previous) {
@@ -365,7 +317,7 @@ export class Faults {
     const fault = this.#active.get(service);
     if (!fault || fault.kind !== kind) {
       throw new FaultError(
-        `faults.${verb}('${service}'): "${service}" is not ${kind === 'pause' ? 'paused' : 'disconnected'} by this test${fault ? ` (it is under ${fault.action}; faults.heal('${service}') undoes that)` : ''}.`,
+        `faults.${verb}('${service}'): "${service}" is not ${FAULT_KINDS[kind].state} by this test${fault ? ` (it is under ${fault.action}; faults.heal('${service}') undoes that)` : ''}.`,
       );
     }
     await this.#heal(fault);
@@ -378,19 +330,11 @@ export class Faults {
   }
 
   async #doHeal(fault: ActiveFault): Promise<void> {
-    const how = { stop: 'started again', kill: 'started again', pause: 'unpaused', disconnect: 'reconnected' }[
-      fault.kind
-    ];
+    const kind = FAULT_KINDS[fault.kind];
     try {
-      if (fault.kind === 'pause') {
-        for (const container of fault.containers) await unpauseContainer(container.id);
-      } else if (fault.kind === 'disconnect') {
-        for (const { container, attachment } of fault.detached) await connectContainer(container.id, attachment);
-      } else {
-        for (const container of fault.containers) await startContainer(container.id);
-      }
+      await kind.heal(this.context.engine, fault);
       // A started container, or one back on its network, is published on new ephemeral host ports.
-      if (fault.kind !== 'pause') await this.#moved(fault.service);
+      if (kind.movesPorts) await this.#moved(fault.service);
     } catch (error) {
       throw new FaultHealError(
         `${fault.service} could not be healed after ${fault.action}: ${errorText(error)}. The stack stays broken; later journeys on it may fail as INFRA.`,
@@ -406,14 +350,16 @@ export class Faults {
     this.#active.delete(fault.service);
     this.context.record({
       kind: 'fault',
-      summary: `${fault.service} ${how} and the stack is ready again (${this.#since(fault.startedAt)} after ${fault.action})`,
+      summary: `${fault.service} ${kind.healed} and the stack is ready again (${this.#since(fault.startedAt)} after ${fault.action})`,
     });
   }
 
   /** A started container has new host ports: the stack's endpoints follow, and the timeline says so. */
   async #moved(service: string): Promise<void> {
     if (!this.context.restarted) return;
-    const containers = (await listContainers(this.context.projectName)).filter((c) => c.service === service);
+    const containers = (await this.context.engine.listContainers(this.context.projectName)).filter(
+      (c) => c.service === service,
+    );
     const moved = await this.context.restarted(service, containers);
     if (moved) this.context.record({ kind: 'fault', summary: `${service} is published on new host ports: ${moved}` });
   }
@@ -431,7 +377,7 @@ export class Faults {
     let pending: string[] = [];
     let containers: ContainerState[] = [];
     for (;;) {
-      containers = await listContainers(this.context.projectName);
+      containers = await this.context.engine.listContainers(this.context.projectName);
       const targets = containers.filter((c) => c.service === service || this.#baseline.has(c.id));
       pending = [];
       await Promise.all(
@@ -446,7 +392,7 @@ export class Faults {
           if (container.health === 'starting')
             return void pending.push(`${container.service}: starting (Docker has not seen its healthcheck pass yet)`);
           if (ready.has(container.id)) return;
-          const probe = await probeHealth(container);
+          const probe = await probeHealth(this.context.engine, container);
           if (probe.ok) ready.add(container.id);
           else pending.push(`${container.service}: its healthcheck fails (${probe.output})`);
         }),
@@ -459,7 +405,7 @@ export class Faults {
     const logs = await Promise.all(
       own.map(
         async (c) =>
-          `--- last log lines of ${c.name} ---\n${await containerLogTail(c.id).catch((e: Error) => e.message)}`,
+          `--- last log lines of ${c.name} ---\n${await this.context.engine.containerLogs(c.id, 20).catch((e: Error) => e.message)}`,
       ),
     );
     throw new FaultHealError(

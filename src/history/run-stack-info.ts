@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { z } from 'zod';
+import { currentEngine, type Engine } from '../engine/engine.ts';
 
 /** A JSON file `{ configHash?, images?, projectName? }` that says what stack a run ran on. */
 export const RUN_STACK_INFO_ENV = 'JOURNEYS_HISTORY_STACK_INFO';
@@ -18,8 +17,6 @@ const stackInfoFileSchema = z.object({
   images: z.record(z.string(), z.string()).optional(),
   projectName: z.string().optional(),
 });
-
-const run = promisify(execFile);
 
 /**
  * The stack a run ran on. From the file named by JOURNEYS_HISTORY_STACK_INFO (or `file`); when a
@@ -49,7 +46,8 @@ export async function readRunStackInfo(
     fromFile = parsed.data;
   }
   const projectName = options.projectName ?? fromFile.projectName;
-  const fromContainers = !fromFile.images && projectName ? await inspectProject(projectName) : undefined;
+  const fromContainers =
+    !fromFile.images && projectName ? await inspectProject(currentEngine(), projectName) : undefined;
   const configHash = fromFile.configHash ?? fromContainers?.configHash;
   const images = fromFile.images ?? fromContainers?.images;
   if (!configHash && !images) return undefined;
@@ -64,30 +62,17 @@ function safeJson(text: string): unknown {
   }
 }
 
-const inspectSchema = z.array(
-  z.object({
-    Image: z.string(),
-    Config: z.object({ Labels: z.record(z.string(), z.string()).nullable() }),
-  }),
-);
-
-async function inspectProject(projectName: string): Promise<RunStackInfo | undefined> {
-  const { stdout: ids } = await run(
-    'docker',
-    ['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${projectName}`],
-    { timeout: 15_000 },
-  );
-  const containers = ids.split('\n').filter(Boolean);
+async function inspectProject(engine: Engine, projectName: string): Promise<RunStackInfo | undefined> {
+  const containers = await engine.listContainers(projectName);
   if (containers.length === 0) return undefined;
-  const { stdout } = await run('docker', ['inspect', ...containers], { timeout: 15_000, maxBuffer: 64 * 1024 * 1024 });
   const images: Record<string, string> = {};
   const hashes: string[] = [];
-  for (const container of inspectSchema.parse(JSON.parse(stdout))) {
-    const labels = container.Config.Labels ?? {};
-    const service = labels['com.docker.compose.service'];
-    if (!service) continue;
-    images[service] = container.Image;
-    if (labels['com.docker.compose.config-hash']) hashes.push(`${service}=${labels['com.docker.compose.config-hash']}`);
+  for (const container of containers) {
+    const service = container.labels['com.docker.compose.service'];
+    if (!service || !container.imageId) continue;
+    images[service] = container.imageId;
+    const hash = container.labels['com.docker.compose.config-hash'];
+    if (hash) hashes.push(`${service}=${hash}`);
   }
   const configHash =
     hashes.length > 0

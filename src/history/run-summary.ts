@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatMs } from '../resources/resource-budgets.ts';
-import { formatBytes } from '../resources/stats-sample.ts';
+import { formatBytes } from '../util/bytes.ts';
 import { journeyStatusSchema, runStatusSchema, shardSchema } from './run-record.ts';
 
 /**

@@ -5,7 +5,7 @@
 // file rewritten from what that showed. Anything else (not running, changed, starting, failed,
 // no engine) leaves the decision to the setup test, which says why in the report.
 import { performance } from 'node:perf_hooks';
-import { glanceContainersSync } from '../stack/container-state.ts';
+import { currentEngine } from '../engine/engine.ts';
 import { allReady, judgeReadiness } from '../stack/readiness.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
 import { defineRunningStackSync } from '../stack/stack-definition.ts';
@@ -22,12 +22,13 @@ export interface ConfiguredStack {
 /** True when the stack was reused as it runs (its state file is then current). */
 export function reuseAtConfigLoad(stack: ConfiguredStack, projectName: string, log: (line: string) => void): boolean {
   const started = performance.now();
-  const containers = glanceContainersSync(projectName);
+  const engine = currentEngine();
+  const containers = engine.glanceContainersSync(projectName);
   if (!containers?.length) return false;
   const definition = defineRunningStackSync({ ...stack, projectName }, containers);
   if (!definition || reuseBlocker(definition, containers)) return false;
   if (!allReady(judgeReadiness(definition.config, containers))) return false;
-  writeStackState(stackStateOf(definition, definition.target, containers));
+  writeStackState(stackStateOf(engine, definition, definition.target, containers));
   log(
     `reusing running stack ${projectName} (config unchanged, ready; checked in ${Math.round(performance.now() - started)} ms)`,
   );

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { test as teardown } from '@playwright/test';
+import { currentEngine } from '../engine/engine.ts';
 import { composeTargetOf, readStackState } from '../stack/stack-state.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { removeStack } from '../stack/teardown.ts';
@@ -28,5 +29,5 @@ teardown('remove the stack', async ({}, testInfo) => {
     return;
   }
   // The watchdog stands down once the state directory (and its run record) is gone.
-  await removeStack(target);
+  await removeStack(currentEngine(), target);
 });

@@ -31,7 +31,14 @@ export async function provision({ baseImages = false, log, host = realHost }: Pr
       'Docker answers, but Compose v2 is missing or too old.',
       'Docker here is managed by you, so compose-journeys installs nothing into it.',
     );
-  if (baseImages || !(await registryReachable(undefined, (args) => host.run('docker', args, { timeoutMs: 8_000 })))) {
+  if (
+    baseImages ||
+    !(await registryReachable({
+      // Provisioning asks through its Host (the machine it may be installing the engine on).
+      registryHas: async (image) =>
+        (await host.run('docker', ['manifest', 'inspect', image], { timeoutMs: 8_000 })).exitCode === 0,
+    }))
+  ) {
     if (!baseImages) log('no image registry reachable: offline stacks build from the local base images');
     await ensureBaseImage(host, log);
     await ensureNodeImage(host, log);

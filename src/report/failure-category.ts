@@ -1,7 +1,7 @@
 import type { TestInfo } from '@playwright/test';
+import type { ContainerState } from '../engine/container-state.ts';
 import type { ServiceUsage } from '../resources/resource-usage.ts';
-import { formatBytes } from '../resources/stats-sample.ts';
-import type { ContainerState } from '../stack/container-state.ts';
+import { formatBytes } from '../util/bytes.ts';
 import type { ContainerEvent } from './stack-evidence.ts';
 
 /** The one list of failure categories: the type below, the history's zod schema and its stored rows follow it. */

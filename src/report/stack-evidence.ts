@@ -1,8 +1,7 @@
 import { GUARD_SERVICE } from '../egress/guard-script.ts';
-import { type ComposeTarget, compose } from '../stack/compose-target.ts';
-import { type ContainerState, describeState, listContainers } from '../stack/container-state.ts';
-import { docker, parseJsonLines } from '../stack/docker-cli.ts';
-import { LABEL } from '../stack/labels.ts';
+import type { ComposeTarget } from '../engine/compose.ts';
+import { type ContainerState, describeState } from '../engine/container-state.ts';
+import type { Engine, EngineEvent } from '../engine/engine.ts';
 
 /** What the engine can tell about a stack over one test's time window. */
 export interface StackEvidence {
@@ -13,36 +12,27 @@ export interface StackEvidence {
   logs: Map<string, string>;
 }
 
-export interface ContainerEvent {
-  at: Date;
-  service: string;
-  container: string;
-  /** Docker's action: `die`, `oom`, `kill`, `start`, `restart`, `health_status: unhealthy`, … */
-  action: string;
-  exitCode?: string;
-}
-
-interface RawEvent {
-  Type: string;
-  Action: string;
-  timeNano: number;
-  Actor: { Attributes: Record<string, string> };
-}
+/** A container lifecycle event: `die`, `oom`, `kill`, `start`, `restart`, `health_status: unhealthy`, … */
+export type ContainerEvent = EngineEvent;
 
 export interface TimeWindow {
   since: Date;
   until: Date;
 }
 
-export async function collectStackEvidence(target: ComposeTarget, window: TimeWindow): Promise<StackEvidence> {
-  const containers = await listContainers(target.projectName);
+export async function collectStackEvidence(
+  engine: Engine,
+  target: ComposeTarget,
+  window: TimeWindow,
+): Promise<StackEvidence> {
+  const containers = await engine.listContainers(target.projectName);
   // Not the egress guard's: it is in no compose file of the user's (what it saw is on the timeline).
   const services = [...new Set(containers.map((container) => container.service))].filter(
     (service) => service !== GUARD_SERVICE,
   );
   const [events, ...serviceLogs] = await Promise.all([
-    containerEvents(target.projectName, window),
-    ...services.map((service) => serviceLog(target, service, window)),
+    containerEvents(engine, target.projectName, window),
+    ...services.map((service) => serviceLog(engine, target, service, window)),
   ]);
   const logs = new Map<string, string>();
   services.forEach((service, index) => {
@@ -56,33 +46,10 @@ const LIFECYCLE = ['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', '
 /**
  * `docker events` with both ends in the past returns at once: no background process to start
  * before each test or to leak when a worker dies. The daemon keeps recent events in memory.
+ * Not exec_*: every healthcheck probe is an exec, and they would drown what matters.
  */
-async function containerEvents(projectName: string, window: TimeWindow): Promise<ContainerEvent[]> {
-  const result = await docker(
-    [
-      'events',
-      '--since',
-      unixSeconds(window.since),
-      '--until',
-      unixSeconds(window.until),
-      '--filter',
-      `label=${LABEL.project}=${projectName}`,
-      '--filter',
-      'type=container',
-      // Not exec_*: every healthcheck probe is an exec, and they would drown what matters.
-      ...LIFECYCLE.flatMap((event) => ['--filter', `event=${event}`]),
-      '--format',
-      '{{json .}}',
-    ],
-    { timeoutMs: 15_000 },
-  );
-  return parseJsonLines<RawEvent>(result.stdout).map((event) => ({
-    at: new Date(event.timeNano / 1e6),
-    service: event.Actor.Attributes[LABEL.service] ?? '?',
-    container: event.Actor.Attributes.name ?? '?',
-    action: event.Action,
-    exitCode: event.Actor.Attributes.exitCode,
-  }));
+function containerEvents(engine: Engine, projectName: string, window: TimeWindow): Promise<ContainerEvent[]> {
+  return engine.events(projectName, window.since, window.until, LIFECYCLE);
 }
 
 /**
@@ -92,8 +59,8 @@ async function containerEvents(projectName: string, window: TimeWindow): Promise
  */
 const LOG_END_SLACK_MS = 2_000;
 
-async function serviceLog(target: ComposeTarget, service: string, window: TimeWindow): Promise<string> {
-  const result = await compose(
+async function serviceLog(engine: Engine, target: ComposeTarget, service: string, window: TimeWindow): Promise<string> {
+  const result = await engine.compose(
     target,
     [
       'logs',
@@ -112,10 +79,6 @@ async function serviceLog(target: ComposeTarget, service: string, window: TimeWi
   return result.exitCode === 0
     ? result.stdout.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim()
     : `(docker compose logs failed: ${result.stderr.trim()})`;
-}
-
-function unixSeconds(date: Date): string {
-  return (date.getTime() / 1000).toFixed(3);
 }
 
 /** `docker compose ps`, as a table a reader can scan. */

@@ -2,8 +2,8 @@
 // A journey over a budget fails as PRODUCT (a leak, or work the service should not be doing, is a
 // product bug) and says by how much.
 
+import { formatBytes, parseBytes } from '../util/bytes.ts';
 import type { ServiceUsage } from './resource-usage.ts';
-import { formatBytes, parseBytes } from './stats-sample.ts';
 
 export interface ResourceBudget {
   /** Peak memory in use during the journey: bytes, or `'300MB'`, `'1.5GB'`, `'512MiB'`, `'512m'`. */

@@ -2,9 +2,10 @@
 // history) and a small bar chart per service (SVG: an image attachment Playwright's HTML report shows
 // inline, no script, no network). Bars are simple enough that a charting library would add a browser
 // to the worker for nothing.
+
+import { formatBytes } from '../util/bytes.ts';
 import { formatMs, type ParsedBudget } from './resource-budgets.ts';
 import type { ServiceUsage } from './resource-usage.ts';
-import { formatBytes } from './stats-sample.ts';
 
 export function formatUsageTable(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, ParsedBudget>): string {
   const rows = usage.map((entry) => {

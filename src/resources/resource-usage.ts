@@ -1,6 +1,6 @@
 // A journey's resource figures, per service: the peak memory and the CPU time between two moments,
 // from the samples a worker's stats watch collected (about one a second per container).
-import type { StatsSample } from './stats-sample.ts';
+import type { StatsSample } from '../engine/stats-sample.ts';
 
 export interface ServiceUsage {
   readonly service: string;

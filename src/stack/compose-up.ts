@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ComposeTarget } from '../engine/compose.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import type { Engine } from '../engine/engine.ts';
 import { JourneysError } from '../errors.ts';
-import { type ComposeTarget, compose } from './compose-target.ts';
-import { type ContainerState, glanceContainers, listContainers } from './container-state.ts';
 import { diagnoseStartFailure } from './diagnosis.ts';
 import { interruptSignal } from './interrupt-cleanup.ts';
 import { watchProgress } from './progress.ts';
@@ -17,6 +18,7 @@ const GRACE_MS = 2_000;
  * until the same deadline. Returns the containers once every service is ready or completed.
  */
 export async function composeUp(
+  engine: Engine,
   target: ComposeTarget,
   config: ResolvedConfig,
   waitTimeoutSeconds: number,
@@ -25,11 +27,11 @@ export async function composeUp(
   const deadline = Date.now() + waitTimeoutSeconds * 1000 + GRACE_MS;
   const interrupt = interruptSignal();
   const overdue = AbortSignal.timeout(waitTimeoutSeconds * 1000 + GRACE_MS);
-  const progress = watchProgress(target.projectName, log);
+  const progress = watchProgress(engine, target.projectName, log);
   let composeOutput = '';
   try {
     const result = await interrupt.track(
-      compose(
+      engine.compose(
         target,
         ['up', '--detach', '--wait', '--wait-timeout', String(waitTimeoutSeconds), '--no-build', '--remove-orphans'],
         { signal: AbortSignal.any([interrupt.signal, overdue]) },
@@ -40,17 +42,17 @@ export async function composeUp(
       throw new JourneysError('STACK_STARTUP', `Start of ${target.projectName} interrupted.`);
     for (;;) {
       // One `docker ps` while all is well; the full inspect only for a diagnosis.
-      const glance = await glanceContainers(target.projectName);
+      const glance = await engine.glanceContainers(target.projectName);
       const glanced = judgeReadiness(config, glance);
       if (!glanced.some((verdict) => verdict.kind === 'failed') && allReady(glanced)) return glance;
-      const containers = await listContainers(target.projectName);
+      const containers = await engine.listContainers(target.projectName);
       const verdicts = judgeReadiness(config, containers);
       const failed = verdicts.some((verdict) => verdict.kind === 'failed');
       const timedOut = Date.now() >= deadline;
       if (!failed && allReady(verdicts)) return containers;
       // Compose exited with an error but nothing failed yet: the early-exit case above, keep waiting.
       if (failed || timedOut || (result.exitCode !== 0 && !composeStoppedEarly(composeOutput))) {
-        throw await diagnoseStartFailure({
+        throw await diagnoseStartFailure(engine, {
           projectName: target.projectName,
           config,
           containers,

@@ -1,6 +1,6 @@
+import { type ContainerState, describeState } from '../engine/container-state.ts';
+import type { Engine } from '../engine/engine.ts';
 import { type ErrorCategory, JourneysError } from '../errors.ts';
-import { type ContainerState, describeState } from './container-state.ts';
-import { docker } from './docker-cli.ts';
 import type { ServiceVerdict } from './readiness.ts';
 import { dependantsOf, type ResolvedConfig } from './resolved-config.ts';
 
@@ -21,14 +21,14 @@ export interface StartFailureContext {
  * Turns a stack that did not become ready into one error that says which service failed, what its
  * healthcheck and logs said, and who was blocked behind it: everything needed without re-running.
  */
-export async function diagnoseStartFailure(context: StartFailureContext): Promise<JourneysError> {
+export async function diagnoseStartFailure(engine: Engine, context: StartFailureContext): Promise<JourneysError> {
   const failed = context.verdicts.filter((verdict) => verdict.kind === 'failed');
   const culprits =
     failed.length > 0
       ? failed.map((verdict) => verdict.service)
       : context.verdicts.filter((v) => v.kind === 'waiting').map((v) => v.service);
   const sections: string[] = [];
-  for (const service of culprits) sections.push(await describeService(context, service));
+  for (const service of culprits) sections.push(await describeService(engine, context, service));
   const fine = context.verdicts
     .filter((verdict) => verdict.kind === 'ready' || verdict.kind === 'completed')
     .map((verdict) => verdict.service);
@@ -65,7 +65,7 @@ function categorize(failed: ServiceVerdict[], timedOut: boolean): ErrorCategory 
   return 'STACK_STARTUP';
 }
 
-async function describeService(context: StartFailureContext, service: string): Promise<string> {
+async function describeService(engine: Engine, context: StartFailureContext, service: string): Promise<string> {
   const lines: string[] = [];
   const containers = context.containers.filter((container) => container.service === service);
   if (containers.length === 0) lines.push(`✗ ${service}: no container was created`);
@@ -81,8 +81,7 @@ async function describeService(context: StartFailureContext, service: string): P
           indent(`[${probe.start.slice(11, 19)}] exit ${probe.exitCode}: ${probe.output.trim() || '(no output)'}`, 4),
         );
     }
-    const logs = await docker(['logs', '--tail', String(LOG_LINES), container.id]).catch(() => undefined);
-    const text = `${logs?.stdout ?? ''}${logs?.stderr ?? ''}`.trim();
+    const text = await engine.containerLogs(container.id, LOG_LINES).catch(() => '');
     lines.push(`  last ${LOG_LINES} log lines:`);
     lines.push(indent(text || '(no output)', 4));
   }

@@ -1,5 +1,5 @@
-import type { ContainerState } from './container-state.ts';
-import { publishedPortsHost } from './engine-host.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import { type EngineEndpoint, publishedPortsHost } from '../engine/endpoint.ts';
 
 /** A published port as the host reaches it (validated where it is read back: stack-state.ts). */
 export interface Endpoint {
@@ -24,7 +24,8 @@ const SCHEMES: Record<number, string> = {
  * Every published port, as this machine reaches it: a port on all interfaces at 127.0.0.1 for a local
  * engine, at the engine's host for a remote one (DOCKER_HOST or a context at tcp:// or ssh://).
  */
-export function endpointsOf(containers: readonly ContainerState[], allInterfaces = publishedPortsHost()): Endpoint[] {
+export function endpointsOf(containers: readonly ContainerState[], engine: EngineEndpoint): Endpoint[] {
+  const allInterfaces = publishedPortsHost(engine);
   const seen = new Set<string>();
   const endpoints: Endpoint[] = [];
   for (const container of containers) {

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { ComposeTarget } from '../engine/compose.ts';
+import type { Engine } from '../engine/engine.ts';
+import { LABEL } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { NODE_IMAGE } from '../provision/base-image-names.ts';
-import { type ComposeTarget, compose } from './compose-target.ts';
-import { dockerApi, engineSocket } from './docker-api.ts';
-import { docker } from './docker-cli.ts';
-import { LABEL } from './labels.ts';
 import { builtBy, imageOfBuild } from './labels-override.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 
@@ -14,19 +13,19 @@ import type { ResolvedConfig } from './resolved-config.ts';
  * mistaken for a slow healthcheck, and an offline machine gets a fix instead of a pull error.
  */
 export async function pullMissingImages(
+  engine: Engine,
   target: ComposeTarget,
   config: ResolvedConfig,
   log: (line: string) => void,
 ): Promise<void> {
   const pulled = Object.entries(config.services).filter(([, service]) => service.image && !service.build);
   if (pulled.length === 0) return;
-  // One `docker image inspect` for all of them; only when one is missing, one per image to say which.
   const images = [...new Set(pulled.map(([, service]) => service.image!))];
-  const absent = await absentImages(images);
+  const absent = await engine.absentImages(images);
   const missing = pulled.filter(([, service]) => absent.has(service.image!)).map(([name]) => name);
   if (missing.length === 0) return;
   log(`pulling images for ${missing.join(', ')}`);
-  const result = await compose(target, ['pull', '--quiet', ...missing]);
+  const result = await engine.compose(target, ['pull', '--quiet', ...missing]);
   if (result.exitCode !== 0) {
     throw new JourneysError(
       'STACK_STARTUP',
@@ -37,31 +36,11 @@ export async function pullMissingImages(
 }
 
 /**
- * Which of `images` the engine does not have. On the local engine one API request per image (a few
- * ms, on the way to every start); elsewhere one `docker image inspect` for all, and one per image
- * only when one is missing, to say which.
- */
-async function absentImages(images: readonly string[]): Promise<Set<string>> {
-  const socket = engineSocket();
-  if (socket) {
-    const found = await Promise.all(
-      images.map(async (image) => (await dockerApi('GET', `/images/${encodeURIComponent(image)}/json`, socket)).status),
-    );
-    return new Set(images.filter((_, index) => found[index] === 404));
-  }
-  const all = await docker(['image', 'inspect', '--format', '{{.Id}}', ...images]);
-  if (all.exitCode === 0) return new Set();
-  const found = await Promise.all(
-    images.map(async (image) => (await docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode),
-  );
-  return new Set(images.filter((_, index) => found[index] !== 0));
-}
-
-/**
  * Builds the services that have a `build:` section (Docker's layer cache keeps repeat builds quick).
  * Returns whether it built anything.
  */
 export async function buildImages(
+  engine: Engine,
   target: ComposeTarget,
   config: ResolvedConfig,
   log: (line: string) => void,
@@ -73,7 +52,7 @@ export async function buildImages(
   const started = Date.now();
   log(`building images for ${built.join(', ')}`);
   const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)} s)`), 10_000);
-  const result = await compose(target, ['build', ...built]).finally(() => clearInterval(heartbeat));
+  const result = await engine.compose(target, ['build', ...built]).finally(() => clearInterval(heartbeat));
   if (result.exitCode !== 0) {
     const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-40).join('\n');
     throw new JourneysError(
@@ -97,37 +76,6 @@ export function baseImageHint(buildOutput: string): string | undefined {
   return `the build starts FROM ${missing}, which is not on this machine: \`npx journeys provision --base-images\` builds compose-journeys/debian:bookworm and ${NODE_IMAGE} (an older tag in your Dockerfile: move it to ${NODE_IMAGE}).`;
 }
 
-/** An image as `docker image inspect` has it: what deciding whether it is ours and stale needs. */
-interface LabelledImage {
-  id: string;
-  tags: string[];
-  labels: Record<string, string>;
-}
-
-/** The images matching `docker image ls` filters, inspected in one call. */
-async function imagesMatching(filters: string[]): Promise<LabelledImage[]> {
-  const listed = await docker(['image', 'ls', '--quiet', ...filters.flatMap((filter) => ['--filter', filter])]);
-  const ids = [...new Set(listed.stdout.split('\n').filter(Boolean))];
-  if (listed.exitCode !== 0 || ids.length === 0) return [];
-  // An image another stack's clean-up removed between the list and this look fails the command for
-  // that id only: the others are still printed, and still ours to judge (reading none left them all).
-  const inspected = await docker(['image', 'inspect', ...ids]);
-  let found: { Id: string; RepoTags?: string[]; Config?: { Labels?: Record<string, string> } }[];
-  try {
-    found = JSON.parse(inspected.stdout || '[]');
-  } catch {
-    return [];
-  }
-  return found.map((image) => ({ id: image.Id, tags: image.RepoTags ?? [], labels: image.Config?.Labels ?? {} }));
-}
-
-/** Removes `refs` (ids or tags) without --force, so one a container uses stays; returns how many went. */
-async function removeImages(refs: string[]): Promise<number> {
-  if (refs.length === 0) return 0;
-  const removed = await docker(['image', 'rm', ...refs]);
-  return refs.filter((ref) => removed.stdout.includes(ref)).length;
-}
-
 /**
  * After a build, the images of ours nobody needs any more:
  * - A rebuild moves a tag to a new image and leaves the old one dangling: those labelled by our
@@ -139,6 +87,7 @@ async function removeImages(refs: string[]): Promise<number> {
  * side would refuse each other's.
  */
 export async function removeStaleImages(
+  engine: Engine,
   target: ComposeTarget,
   config: ResolvedConfig,
   log: (line: string) => void,
@@ -150,19 +99,19 @@ export async function removeStaleImages(
   );
   const me = builtBy();
   const [dangling, named] = await Promise.all([
-    imagesMatching(['dangling=true', `label=${LABEL.imageOf}`]),
-    imagesMatching([`label=${LABEL.builtFrom}`]),
+    engine.imagesMatching(['dangling=true', `label=${LABEL.imageOf}`]),
+    engine.imagesMatching([`label=${LABEL.builtFrom}`]),
   ]);
   const superseded = dangling.filter((image) => built.has(image.labels[LABEL.imageOf] ?? ''));
   const orphans = named.filter((image) => {
     const from = image.labels[LABEL.builtFrom] ?? '';
     return image.labels[LABEL.builtBy] === me && path.isAbsolute(from) && !existsSync(from);
   });
-  const removedSuperseded = await removeImages(superseded.map((image) => image.id));
+  const removedSuperseded = await engine.removeImages(superseded.map((image) => image.id));
   if (removedSuperseded > 0)
     log(`removed ${removedSuperseded} dangling image(s) our earlier builds of ${[...built].join(', ')} left`);
   // By tag: an id with several tags is refused.
-  const removedOrphans = await removeImages(
+  const removedOrphans = await engine.removeImages(
     orphans.flatMap((image) => (image.tags.length > 0 ? image.tags : [image.id])),
   );
   if (removedOrphans > 0)

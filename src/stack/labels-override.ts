@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ComposeTarget } from '../engine/compose.ts';
+import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { legacyOwnerLabel, type RunOwner, runKey, stableProjectName } from '../run/run-identity.ts';
 import { stateFile } from '../run/state-files.ts';
-import type { ComposeTarget } from './compose-target.ts';
-import { LABEL, REUSABLE_OWNER } from './labels.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 
 /**

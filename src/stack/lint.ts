@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
+import { currentEngine } from '../engine/engine.ts';
 import { readCache, writeCache } from './config-cache.ts';
-import { remoteEngineHost } from './engine-host.ts';
+
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles } from './service-roles.ts';
 import { limitsOverrideIn, type StackDefinition } from './stack-definition.ts';
@@ -136,7 +137,10 @@ interface SourceFile {
  * Compose will really run); the raw files are read only to say *where* to fix it, and for what
  * resolution erases (short `depends_on` syntax, the `version:` key).
  */
-export function lintStack(definition: StackDefinition, remoteEngine = remoteEngineHost()): LintFinding[] {
+export function lintStack(
+  definition: StackDefinition,
+  remoteEngine = currentEngine().endpoint.remoteHost,
+): LintFinding[] {
   const sources = definition.target.files.map(readSource);
   const config = definition.config;
   const findings: LintFinding[] = [];

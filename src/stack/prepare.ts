@@ -1,6 +1,6 @@
+import { projectDirectory } from '../engine/compose.ts';
 import { JourneysError } from '../errors.ts';
 import { runCommand } from '../util/run-command.ts';
-import { projectDirectory } from './compose-target.ts';
 import type { StackDefinition } from './stack-definition.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { type ContainerState, describeState, glanceContainers } from './container-state.ts';
+import { type ContainerState, describeState } from '../engine/container-state.ts';
+import type { Engine } from '../engine/engine.ts';
 
 const HEARTBEAT_MS = 10_000;
 
@@ -7,6 +8,7 @@ const HEARTBEAT_MS = 10_000;
  * so a slow start in CI shows where it is stuck rather than a silent minute.
  */
 export function watchProgress(
+  engine: Engine,
   projectName: string,
   log: (line: string) => void,
   pollMs = 1_000,
@@ -16,7 +18,7 @@ export function watchProgress(
   let lastPrinted = 0;
   let stopped = false;
   const tick = async () => {
-    const containers = await glanceContainers(projectName).catch(() => [] as ContainerState[]);
+    const containers = await engine.glanceContainers(projectName).catch(() => [] as ContainerState[]);
     if (stopped || containers.length === 0) return;
     const line = containers.map((container) => `${container.service} ${describeState(container)}`).join(' · ');
     const now = Date.now();

@@ -1,4 +1,4 @@
-import type { ContainerState } from './container-state.ts';
+import type { ContainerState } from '../engine/container-state.ts';
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 
 export type ServiceVerdict =

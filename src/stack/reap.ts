@@ -1,4 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { currentEngine, type Engine } from '../engine/engine.ts';
+import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import {
   legacyOwnerStatus,
@@ -10,9 +12,7 @@ import {
 } from '../run/run-identity.ts';
 import { projectStateDir, stateFile, stateRoot } from '../run/state-files.ts';
 import { readRunRecord } from '../run/watchdog.ts';
-import { dockerOk } from './docker-cli.ts';
-import { LABEL, REUSABLE_OWNER } from './labels.ts';
-import { removeProjectResources } from './teardown.ts';
+import { removeProject } from './teardown.ts';
 
 export interface ManagedProject {
   projectName: string;
@@ -31,26 +31,21 @@ export interface ManagedProject {
 }
 
 /** Every Compose project carrying our label, from its containers, networks or volumes. */
-export async function listManagedProjects(): Promise<ManagedProject[]> {
-  const labels = [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep]
-    .map((label) => `{{.Label "${label}"}}`)
-    .join('\t');
+export async function listManagedProjects(engine: Engine = currentEngine()): Promise<ManagedProject[]> {
   // Both labels: containers inherit labels from their image, so `managed` alone could come from one.
-  const filter = ['--filter', `label=${LABEL.managed}=true`, '--filter', `label=${LABEL.owner}`];
-  const outputs = await Promise.all([
-    dockerOk(['ps', '-a', ...filter, '--format', `${labels}\t{{.CreatedAt}}`]),
-    dockerOk(['network', 'ls', ...filter, '--format', labels]),
-    dockerOk(['volume', 'ls', ...filter, '--format', labels]),
-  ]);
+  const resources = await engine.labelledResources(
+    [`${LABEL.managed}=true`, LABEL.owner],
+    [LABEL.project, LABEL.owner, LABEL.run, LABEL.user, LABEL.keep],
+  );
   const projects = new Map<string, ManagedProject>();
   const here = thisMachine();
-  for (const line of outputs.join('\n').split('\n')) {
-    const [projectName, owner, run, user, keep, created] = line.split('\t');
-    const createdAt = created ? dockerTime(created) : undefined;
+  for (const { labels, createdAt } of resources) {
+    const projectName = labels[LABEL.project];
+    const owner = labels[LABEL.owner];
     const known = projectName ? projects.get(projectName) : undefined;
     if (known && createdAt && (!known.createdAt || createdAt > known.createdAt)) known.createdAt = createdAt;
     if (!projectName || known) continue;
-    const startedBy = parseRunKey(run);
+    const startedBy = parseRunKey(labels[LABEL.run]);
     const reusable = owner === REUSABLE_OWNER;
     const status: OwnerStatus = startedBy
       ? ownerStatus(startedBy)
@@ -61,8 +56,8 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
       projectName,
       owner: owner || undefined,
       startedBy,
-      user: user || undefined,
-      kept: !!keep,
+      user: labels[LABEL.user] || undefined,
+      kept: !!labels[LABEL.keep],
       reusable,
       status,
       mine: startedBy ? startedBy.host === here.host && startedBy.uid === here.uid : false,
@@ -70,14 +65,6 @@ export async function listManagedProjects(): Promise<ManagedProject[]> {
     });
   }
   return [...projects.values()];
-}
-
-/** `docker ps`'s CreatedAt (`2026-12-07 14:45:21 +0000 UTC`) as a Date; undefined when it is not that. */
-function dockerTime(text: string): Date | undefined {
-  const parts = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)/.exec(text.trim());
-  if (!parts) return undefined;
-  const date = new Date(`${parts[1]}T${parts[2]}${parts[3]}:${parts[4]}`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 export type ReapScope = 'dead' | 'all' | 'other-owners';
@@ -103,8 +90,10 @@ export async function reap({
   scope = 'dead' as ReapScope,
   only,
   minAgeMs,
+  engine = currentEngine(),
 }: {
   scope?: ReapScope;
+  engine?: Engine;
   only?: readonly string[];
   /**
    * Leave stacks whose newest container is younger than this (a start's own reap: a stack created
@@ -113,7 +102,7 @@ export async function reap({
    */
   minAgeMs?: number;
 } = {}): Promise<ReapResult> {
-  const projects = (await listManagedProjects()).filter((project) => !only || only.includes(project.projectName));
+  const projects = (await listManagedProjects(engine)).filter((project) => !only || only.includes(project.projectName));
   const candidates = projects.filter((project) => project.status.state !== 'alive');
   checkStateDirectory(candidates.map((project) => project.projectName));
   for (const project of candidates) project.kept ||= keptMarker(project.projectName);
@@ -125,7 +114,7 @@ export async function reap({
     if (why) left.push({ project, why });
     else removed.push(project);
   }
-  await Promise.all(removed.map((project) => removeProjectResources(project.projectName)));
+  await Promise.all(removed.map((project) => removeProject(engine, project.projectName)));
   return { removed, left };
 }
 

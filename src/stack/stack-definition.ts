@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { ComposeTarget } from '../engine/compose.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import { currentEngine, type Engine } from '../engine/engine.ts';
+import { LABEL } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
-import { type ComposeTarget, compose } from './compose-target.ts';
 import { type CachedVariant, type CacheEntry, forProject, inputsKey, readCache, writeCache } from './config-cache.ts';
 import { describeLocations, locateComplaint } from './config-error-location.ts';
-import { type ContainerState, glanceContainers } from './container-state.ts';
-import { LABEL } from './labels.ts';
 import { registryReachable } from './registry-probe.ts';
 import { parseResolvedConfig, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles, type RoleOverrides, type ServiceRoles } from './service-roles.ts';
@@ -70,7 +71,12 @@ export function serviceEnvironments(definition: StackDefinition): Record<string,
  * With `reuse`, the running project is looked at (one `docker ps`) alongside: when its config hash
  * is one of the cached resolutions, that one is taken without asking the registry.
  */
-export async function defineStack(options: StackOptions): Promise<StackDefinition> {
+export function defineStack(options: StackOptions): Promise<StackDefinition> {
+  return defineStackOn(currentEngine(), options);
+}
+
+/** `defineStack` on a given engine (the unit lane's recording fake). */
+export async function defineStackOn(engine: Engine, options: StackOptions): Promise<StackDefinition> {
   const log = options.log ?? (() => {});
   const cwd = options.cwd ?? process.cwd();
   const files = withLimitsOverride(
@@ -101,7 +107,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
 
   // Only the reuse check needs the running containers now; a fresh start looks for leftovers
   // itself, alongside its image check (start-stack.ts).
-  const running = reuse ? glanceContainers(projectName) : undefined;
+  const running = reuse ? engine.glanceContainers(projectName) : undefined;
   running?.catch(() => {}); // awaited below; a failure surfaces there
   const cached = cachedResolutions(base);
   const { key, entry, usable } = cached;
@@ -116,7 +122,7 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
   let changed = false;
   let online = usable('online');
   if (!online) {
-    online = await resolve(base);
+    online = await resolve(engine, base);
     entry.online = online;
     delete entry.offline;
     changed = true;
@@ -133,9 +139,9 @@ export async function defineStack(options: StackOptions): Promise<StackDefinitio
     // The registry question and the offline resolution run side by side.
     const resolving = offline
       ? Promise.resolve(offline)
-      : resolve(offlineTarget).then((variant) => ({ ...variant, extraKey: cached.offlineKey(overrides) }));
+      : resolve(engine, offlineTarget).then((variant) => ({ ...variant, extraKey: cached.offlineKey(overrides) }));
     resolving.catch(() => {});
-    if (await wantOffline(options.offline, online.config)) {
+    if (await wantOffline(engine, options.offline, online.config)) {
       log(
         `No image registry reachable: using the offline override ${overrides.map((f) => path.relative(cwd, f)).join(', ')}.`,
       );
@@ -319,18 +325,18 @@ function overrideFileOf(name: unknown, composeFile: string): string | undefined 
   return typeof name === 'string' && name ? path.resolve(path.dirname(composeFile), name) : undefined;
 }
 
-async function wantOffline(option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {
+async function wantOffline(engine: Engine, option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {
   const forced = process.env.JOURNEYS_OFFLINE;
   if (option === true || option === false) return option;
   if (forced === '1' || forced === 'true') return true;
   if (forced === '0' || forced === 'false') return false;
   const publicImage = Object.values(config.services).find((service) => service.image && !service.build)?.image;
-  return !(await registryReachable(publicImage));
+  return !(await registryReachable(engine, publicImage));
 }
 
 /** Lets Compose parse, merge and validate; maps its messages to CONFIG_INVALID naming the files. */
-async function resolve(target: ComposeTarget): Promise<CachedVariant> {
-  const result = await compose(target, ['config', '--format', 'json']);
+async function resolve(engine: Engine, target: ComposeTarget): Promise<CachedVariant> {
+  const result = await engine.compose(target, ['config', '--format', 'json']);
   const warnings = result.stderr
     .split('\n')
     .map((line) => line.trim())

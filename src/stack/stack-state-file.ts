@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ComposeTarget } from '../engine/compose.ts';
 import { stateFile } from '../run/state-files.ts';
-import type { ComposeTarget } from './compose-target.ts';
 import type { StackState } from './stack-state.ts';
 
 // Where the stack state lives and how it is written: what starting a stack needs, without the

@@ -1,17 +1,18 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { egressGuardOf, withEgressGuard } from '../egress/egress-guard.ts';
+import type { ComposeTarget } from '../engine/compose.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import { currentEngine, type Engine } from '../engine/engine.ts';
+import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { claimRun, currentOwner, type RunOwner } from '../run/run-identity.ts';
 import { isKept, projectStateDir } from '../run/state-files.ts';
 import { guardStack } from '../run/watchdog.ts';
-import type { ComposeTarget } from './compose-target.ts';
 import { composeUp } from './compose-up.ts';
-import { type ContainerState, glanceContainers } from './container-state.ts';
 import { endpointsOf } from './endpoints.ts';
 import { buildImages, pullMissingImages, removeStaleImages } from './images.ts';
 import { onInterrupt, wasInterrupted } from './interrupt-cleanup.ts';
-import { LABEL, REUSABLE_OWNER } from './labels.ts';
 import { journeysLabels, withLabelsOverride } from './labels-override.ts';
 import { runPrepare } from './prepare.ts';
 import { allReady, judgeReadiness } from './readiness.ts';
@@ -19,7 +20,7 @@ import { reap } from './reap.ts';
 import { type StackDefinition, serviceEnvironments } from './stack-definition.ts';
 import { writeStackState } from './stack-state-file.ts';
 import { keepStack, StartedStack } from './started-stack.ts';
-import { removeProjectResources, removeStack, removeStackSwept } from './teardown.ts';
+import { removeProject, removeStack, removeStackSwept } from './teardown.ts';
 
 export interface StartOptions {
   /** Seconds for every service to become healthy once containers start (builds and pulls excluded). */
@@ -49,14 +50,23 @@ export const DEFAULT_WAIT_TIMEOUT_SECONDS = 120;
 const REAP_DELAY_MS = 500;
 
 /** Brings a stack up and returns it ready, or throws a diagnosis after removing what it started. */
-export async function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
+export function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
+  return startStackOn(currentEngine(), definition, options);
+}
+
+/** `startStack` on a given engine (the unit lane's recording fake). */
+export async function startStackOn(
+  engine: Engine,
+  definition: StackDefinition,
+  options: StartOptions = {},
+): Promise<StartedStack> {
   const log = options.log ?? (() => {});
   const waitTimeoutSeconds = options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
   const projectName = definition.target.projectName;
   // The reuse path: the config hash and one `docker ps` (done by defineStack). No reap, no prepare, no build.
-  const running = definition.reuse ? (definition.running ?? (await glanceContainers(projectName))) : undefined;
+  const running = definition.reuse ? (definition.running ?? (await engine.glanceContainers(projectName))) : undefined;
   if (running) {
-    const reused = await reuseRunningStack(definition, running, log);
+    const reused = await reuseRunningStack(engine, definition, running, log);
     if (reused) return reused;
   }
   claimRun(); // children of this start carry the run's marker (a no-op under Playwright: the runner claimed it)
@@ -64,9 +74,9 @@ export async function startStack(definition: StackDefinition, options: StartOpti
   // What a previous stack of this name left (a `kept` marker, its state) must not describe this one.
   rmSync(projectStateDir(projectName), { recursive: true, force: true });
   // Looked for at once, beside everything below (one `docker image inspect`).
-  const imagesChecked = pullMissingImages(definition.target, definition.config, log);
+  const imagesChecked = pullMissingImages(engine, definition.target, definition.config, log);
   imagesChecked.catch(() => {});
-  const leftover = definition.running ?? (await glanceContainers(projectName));
+  const leftover = definition.running ?? (await engine.glanceContainers(projectName));
   // Once the engine answered (with none, nothing is started and nothing needs guarding), and before
   // Compose starts: the watchdog's own Node start then overlaps this one's work, not Compose's.
   if (options.watchdog !== false) guardStack(projectName, owner);
@@ -75,25 +85,27 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
   });
   const target = await withEgressGuard(
+    engine,
     withLabelsOverride(definition.target, definition.config, labels),
     definition.config,
     labels,
   );
   const unregister =
-    options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStackSwept(target));
+    options.handleSignals === false ? () => {} : onInterrupt(projectName, () => removeStackSwept(engine, target));
   let pruning: Promise<void> = Promise.resolve();
   let reaping: Promise<void> = Promise.resolve();
   try {
     // Side by side: a leftover of this project goes, prepare runs, missing images are looked for.
     if (leftover.length > 0) log(`removing leftover project ${projectName}`);
-    const removing = leftover.length > 0 ? removeProjectResources(projectName, { stateDir: false }) : undefined;
+    const removing = leftover.length > 0 ? removeProject(engine, projectName, { stateDir: false }) : undefined;
     await Promise.all([removing, runPrepare(definition, log), imagesChecked]);
-    if (await buildImages(target, definition.config, log)) pruning = removeStaleImages(target, definition.config, log);
+    if (await buildImages(engine, target, definition.config, log))
+      pruning = removeStaleImages(engine, target, definition.config, log);
     const started = Date.now();
-    const starting = composeUp(target, definition.config, waitTimeoutSeconds, log);
+    const starting = composeUp(engine, target, definition.config, waitTimeoutSeconds, log);
     // Off the critical path: dead runs' stacks go while this one waits for health, once Compose
     // has started (earlier, its engine calls would compete with Compose's own on a small machine).
-    reaping = options.reap === false ? Promise.resolve() : sleep(REAP_DELAY_MS).then(() => reapAlongside(log));
+    reaping = options.reap === false ? Promise.resolve() : sleep(REAP_DELAY_MS).then(() => reapAlongside(engine, log));
     const containers = await starting;
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
@@ -101,7 +113,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
     else if (options.keep) keepStack(target, options.keep);
     else if (process.env.JOURNEYS_KEEP === '1') keepStack(target, 'JOURNEYS_KEEP=1');
     await Promise.all([reaping, pruning]);
-    return started_(definition, target, containers, false, unregister);
+    return started_(engine, definition, target, containers, false, unregister);
   } catch (error) {
     unregister();
     if (wasInterrupted()) throw error; // the interrupt handler is already removing everything
@@ -109,7 +121,7 @@ export async function startStack(definition: StackDefinition, options: StartOpti
       const kept = keepStack(target, 'start failed, kept on request');
       throw withKeptCommands(error, kept.commands);
     }
-    await removeStack(target);
+    await removeStack(engine, target);
     await Promise.allSettled([reaping, pruning]);
     throw error;
   }
@@ -117,10 +129,10 @@ export async function startStack(definition: StackDefinition, options: StartOpti
 
 const START_REAP_MIN_AGE_MS = 30_000;
 
-async function reapAlongside(log: (line: string) => void): Promise<void> {
+async function reapAlongside(engine: Engine, log: (line: string) => void): Promise<void> {
   try {
     // Not a stack created in the last 30 s: it may still be starting (its owner misjudged); a later reap takes it.
-    const { removed } = await reap({ minAgeMs: START_REAP_MIN_AGE_MS });
+    const { removed } = await reap({ minAgeMs: START_REAP_MIN_AGE_MS, engine });
     if (removed.length > 0)
       log(`removed stacks left by runs that died: ${removed.map((project) => project.projectName).join(', ')}`);
   } catch (error) {
@@ -129,18 +141,24 @@ async function reapAlongside(log: (line: string) => void): Promise<void> {
 }
 
 function started_(
+  engine: Engine,
   definition: StackDefinition,
   target: ComposeTarget,
   containers: ContainerState[],
   reused: boolean,
   unregister: () => void,
 ): StartedStack {
-  const state = stackStateOf(definition, target, containers);
+  const state = stackStateOf(engine, definition, target, containers);
   return new StartedStack(target, state, writeStackState(state), reused, unregister);
 }
 
 /** What workers read: endpoints, environments and roles of the running containers. */
-export function stackStateOf(definition: StackDefinition, target: ComposeTarget, containers: ContainerState[]) {
+export function stackStateOf(
+  engine: Engine,
+  definition: StackDefinition,
+  target: ComposeTarget,
+  containers: ContainerState[],
+) {
   const egressGuard = egressGuardOf(definition.config);
   return {
     projectName: target.projectName,
@@ -150,7 +168,7 @@ export function stackStateOf(definition: StackDefinition, target: ComposeTarget,
     configHash: definition.configHash,
     offline: definition.offline,
     startedAt: new Date().toISOString(),
-    endpoints: endpointsOf(containers),
+    endpoints: endpointsOf(containers, engine.endpoint),
     environment: serviceEnvironments(definition),
     roles: definition.roles,
     ...(egressGuard && { egressGuard }),
@@ -173,6 +191,7 @@ export function reuseBlocker(definition: StackDefinition, running: readonly Cont
 
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
 async function reuseRunningStack(
+  engine: Engine,
   definition: StackDefinition,
   initial: ContainerState[],
   log: (line: string) => void,
@@ -185,23 +204,24 @@ async function reuseRunningStack(
     return undefined;
   }
   // Another run may have started it a moment ago: wait for it rather than pull it from under that run.
-  const ready = await waitUntilSettled(definition, initial);
+  const ready = await waitUntilSettled(engine, definition, initial);
   if (!ready) {
     log(`${projectName} is running but failed or did not become ready: recreating`);
     return undefined;
   }
   log(`reusing running stack ${projectName} (config unchanged)`);
-  return started_(definition, { ...definition.target }, ready, true, () => {});
+  return started_(engine, definition, { ...definition.target }, ready, true, () => {});
 }
 
 /** The containers once every service is ready; undefined as soon as one failed, or after the wait timeout. */
 async function waitUntilSettled(
+  engine: Engine,
   definition: StackDefinition,
   initial: ContainerState[],
   timeoutMs = DEFAULT_WAIT_TIMEOUT_SECONDS * 1000,
 ): Promise<ContainerState[] | undefined> {
   const deadline = Date.now() + timeoutMs;
-  for (let containers = initial; ; containers = await glanceContainers(definition.target.projectName)) {
+  for (let containers = initial; ; containers = await engine.glanceContainers(definition.target.projectName)) {
     const verdicts = judgeReadiness(definition.config, containers);
     if (allReady(verdicts)) return containers;
     if (verdicts.some((verdict) => verdict.kind === 'failed') || Date.now() > deadline) return undefined;

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type ComposeTarget, composeCommandLine } from '../engine/compose.ts';
+import type { ContainerState } from '../engine/container-state.ts';
+import { currentEngine } from '../engine/engine.ts';
 import { stateFile } from '../run/state-files.ts';
-import { type ComposeTarget, composeCommandLine } from './compose-target.ts';
-import { type ContainerState, listContainers } from './container-state.ts';
 import { Endpoints } from './endpoints.ts';
 import type { StackState } from './stack-state.ts';
 import { removeStack } from './teardown.ts';
@@ -28,7 +29,7 @@ export class StartedStack {
   }
 
   containers(): Promise<ContainerState[]> {
-    return listContainers(this.projectName);
+    return currentEngine().listContainers(this.projectName);
   }
 
   /** Stops and removes everything, unless asked to keep it, in which case it says how to look at it. */
@@ -37,7 +38,7 @@ export class StartedStack {
     this.#stopped = true;
     this.unregisterInterrupt();
     if (keep) return keepStack(this.target, reason);
-    await removeStack(this.target);
+    await removeStack(currentEngine(), this.target);
     return { projectName: this.projectName, kept: false, commands: [] };
   }
 }

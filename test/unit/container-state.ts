@@ -1,4 +1,4 @@
-import type { ContainerState } from '../../src/stack/container-state.ts';
+import type { ContainerState } from '../../src/engine/container-state.ts';
 
 /** A container of the given service, running unless `state` says otherwise. */
 export function containerState(service: string, state: Partial<ContainerState> = {}): ContainerState {

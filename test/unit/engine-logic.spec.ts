@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parsePorts } from '../../src/engine/container-state.ts';
 import {
   legacyOwnerStatus,
   ownerOf,
@@ -17,7 +18,6 @@ import {
 } from '../../src/run/run-identity.ts';
 import { runProcesses } from '../../src/run/run-processes.ts';
 import { forProject, inputsKey } from '../../src/stack/config-cache.ts';
-import { parsePorts } from '../../src/stack/container-state.ts';
 import { durationMs } from '../../src/stack/lint.ts';
 import { type ManagedProject, reapDecision } from '../../src/stack/reap.ts';
 import type { ResolvedConfig } from '../../src/stack/resolved-config.ts';

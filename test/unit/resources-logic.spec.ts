@@ -1,12 +1,13 @@
 // The resources fixture's pure parts: samples from the engine's stats documents, a journey's window
 // of them, budgets and their verdicts, the run's peaks, and when the CI limits profile applies.
 import { expect, test } from '@playwright/test';
+import { parseCliStatsLine, parseStatsSample } from '../../src/engine/stats-sample.ts';
 import { runResourcePeaks } from '../../src/history/run-summary.ts';
 import { overBudget, parseBudgets } from '../../src/resources/resource-budgets.ts';
 import { formatUsageTable, usageChartSvg } from '../../src/resources/resource-report.ts';
 import { ResourceSamples } from '../../src/resources/resource-usage.ts';
-import { parseBytes, parseCliStatsLine, parseStatsSample } from '../../src/resources/stats-sample.ts';
 import { wantLimits } from '../../src/stack/stack-definition.ts';
+import { parseBytes } from '../../src/util/bytes.ts';
 
 const MB = 1e6;
 const sample = (at: number, memoryMb: number, cpuMs: number) => ({

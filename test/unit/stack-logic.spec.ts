@@ -4,11 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { ContainerState } from '../../src/engine/container-state.ts';
+import { publishedPortsHost, resolveEndpoint } from '../../src/engine/endpoint.ts';
 import { locateComplaint } from '../../src/stack/config-error-location.ts';
-import type { ContainerState } from '../../src/stack/container-state.ts';
-import { engineSocket } from '../../src/stack/docker-api.ts';
 import { Endpoints, endpointsOf } from '../../src/stack/endpoints.ts';
-import { publishedPortsHost, remoteEngineHost } from '../../src/stack/engine-host.ts';
 import { baseImageHint } from '../../src/stack/images.ts';
 import { lintStack } from '../../src/stack/lint.ts';
 import { judgeReadiness } from '../../src/stack/readiness.ts';
@@ -79,7 +78,7 @@ test('endpoints: loopback for 0.0.0.0, one per port (not per address family), sc
       }),
       container('db', { published: [{ containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49154 }] }),
     ],
-    '127.0.0.1',
+    resolveEndpoint({ DOCKER_HOST: 'unix:///var/run/docker.sock' }),
   );
   expect(endpoints.map((e) => e.url)).toEqual(['http://127.0.0.1:49153', 'postgresql://127.0.0.1:49154']);
   const lookup = new Endpoints(endpoints);
@@ -160,6 +159,7 @@ test('roles by image, by environment on the usual port, or by label; overrides w
 });
 
 test('a remote engine (DOCKER_HOST or a context at tcp:// or ssh://): its published ports are reached at its host', () => {
+  const remoteEngineHost = (env: NodeJS.ProcessEnv) => resolveEndpoint(env).remoteHost;
   expect(remoteEngineHost({ DOCKER_HOST: 'tcp://build-box.internal:2376' })).toBe('build-box.internal');
   expect(remoteEngineHost({ DOCKER_HOST: 'ssh://ci@10.1.2.3' })).toBe('10.1.2.3');
   expect(remoteEngineHost({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toBeUndefined();
@@ -174,12 +174,13 @@ test('a remote engine (DOCKER_HOST or a context at tcp:// or ssh://): its publis
   writeFileSync(path.join(config, 'config.json'), JSON.stringify({ currentContext: 'lab' }));
   expect(remoteEngineHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
   expect(remoteEngineHost({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toBeUndefined();
-  expect(publishedPortsHost({ DOCKER_CONFIG: config })).toBe('lab-engine');
+  const lab = resolveEndpoint({ DOCKER_CONFIG: config });
+  expect(publishedPortsHost(lab)).toBe('lab-engine');
 
   const api = container('api', {
     published: [{ containerPort: 8080, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 }],
   });
-  expect(endpointsOf([api], 'lab-engine')[0]!.url).toBe('http://lab-engine:49153');
+  expect(endpointsOf([api], lab)[0]!.url).toBe('http://lab-engine:49153');
 });
 
 test('the engine API socket is the one the docker CLI would use: DOCKER_HOST, else the current context, else the default', () => {
@@ -189,6 +190,7 @@ test('the engine API socket is the one the docker CLI would use: DOCKER_HOST, el
     mkdirSync(meta, { recursive: true });
     writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }));
   };
+  const engineSocket = (env: NodeJS.ProcessEnv) => resolveEndpoint(env).socketPath;
   context('colima', 'unix:///home/me/.colima/default/docker.sock');
   context('remote', 'tcp://build-box.internal:2376');
   expect(engineSocket({ DOCKER_CONFIG: config })).toBe('/var/run/docker.sock'); // no current context
@@ -203,6 +205,18 @@ test('the engine API socket is the one the docker CLI would use: DOCKER_HOST, el
     '/run/user/1000/docker.sock',
   );
   expect(engineSocket({ DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toBeUndefined();
+  // TLS as the CLI takes it: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, or a context with TLS material.
+  expect(resolveEndpoint({ DOCKER_HOST: 'tcp://build-box.internal:2376', DOCKER_TLS_VERIFY: '1' }).tls).toBe(true);
+  expect(resolveEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'remote' }).tls).toBe(false);
+  const tls = path.join(config, 'contexts/tls', createHash('sha256').update('remote').digest('hex'), 'docker');
+  mkdirSync(tls, { recursive: true });
+  writeFileSync(path.join(tls, 'ca.pem'), 'a CA');
+  const remote = resolveEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'remote' });
+  expect([remote.tls, remote.remoteHost, remote.description]).toEqual([
+    true,
+    'build-box.internal',
+    'Docker context "remote" (tcp://build-box.internal:2376)',
+  ]);
 });
 
 test('lint on a remote engine: a port on its loopback is unreachable from here', async () => {

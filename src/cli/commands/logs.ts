@@ -1,4 +1,4 @@
-import { compose } from '../../stack/compose-target.ts';
+import { currentEngine } from '../../engine/engine.ts';
 import { defineStack } from '../../stack/stack-definition.ts';
 import { type Command, stackOptions } from '../context.ts';
 
@@ -11,7 +11,7 @@ export const run: Command = async (context) => {
     ...(context.values.follow ? ['--follow'] : []),
     ...context.args,
   ];
-  const result = await compose(definition.target, args, {
+  const result = await currentEngine().compose(definition.target, args, {
     onOutput: (chunk, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
   });
   return result.exitCode;

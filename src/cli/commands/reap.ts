@@ -1,6 +1,6 @@
+import { currentEngine } from '../../engine/engine.ts';
 import { thisMachine } from '../../run/run-identity.ts';
 import { userName } from '../../run/watchdog.ts';
-import { docker } from '../../stack/docker-cli.ts';
 import { describeOwner, type ReapScope, reap } from '../../stack/reap.ts';
 import type { Command } from '../context.ts';
 
@@ -9,10 +9,11 @@ export const run: Command = async ({ values, log, out }) => {
     log('--all and --other-owners: --other-owners already includes what --all removes');
   }
   const scope: ReapScope = values['other-owners'] ? 'other-owners' : values.all ? 'all' : 'dead';
-  await docker(['version', '--format', '{{.Server.Version}}']); // DOCKER_UNAVAILABLE before anything else
+  const engine = currentEngine();
+  await engine.version(); // DOCKER_UNAVAILABLE before anything else
   // -p scopes the reap to one project (the rules stay the same).
   const only = values['project-name'] ? [values['project-name']] : undefined;
-  const { removed, left } = await reap({ scope, only });
+  const { removed, left } = await reap({ scope, only, engine });
   const me = `${userName()}@${thisMachine().host}`;
   if (scope === 'all')
     log(`--all: removing only stacks started by ${me} whose run is over (kept and reusable ones included)`);

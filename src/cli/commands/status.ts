@@ -1,22 +1,24 @@
+import { describeState } from '../../engine/container-state.ts';
+import { currentEngine } from '../../engine/engine.ts';
 import { isKept } from '../../run/state-files.ts';
-import { describeState, listContainers } from '../../stack/container-state.ts';
 import { endpointsOf } from '../../stack/endpoints.ts';
 import { describeOwner, listManagedProjects } from '../../stack/reap.ts';
 import type { Command } from '../context.ts';
 
 export const run: Command = async ({ values, out }) => {
-  const projects = await listManagedProjects();
+  const engine = currentEngine();
+  const projects = await listManagedProjects(engine);
   const rows = await Promise.all(
     projects.map(async (project) => ({
       ...project,
       kept: project.kept || isKept(project.projectName),
-      containers: await listContainers(project.projectName),
+      containers: await engine.listContainers(project.projectName),
     })),
   );
   if (values.json) {
     out(
       JSON.stringify(
-        rows.map((row) => ({ ...row, endpoints: endpointsOf(row.containers) })),
+        rows.map((row) => ({ ...row, endpoints: endpointsOf(row.containers, engine.endpoint) })),
         null,
         2,
       ),
@@ -30,7 +32,7 @@ export const run: Command = async ({ values, out }) => {
       `${row.projectName}  owner=${row.owner ?? '?'}  ${describeOwner(row)}  ${run}${row.kept ? '  kept' : ''}${row.reusable ? '  reusable' : ''}`,
     );
     for (const container of row.containers) out(`  ${container.service.padEnd(20)} ${describeState(container)}`);
-    for (const endpoint of endpointsOf(row.containers))
+    for (const endpoint of endpointsOf(row.containers, engine.endpoint))
       out(`  → ${endpoint.service}:${endpoint.containerPort} ${endpoint.url}`);
   }
   return 0;

@@ -4,7 +4,6 @@
 // sample: the engine reads each cgroup once a second and pushes it to every watcher.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { engineSocket } from '../stack/docker-api.ts';
 import { parseCliStatsLine, parseStatsSample, type StatsSample } from './stats-sample.ts';
 
 export interface WatchedContainer {
@@ -25,15 +24,10 @@ export interface StatsSource {
   watch(containers: readonly WatchedContainer[], onSample: SampleListener): StatsWatch;
 }
 
-/** The engine the docker CLI talks to: its API stream where that is a local unix socket, the CLI otherwise. */
-export function engineStatsSource(env: NodeJS.ProcessEnv = process.env): StatsSource {
-  const socket = engineSocket(env);
-  return socket ? apiStatsSource(socket) : cliStatsSource();
-}
-
 const RECONNECT_MS = 1000;
 
-function apiStatsSource(socketPath: string): StatsSource {
+/** The API's stream per container, over the local socket. */
+export function apiStatsSource(socketPath: string): StatsSource {
   return {
     watch(containers, onSample) {
       let stopped = false;
@@ -132,7 +126,8 @@ function apiStatsSource(socketPath: string): StatsSource {
   };
 }
 
-function cliStatsSource(): StatsSource {
+/** One `docker stats` process for all containers: any endpoint the CLI reaches. */
+export function cliStatsSource(env: NodeJS.ProcessEnv): StatsSource {
   return {
     watch(containers, onSample) {
       const byId = new Map(containers.map((container) => [container.id, container.service]));
@@ -140,7 +135,7 @@ function cliStatsSource(): StatsSource {
       let child: ChildProcess | undefined = spawn(
         'docker',
         ['stats', '--no-trunc', '--format', '{{json .}}', ...containers.map((container) => container.id)],
-        { stdio: ['ignore', 'pipe', 'ignore'] },
+        { env, stdio: ['ignore', 'pipe', 'ignore'] },
       );
       child.unref();
       child.on('error', () => {});

@@ -1,6 +1,4 @@
 import path from 'node:path';
-import type { CommandResult, RunOptions } from '../util/run-command.ts';
-import { docker } from './docker-cli.ts';
 
 /**
  * Which Compose project a command is about, in `docker compose`'s own words: users pass the same
@@ -26,19 +24,6 @@ export function composeGlobalArgs(target: ComposeTarget, { withInternal = true }
     ...target.profiles.flatMap((profile) => ['--profile', profile]),
     ...target.envFiles.flatMap((file) => ['--env-file', file]),
   ];
-}
-
-/**
- * Runs `docker compose <global args> <args>`. We spawn the CLI ourselves rather than through the
- * `docker-compose` npm package because that one waits a fixed 500 ms after every exit, which alone
- * would break the "re-use in under 0.5 s" budget.
- */
-export function compose(
-  target: ComposeTarget,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<CommandResult> {
-  return docker([...composeGlobalArgs(target), ...args], { cwd: projectDirectory(target), ...options });
 }
 
 export function projectDirectory(target: ComposeTarget): string {

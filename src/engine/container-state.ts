@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { dockerApi, engineSocket, labelFilters } from './docker-api.ts';
-import { docker, dockerOk } from './docker-cli.ts';
+// A container as the engine describes it, and the pure readings of the engine's answers (`docker
+// inspect`, `docker ps`, `GET /containers/json`) into it. No engine call here: see engine.ts.
 import { LABEL } from './labels.ts';
 
 export interface HealthProbe {
@@ -44,11 +43,15 @@ export interface ContainerState {
   /** Docker's healthcheck timeout, ms. */
   healthcheckTimeoutMs?: number;
   networks?: NetworkAttachment[];
+  /** The image id it runs (`sha256:…`). */
+  imageId?: string;
 }
 
-interface InspectOutput {
+/** One element of `docker inspect`'s array (`GET /containers/{id}/json`). */
+export interface InspectOutput {
   Id: string;
   Name: string;
+  Image?: string;
   RestartCount: number;
   Config: { Labels: Record<string, string> | null; Healthcheck?: { Test?: string[]; Timeout?: number } };
   HostConfig: { RestartPolicy?: { Name?: string } };
@@ -72,24 +75,13 @@ interface InspectOutput {
   };
 }
 
-/** All containers of a project, stopped ones included, in two docker calls. */
-export async function listContainers(projectName: string): Promise<ContainerState[]> {
-  const ids = (await dockerOk(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`]))
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) return [];
-  // A container can vanish between the two calls (teardown racing a progress poll): inspect what is left.
-  const result = await docker(['inspect', ...ids]);
-  const parsed = JSON.parse(result.stdout || '[]') as InspectOutput[];
-  return sortContainers(parsed.map(toContainerState));
-}
-
-function toContainerState(raw: InspectOutput): ContainerState {
+export function toContainerState(raw: InspectOutput): ContainerState {
   const labels = raw.Config.Labels ?? {};
   const test = raw.Config.Healthcheck?.Test;
   return {
     id: raw.Id,
     name: raw.Name.replace(/^\//, ''),
+    ...(raw.Image && { imageId: raw.Image }),
     service: labels[LABEL.service] ?? raw.Name,
     status: raw.State.Status,
     health: raw.State.Health?.Status,
@@ -142,7 +134,7 @@ export function describeState(container: ContainerState): string {
     : `${container.status}${restarts ? ` (${restarts.slice(2)})` : ''}`;
 }
 
-const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
+export const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
 
 const GLANCE_FORMAT = [
   '{{.ID}}',
@@ -153,30 +145,11 @@ const GLANCE_FORMAT = [
   ...GLANCE_LABELS.map((label) => `{{.Label "${label}"}}`),
 ].join('\t');
 
-const glanceArgs = (projectName: string) =>
+export const glanceArgs = (projectName: string) =>
   ['ps', '-a', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`, '--format', GLANCE_FORMAT] as const;
 
-/**
- * All containers of a project in ONE docker call (`docker ps`), with what the reuse check needs:
- * state, health and exit code (from the status text), our labels, published ports. No health log,
- * restart count or OOM flag: use `listContainers` for a diagnosis.
- */
-export async function glanceContainers(projectName: string): Promise<ContainerState[]> {
-  const socket = engineSocket();
-  if (socket) {
-    // The local engine: its API answers in a few ms, the CLI costs a process (~20 ms) per look.
-    const { status, body } = await dockerApi(
-      'GET',
-      `/containers/json?all=true&${labelFilters([`${LABEL.project}=${projectName}`])}`,
-      socket,
-    );
-    if (status === 200) return sortContainers((body as ApiContainer[]).map(fromApi));
-  }
-  return parseGlance(await dockerOk(glanceArgs(projectName)));
-}
-
 /** What `GET /containers/json` lists per container (the fields a glance reads). */
-interface ApiContainer {
+export interface ApiContainer {
   Id: string;
   Names?: string[];
   State: string;
@@ -185,7 +158,7 @@ interface ApiContainer {
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
 }
 
-function fromApi(container: ApiContainer): ContainerState {
+export function fromApi(container: ApiContainer): ContainerState {
   return glanced({
     id: container.Id,
     name: (container.Names?.[0] ?? container.Id).replace(/^\//, ''),
@@ -241,25 +214,12 @@ function fromStatusText(status: string): Pick<ContainerState, 'health' | 'exitCo
   };
 }
 
-function sortContainers(containers: ContainerState[]): ContainerState[] {
+export function sortContainers(containers: ContainerState[]): ContainerState[] {
   return containers.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
 }
 
-/**
- * The same, blocking: for `stackProjects()`, which Playwright calls synchronously while loading the
- * config. Undefined when there is no docker CLI or engine to ask (the setup project then says why).
- */
-export function glanceContainersSync(projectName: string): ContainerState[] | undefined {
-  try {
-    return parseGlance(
-      execFileSync('docker', glanceArgs(projectName), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-function parseGlance(output: string): ContainerState[] {
+/** `docker ps --format <glanceArgs>` output, a container a line. */
+export function parseGlance(output: string): ContainerState[] {
   const containers = output
     .split('\n')
     .filter(Boolean)

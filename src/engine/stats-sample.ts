@@ -1,5 +1,6 @@
 // One reading of a container's cgroup as the engine's stats stream reports it, reduced to what a
 // journey's resource figures need: memory in use (as `docker stats` counts it) and CPU time so far.
+import { parseBytes } from '../util/bytes.ts';
 
 export interface StatsSample {
   /** When the engine read it (ms since the epoch). */
@@ -43,31 +44,6 @@ export function parseStatsSample(raw: unknown, hostMemoryBytes?: number): StatsS
   };
 }
 
-// `k`, `m`, `g` alone are binary, as Compose and `docker run --memory` read them; `MB` is decimal, `MiB` binary.
-const UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kb: 1e3,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1e6,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1e9,
-  gib: 1024 ** 3,
-  t: 1024 ** 4,
-  tb: 1e12,
-  tib: 1024 ** 4,
-};
-
-/** `12.5MiB`, `1.2GB`, `300 MB`, `512m`: bytes. Undefined when it is not a size. */
-export function parseBytes(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  return match && factor ? Math.round(Number(match[1]) * factor) : undefined;
-}
-
 /** One line of `docker stats --format '{{json .}}'` (the CLI path: remote engines), as a sample at `at`. */
 export function parseCliStatsLine(
   line: string,
@@ -85,11 +61,4 @@ export function parseCliStatsLine(
   const container = raw.ID ?? raw.Container;
   if (!container || used === undefined || !Number.isFinite(cpuPercent) || at <= 0) return undefined;
   return { container, memoryBytes: used, cpuPercent };
-}
-
-/** `912 MB`, `1.4 GB`: how the report writes a size (decimal units, as budgets are written). */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(bytes >= 1e8 ? 0 : 1)} MB`;
-  return `${Math.round(bytes / 1e3)} kB`;
 }
