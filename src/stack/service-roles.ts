@@ -1,3 +1,4 @@
+import { namesOf } from '../util/names-of.ts';
 import type { ResolvedConfig, ResolvedService } from './resolved-config.ts';
 
 /** How a service of a role is recognized, and what the code that uses it needs to know. */
@@ -37,11 +38,6 @@ export const ROLES = {
   },
   wiremock: { image: /(^|[/-])wiremock$/, env: /^WIREMOCK_/, port: 8080, plumbing: false },
 } satisfies Record<string, RoleDefinition>;
-
-// Typed by inference, so the declared type (the public API) shows the role names, not the registry.
-function namesOf<Name extends string>(registry: Record<Name, unknown>): readonly Name[] {
-  return Object.keys(registry).filter((key): key is Name => key in registry);
-}
 
 /**
  * What a service is, whatever it is called: fixtures find the database, the brokers and the HTTP
