@@ -59,8 +59,8 @@ export type ServiceRoles = Record<ServiceRole, string[]>;
 
 /**
  * zod's `error` option for an object keyed by role (package.json's "journeys.services", the stack
- * state's roles): a key that is no role is named, with the roles there are. (Typed by hand: this
- * file does not load zod, which the CLI reads package.json without.)
+ * state's roles): a key that is no role is named, with the roles there are. The issue is typed by
+ * hand: the CLI reads package.json through this file without loading zod.
  */
 export function unknownRoleError(issue: { code?: string; keys?: readonly string[] }): string | undefined {
   if (issue.code !== 'unrecognized_keys' || !issue.keys) return undefined;
