@@ -1,7 +1,8 @@
 // The brokers a tap records from. What does not care which broker a message came from (matching,
 // journey scoping, the timeline, contract drift) asks the message's kind for what differs: how it is
 // named and placed in text, which service role its broker has, what sends its messages. A new broker
-// is a folder (its recorder, its connection, its entry) and one line in BUILT_IN.
+// is a folder (its recorder, its connection, its entry) and one line in BUILT_IN, plus the tap
+// fixture journeys call it by (fixtures/messages.ts).
 import type { ServiceRole } from '../stack/service-roles.ts';
 import { namesOf } from '../util/names-of.ts';
 import { kafkaKind } from './kafka/broker-kind.ts';
