@@ -4,11 +4,12 @@
 // Measured as the fixtures do it (fixtures/db.ts, fixtures/messages.ts), BENCH_RUNS times, medians.
 import { EXCHANGE, KAFKA_TOPICS } from '../journeys/shop/contracts.ts';
 import { Databases } from '../src/data/databases.ts';
-import { kafkaConnectionOf, rabbitConnectionOf } from '../src/messages/broker-connections.ts';
 import { KafkaProducer } from '../src/messages/kafka/producer.ts';
 import { KafkaRecorder } from '../src/messages/kafka/recorder.ts';
+import { kafkaConnectionOf } from '../src/messages/kafka/stack-connection.ts';
 import { connectRabbit } from '../src/messages/rabbit/connection.ts';
 import { RabbitRecorder } from '../src/messages/rabbit/recorder.ts';
+import { rabbitConnectionOf } from '../src/messages/rabbit/stack-connection.ts';
 import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
 import { printLatency, timed } from './figures.ts';
 

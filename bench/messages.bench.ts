@@ -12,12 +12,13 @@
 import { z } from 'zod';
 import { expect } from '../fixtures/expect.ts';
 import { EXCHANGE, KAFKA_TOPICS } from '../journeys/shop/contracts.ts';
-import { kafkaConnectionOf, rabbitConnectionOf } from '../src/messages/broker-connections.ts';
 import { KafkaProducer } from '../src/messages/kafka/producer.ts';
 import { KafkaRecorder, type KafkaWindowMode } from '../src/messages/kafka/recorder.ts';
+import { kafkaConnectionOf } from '../src/messages/kafka/stack-connection.ts';
 import { connectRabbit } from '../src/messages/rabbit/connection.ts';
 import { RabbitPublisher } from '../src/messages/rabbit/publisher.ts';
 import { RabbitRecorder } from '../src/messages/rabbit/recorder.ts';
+import { rabbitConnectionOf } from '../src/messages/rabbit/stack-connection.ts';
 import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
 import { printLatency, timed } from './figures.ts';
 

@@ -1,5 +1,5 @@
 // The files `journeys init` writes. The README's quick start shows PLAYWRIGHT_CONFIG as is.
-import { SERVICE_ROLES } from '../stack/service-roles.ts';
+import { ROLES, SERVICE_ROLES } from '../stack/service-roles.ts';
 import type { StackDefinition } from '../stack/stack-definition.ts';
 
 export const PLAYWRIGHT_CONFIG = `import { defineConfig } from '@playwright/test';
@@ -51,8 +51,8 @@ export interface HttpPort {
 
 /** The published ports a first journey can call over HTTP: every published TCP port not known to be something else. */
 export function httpPortsOf(definition: StackDefinition): HttpPort[] {
-  const infrastructure = new Set(
-    SERVICE_ROLES.filter((role) => role !== 'wiremock').flatMap((role) => definition.roles[role]),
+  const plumbing = new Set(
+    SERVICE_ROLES.filter((role) => ROLES[role].plumbing).flatMap((role) => definition.roles[role]),
   );
   return Object.entries(definition.config.services).flatMap(([service, spec]) =>
     (spec.ports ?? [])
@@ -60,7 +60,7 @@ export function httpPortsOf(definition: StackDefinition): HttpPort[] {
         (port) =>
           (port.protocol ?? 'tcp') === 'tcp' &&
           !NOT_HTTP.has(port.target) &&
-          !(infrastructure.has(service) && port.target !== 15672),
+          !(plumbing.has(service) && port.target !== 15672),
       )
       .map((port) => ({ service, containerPort: port.target })),
   );

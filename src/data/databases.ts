@@ -1,6 +1,7 @@
 import type pgModule from 'pg';
 import type { z } from 'zod';
 import { Endpoints } from '../stack/endpoints.ts';
+import { ROLES } from '../stack/service-roles.ts';
 import type { StackState } from '../stack/stack-state.ts';
 import { lazyRequire } from '../util/lazy-require.ts';
 import { type EventuallyOptions, eventually } from './eventually.ts';
@@ -181,12 +182,12 @@ export class Databases {
     const endpoints = new Endpoints(state.endpoints);
     const chosen: readonly PostgresTarget[] = targets ?? state.roles.postgres.map((service) => ({ service }));
     const servers = chosen.map((target): ResolvedServer => {
-      const endpoint = endpoints.get(target.service, target.port ?? 5432);
+      const endpoint = endpoints.get(target.service, target.port ?? ROLES.postgres.port);
       const env = state.environment[target.service] ?? {};
       const user = target.user ?? env.POSTGRES_USER ?? env.POSTGRESQL_USERNAME ?? 'postgres';
       return {
         service: target.service,
-        containerPort: target.port ?? 5432,
+        containerPort: target.port ?? ROLES.postgres.port,
         connection: {
           host: endpoint.host,
           port: endpoint.port,

@@ -3,8 +3,9 @@
 import type { z } from 'zod';
 import { traceIdIn } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
+import { describeOrigin } from './broker-kinds.ts';
 import type { MessageSource } from './message-tap.ts';
-import { describeOrigin, type RecordedMessage } from './recorded-message.ts';
+import type { RecordedMessage } from './recorded-message.ts';
 
 export interface MessageExpectation<S extends z.ZodType = z.ZodType> {
   /** The payload must parse with it; `where` then sees the parsed value. */

@@ -1,7 +1,6 @@
 // One message as a tap saw it, the same shape for Kafka and RabbitMQ so that
 // matchers, ranking and timelines need not care which broker it came from.
-
-export type Transport = 'kafka' | 'amqp';
+import type { Transport } from './broker-kinds.ts';
 
 export interface RecordedMessage {
   readonly transport: Transport;
@@ -37,10 +36,4 @@ export function decodeBody(raw: string): unknown {
   } catch {
     return raw;
   }
-}
-
-/** Where a message sits, for humans: `orders.placed[2]@41` or `shop.events/orders.paid`. */
-export function describeOrigin(message: RecordedMessage): string {
-  if (message.transport === 'kafka') return `${message.topic}[${message.partition}]@${message.offset}`;
-  return `${message.exchange || '(default exchange)'}/${message.topic}`;
 }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { z as Z } from 'zod';
 import { JourneysError } from '../errors.ts';
-import { type RoleOverrides, SERVICE_ROLES } from './service-roles.ts';
+import { type RoleOverrides, SERVICE_ROLES, unknownRoleError } from './service-roles.ts';
 
 /** `"journeys": { "stack": { ... } }` in package.json: the stack used when no -f is given. */
 export interface DefaultStack {
@@ -32,9 +32,7 @@ export function settingsSchema(z: typeof Z) {
         waitTimeoutSeconds: z.number().int().positive().optional(),
       })
       .optional(),
-    services: z
-      .strictObject({ postgres: serviceNames, kafka: serviceNames, rabbitmq: serviceNames, wiremock: serviceNames })
-      .optional(),
+    services: z.partialRecord(z.enum(SERVICE_ROLES), serviceNames, { error: unknownRoleError }).optional(),
   });
 }
 
@@ -42,7 +40,7 @@ export function settingsSchema(z: typeof Z) {
  * The same rules as `settingsSchema`, by hand: every CLI command reads package.json, and loading
  * zod costs more than a whole `journeys down`.
  */
-function quickCheck(section: unknown): section is PackageSettings {
+export function quickCheck(section: unknown): section is PackageSettings {
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === 'object' && value !== null && !Array.isArray(value);
   const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');

@@ -1,10 +1,49 @@
+import { namesOf } from '../util/names-of.ts';
 import type { ResolvedConfig, ResolvedService } from './resolved-config.ts';
+
+/** How a service of a role is recognized, and what the code that uses it needs to know. */
+interface RoleDefinition {
+  /** Matches the image's repository name (without registry and tag). */
+  image: RegExp;
+  /** Environment variables only this kind of server is configured with. */
+  env: RegExp;
+  /** Its usual container port: with a matching environment, a strong enough sign; and the one fixtures connect to. */
+  port: number;
+  /** A database or a broker: its ports are no API a first journey calls (a WireMock stands in for one, so it is not). */
+  plumbing: boolean;
+}
+
+/**
+ * The one list of roles: detection, package.json's "journeys.services", `stackProjects({ services })`
+ * and the stack state workers read all take theirs from it, so a role added here is known everywhere.
+ */
+export const ROLES = {
+  postgres: {
+    image: /(^|[/-])(postgres|postgresql|postgis|timescaledb[\w-]*|pgvector)$/,
+    env: /^(POSTGRES_PASSWORD|POSTGRES_HOST_AUTH_METHOD|POSTGRESQL_PASSWORD)$/,
+    port: 5432,
+    plumbing: true,
+  },
+  kafka: {
+    image: /(^|[/-])(kafka|cp-kafka|cp-server|redpanda)$/,
+    env: /^(KAFKA_ADVERTISED_LISTENERS|KAFKA_CFG_ADVERTISED_LISTENERS|KAFKA_ADVERTISED_HOST|KAFKA_PROCESS_ROLES)$/,
+    port: 9092,
+    plumbing: true,
+  },
+  rabbitmq: {
+    image: /(^|[/-])rabbitmq$/,
+    env: /^(RABBITMQ_DEFAULT_USER|RABBITMQ_DEFAULT_PASS|RABBITMQ_USERNAME)$/,
+    port: 5672,
+    plumbing: true,
+  },
+  wiremock: { image: /(^|[/-])wiremock$/, env: /^WIREMOCK_/, port: 8080, plumbing: false },
+} satisfies Record<string, RoleDefinition>;
 
 /**
  * What a service is, whatever it is called: fixtures find the database, the brokers and the HTTP
  * mocks of a stack by role, so a team's `catalog-db` or `events` works without configuration.
  */
-export const SERVICE_ROLES = ['postgres', 'kafka', 'rabbitmq', 'wiremock'] as const;
+export const SERVICE_ROLES = namesOf(ROLES);
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /** The label that says a service's role in the compose file itself: `dev.compose-journeys.role: postgres`. */
@@ -18,33 +57,16 @@ export type RoleOverrides = { [role in ServiceRole]?: string | string[] | undefi
 
 export type ServiceRoles = Record<ServiceRole, string[]>;
 
-interface RoleSignature {
-  /** Matches the image's repository name (without registry and tag). */
-  image: RegExp;
-  /** Environment variables only this kind of server is configured with. */
-  env: RegExp;
-  /** Its usual container port: with a matching environment, a strong enough sign. */
-  port: number;
+/**
+ * zod's `error` option for an object keyed by role (package.json's "journeys.services", the stack
+ * state's roles): a key that is no role is named, with the roles there are. The issue is typed by
+ * hand: the CLI reads package.json through this file without loading zod.
+ */
+export function unknownRoleError(issue: { code?: string; keys?: readonly string[] }): string | undefined {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys) return undefined;
+  const named = issue.keys.map((key) => `"${key}"`).join(', ');
+  return `${named} ${issue.keys.length === 1 ? 'is not a service role' : 'are not service roles'}; the roles are ${SERVICE_ROLES.join(', ')}.`;
 }
-
-const SIGNATURES: Record<ServiceRole, RoleSignature> = {
-  postgres: {
-    image: /(^|[/-])(postgres|postgresql|postgis|timescaledb[\w-]*|pgvector)$/,
-    env: /^(POSTGRES_PASSWORD|POSTGRES_HOST_AUTH_METHOD|POSTGRESQL_PASSWORD)$/,
-    port: 5432,
-  },
-  kafka: {
-    image: /(^|[/-])(kafka|cp-kafka|cp-server|redpanda)$/,
-    env: /^(KAFKA_ADVERTISED_LISTENERS|KAFKA_CFG_ADVERTISED_LISTENERS|KAFKA_ADVERTISED_HOST|KAFKA_PROCESS_ROLES)$/,
-    port: 9092,
-  },
-  rabbitmq: {
-    image: /(^|[/-])rabbitmq$/,
-    env: /^(RABBITMQ_DEFAULT_USER|RABBITMQ_DEFAULT_PASS|RABBITMQ_USERNAME)$/,
-    port: 5672,
-  },
-  wiremock: { image: /(^|[/-])wiremock$/, env: /^WIREMOCK_/, port: 8080 },
-};
 
 /** `docker.io/library/postgres:15.10` → `postgres`, `compose-journeys/kafka:offline` → `compose-journeys/kafka`. */
 function repository(image: string): string {
@@ -67,7 +89,7 @@ function containerPorts(service: ResolvedService): number[] {
 function hasRole(service: ResolvedService, role: ServiceRole): boolean {
   const label = service.labels?.[ROLE_LABEL];
   if (label) return label === role;
-  const signature = SIGNATURES[role];
+  const signature = ROLES[role];
   if (service.image && signature.image.test(repository(service.image))) return true;
   const configured = Object.keys(service.environment ?? {}).some((name) => signature.env.test(name));
   return configured && containerPorts(service).includes(signature.port);

@@ -45,7 +45,7 @@ export interface StackDefinition {
   readonly configHash: string;
   readonly offline: boolean;
   readonly reuse: boolean;
-  /** Which services are the Postgres, Kafka, RabbitMQ and WireMock of the stack: how fixtures find them. */
+  /** The services of each role (service-roles.ts): how fixtures find the stack's databases, brokers and mocks. */
   readonly roles: ServiceRoles;
   /** What `docker compose config` warned about (obsolete `version:`, unset variables...). */
   readonly composeWarnings: string[];

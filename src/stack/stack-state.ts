@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { SERVICE_ROLES } from './service-roles.ts';
+import { SERVICE_ROLES, unknownRoleError } from './service-roles.ts';
 
 export { composeTargetOf, stackStateFile, writeStackState } from './stack-state-file.ts';
 
@@ -25,8 +25,8 @@ export const stackStateSchema = z.object({
   endpoints: z.array(endpointSchema),
   /** Resolved environment per service: fixtures read database names and credentials from it. */
   environment: z.record(z.string(), z.record(z.string(), z.string().nullable())),
-  /** Services per role (postgres, kafka, rabbitmq, wiremock), detected or configured. */
-  roles: z.record(z.enum(SERVICE_ROLES), z.array(z.string())),
+  /** Services per role (every role of service-roles.ts), detected or configured. */
+  roles: z.record(z.enum(SERVICE_ROLES), z.array(z.string()), { error: unknownRoleError }),
   /** The egress guard's service, when the stack declares `x-journeys.egress: none`. */
   egressGuard: z.string().optional(),
 });

@@ -1,6 +1,7 @@
 // Which WireMock services a stack has (by role: image, environment, label or package.json), and
 // where the host reaches each one's admin API.
 import type { Endpoint } from '../stack/endpoints.ts';
+import { ROLES } from '../stack/service-roles.ts';
 import type { StackState } from '../stack/stack-state.ts';
 import { WireMockAdmin } from './admin.ts';
 
@@ -54,7 +55,7 @@ export class WireMockServices {
       (endpoint) => endpoint.service === service && endpoint.protocol === 'tcp',
     );
     return (
-      published.find((endpoint) => endpoint.containerPort === 8080) ??
+      published.find((endpoint) => endpoint.containerPort === ROLES.wiremock.port) ??
       (published.length === 1 ? published[0] : undefined)
     );
   }
@@ -66,7 +67,7 @@ export class WireMockServices {
       if (!endpoint) {
         const ports = this.state.endpoints.filter((e) => e.service === service).map((e) => e.containerPort);
         throw new Error(
-          `wiremock('${service}'): its admin API is not reachable from the host: ${ports.length ? `it publishes ${ports.join(', ')} and none is 8080` : 'it publishes no port'}. Publish WireMock's port, e.g. ports: ["127.0.0.1::8080"].`,
+          `wiremock('${service}'): its admin API is not reachable from the host: ${ports.length ? `it publishes ${ports.join(', ')} and none is ${ROLES.wiremock.port}` : 'it publishes no port'}. Publish WireMock's port, e.g. ports: ["127.0.0.1::${ROLES.wiremock.port}"].`,
         );
       }
       admin = new WireMockAdmin(service, () => {

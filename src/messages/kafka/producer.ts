@@ -1,4 +1,5 @@
 import type { Producer, RecordMetadata } from 'kafkajs';
+import { assertRedeliverable } from '../broker-kinds.ts';
 import type { RecordedMessage } from '../recorded-message.ts';
 import { connectWithin, type KafkaConnection, kafkaClient } from './client.ts';
 
@@ -46,8 +47,7 @@ export class KafkaProducer {
 
   /** Sends a recorded message again, byte for byte: same topic, key, headers and payload. */
   async redeliver(message: RecordedMessage): Promise<RecordMetadata> {
-    if (message.transport !== 'kafka')
-      throw new Error(`Cannot redeliver a ${message.transport} message through Kafka; use the RabbitMQ publisher.`);
+    assertRedeliverable(message, 'kafka');
     return this.send(message.topic, { key: message.key, value: message.raw, headers: message.headers });
   }
 

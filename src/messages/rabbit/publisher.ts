@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { errorText } from '../../util/error-text.ts';
+import { assertRedeliverable } from '../broker-kinds.ts';
 import type { RecordedMessage } from '../recorded-message.ts';
 import { PROPERTY_NAMES } from './recorder.ts';
 
@@ -49,8 +50,7 @@ export class RabbitPublisher {
 
   /** Publishes a recorded message again: same exchange, routing key, body, properties and headers. */
   async redeliver(message: RecordedMessage): Promise<void> {
-    if (message.transport !== 'amqp')
-      throw new Error(`Cannot redeliver a ${message.transport} message through RabbitMQ; use the Kafka producer.`);
+    assertRedeliverable(message, 'amqp');
     const properties: Record<string, string> = {};
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers)) {
