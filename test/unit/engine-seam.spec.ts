@@ -49,8 +49,8 @@ test('start: looks for leftovers, brings the stack up under our labels, and hand
     'GET /images/postgres%3A16/json', // missing images, looked for first: before the wait clock starts
     'GET /images/shop%2Fapi/json',
     'GET /containers/json', // leftovers of the project, meanwhile
-    'compose pull ' + projectName,
-    'compose up ' + projectName,
+    `compose pull ${projectName}`,
+    `compose up ${projectName}`,
     'GET /containers/json', // ready at the first glance
   ]);
   expect(stack.state.endpoints.map((endpoint) => `${endpoint.service} ${endpoint.url.replace(/\d+$/, 'N')}`)).toEqual([
