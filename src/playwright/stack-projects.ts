@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project, ReporterDescription } from '@playwright/test';
-import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
+import { handOverReusedAtConfig, handOverStackOptions, readVariable } from '../run/environment.ts';
+import { claimRun, runProjectName } from '../run/run-identity.ts';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
 import { reuseAtConfigLoad } from './reuse-at-config.ts';
@@ -42,7 +43,7 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
-  process.env[RUN_ENV.stackOptions] ??= JSON.stringify(stack);
+  handOverStackOptions(JSON.stringify(stack));
   // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker,
   // but the JOURNEYS_REUSE=1 check (one `docker ps`, in the runner only).
   claimRun();
@@ -78,11 +79,11 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
  */
 function reusedAsItRuns(stack: Parameters<typeof reuseAtConfigLoad>[0]): boolean {
   const inWorker = process.env.TEST_WORKER_INDEX !== undefined;
-  if (!inWorker && process.env[RUN_ENV.reusedAtConfig] === undefined && !process.argv.includes('--list')) {
-    const reused = reuseAtConfigLoad(stack, process.env[RUN_ENV.project]!, (line) =>
+  if (!inWorker && readVariable('reusedAtConfig') === undefined && !process.argv.includes('--list')) {
+    const reused = reuseAtConfigLoad(stack, readVariable('project')!, (line) =>
       process.stderr.write(`[journeys] ${line}\n`),
     );
-    process.env[RUN_ENV.reusedAtConfig] = reused ? '1' : '0';
+    handOverReusedAtConfig(reused);
   }
-  return process.env[RUN_ENV.reusedAtConfig] === '1';
+  return readVariable('reusedAtConfig') ?? false;
 }
