@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { readVariable } from '../run/environment.ts';
+import { runModeSchema } from '../run/run-mode.ts';
 import { settingsSchema } from '../stack/package-settings.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
 
-/** What the runner hands its workers about the stack: its files and options. */
+/** What the runner hands its workers about the stack: its files and options, and the run's mode. */
 export const stackEnvOptionsSchema = z.object({
   files: z.array(z.string()).min(1),
   profiles: z.array(z.string()),
   envFiles: z.array(z.string()),
   waitTimeoutSeconds: z.number().optional(),
   services: settingsSchema(z).shape.services,
+  mode: runModeSchema,
 });
 
 export function stackOptionsFromEnv(): z.infer<typeof stackEnvOptionsSchema> & { projectName: string } {

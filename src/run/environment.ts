@@ -3,8 +3,8 @@ import { JourneysError } from '../errors.ts';
 /**
  * Every `JOURNEYS_*` variable compose-journeys reads or writes, named once: docs/environment.md and
  * `journeys --help` are checked against this list (test/unit/docs.spec.ts), and no other module
- * touches `process.env.JOURNEYS_*`. This module only says what a variable's text means. Imports
- * nothing heavy: `journeys --help` prints from it.
+ * touches `process.env.JOURNEYS_*`. What a variable decides for a run is decided in run-mode.ts;
+ * this module only says what its text means. Imports nothing heavy: `journeys --help` prints from it.
  */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -154,7 +154,7 @@ export const VARIABLES = {
   stackOptions: variable({
     name: 'JOURNEYS_STACK_OPTIONS',
     setBy: 'runner',
-    meaning: "the stack's files and options as stackProjects() decided them (JSON)",
+    meaning: 'the stack and run mode as stackProjects() decided them (JSON)',
     parse: (value): unknown => JSON.parse(value),
   }),
   reusedAtConfig: variable({

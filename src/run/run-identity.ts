@@ -9,6 +9,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { handOverOwner, handOverOwnerPid, handOverProject, readVariable } from './environment.ts';
+import type { RunMode } from './run-mode.ts';
 
 /** The process that owns a stack, as the labels record it. */
 export interface RunOwner {
@@ -179,16 +180,12 @@ export function shardOf(argv: readonly string[]): string | undefined {
  * per run and per shard (parallel CI jobs on one engine never share one), or the stable name with
  * JOURNEYS_REUSE=1 so the next run finds the stack again. JOURNEYS_PROJECT wins.
  */
-export function runProjectName(
-  firstFile: string,
-  { reuse = process.env.JOURNEYS_REUSE === '1', argv = process.argv } = {},
-): string {
+export function runProjectName(firstFile: string, mode: Pick<RunMode, 'reuse' | 'shard'>): string {
   const chosen = readVariable('project');
   if (chosen) return chosen;
   const base = stableProjectName(firstFile);
-  const shard = shardOf(argv);
   const suffix = Math.random().toString(36).slice(2, 7);
-  const projectName = reuse ? base : `${base}-${shard ? `s${shard}-` : ''}${suffix}`;
+  const projectName = mode.reuse ? base : `${base}-${mode.shard ? `s${mode.shard}-` : ''}${suffix}`;
   handOverProject(projectName);
   return projectName;
 }

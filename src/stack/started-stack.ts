@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readVariable } from '../run/environment.ts';
+import { KEEP_REASONS } from '../run/run-mode.ts';
 import { stateFile } from '../run/state-files.ts';
 import { type ComposeTarget, composeCommandLine } from './compose-target.ts';
 import { type ContainerState, listContainers } from './container-state.ts';
@@ -31,8 +33,12 @@ export class StartedStack {
     return listContainers(this.projectName);
   }
 
-  /** Stops and removes everything, unless asked to keep it, in which case it says how to look at it. */
-  async stop({ keep = process.env.JOURNEYS_KEEP === '1', reason = 'JOURNEYS_KEEP=1' } = {}): Promise<StoppedStack> {
+  /**
+   * Stops and removes everything, unless asked to keep it (default: JOURNEYS_KEEP), in which case it
+   * says how to look at it. Only JOURNEYS_KEEP is read: a wrong value of another variable must not
+   * leave the stack running.
+   */
+  async stop({ keep = readVariable('keep') ?? false, reason = KEEP_REASONS.keep } = {}): Promise<StoppedStack> {
     if (this.#stopped) throw new Error(`Stack ${this.projectName} was already stopped.`);
     this.#stopped = true;
     this.unregisterInterrupt();
