@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JourneysError } from '../errors.ts';
 import { stableProjectName } from '../run/run-identity.ts';
+import type { RunMode } from '../run/run-mode.ts';
 import type { StackOptions } from '../stack/stack-definition.ts';
 
 /** What every command gets: parsed options, positionals, and where to write. */
@@ -49,11 +50,21 @@ export async function projectNameOf(context: CommandContext): Promise<string> {
   return (await stackOptions(context)).projectName!;
 }
 
+/** The command's run mode, decided once: its flags, else the environment. */
+export async function runModeOf({ values }: CommandContext): Promise<RunMode> {
+  const { runMode } = await import('../run/run-mode.ts');
+  return runMode({
+    offline: values.offline ? true : values.online ? false : 'auto',
+    // `journeys up` keeps a failed start on its flag only: JOURNEYS_KEEP_ON_FAILURE is the Playwright run's.
+    keepOnFailure: values['keep-on-failure'] ?? false,
+  });
+}
+
 /** -f/-p/--profile/--env-file, or package.json's default stack; a stable project name for the CLI. */
 export async function stackOptions({
   values,
   log,
-}: CommandContext): Promise<StackOptions & { waitTimeoutSeconds?: number }> {
+}: CommandContext): Promise<Omit<StackOptions, 'offline'> & { waitTimeoutSeconds?: number }> {
   const { readDefaultStack, readPackageSettings } = await import('../stack/package-settings.ts');
   const fromPackage = values.file ? undefined : readDefaultStack();
   const files = values.file ?? fromPackage!.files;
@@ -62,7 +73,6 @@ export async function stackOptions({
     projectName: values['project-name'] ?? stableProjectName(path.resolve(files[0]!)),
     profiles: values.profile ?? fromPackage?.profiles,
     envFiles: values['env-file'] ?? fromPackage?.envFiles,
-    offline: values.offline ? true : values.online ? false : 'auto',
     services: fromPackage?.services ?? readPackageSettings().services,
     waitTimeoutSeconds: values['wait-timeout'] ? parseSeconds(values['wait-timeout']) : fromPackage?.waitTimeoutSeconds,
     log,

@@ -1,5 +1,7 @@
-// What `journeys --help` and `journeys <command> --help` print: plain text, no imports, so help costs
-// a Node start and nothing more.
+// What `journeys --help` and `journeys <command> --help` print: plain text and the list of variables
+// (which imports nothing heavy), so help costs a Node start and nothing more.
+import { VARIABLES } from '../run/environment.ts';
+
 const STACK = `Stack selection (as in docker compose; default: "journeys.stack" in package.json):
   -f, --file FILE          compose file, repeatable (base first, then overrides)
   -p, --project-name NAME  project name (default: journeys-<directory of the first file>)
@@ -45,6 +47,14 @@ const COMMAND_HELP = {
                     then reports/history.sqlite)`,
 } as const;
 
+/** The variables you may set, from their one list: `JOURNEYS_KEEP=1   keep the stack…`. */
+function environmentHelp(): string {
+  const yours = Object.values(VARIABLES).filter((variable) => variable.setBy === 'user');
+  const usage = yours.map((variable) => `${variable.name}=${variable.value}`);
+  const width = Math.max(...usage.map((text) => text.length)) + 2;
+  return yours.map((variable, index) => `  ${usage[index]!.padEnd(width)}${variable.meaning}`).join('\n');
+}
+
 export type CommandName = keyof typeof COMMAND_HELP;
 export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
 
@@ -60,8 +70,9 @@ ${Object.values(COMMAND_HELP)
   .join('\n')}
 
 Start in your repo: npx journeys init, then npx playwright test
-Environment: JOURNEYS_REUSE=1 reuse an unchanged running stack; JOURNEYS_KEEP=1 keep the stack after the run;
-JOURNEYS_OFFLINE=1/0 force the offline override on/off.
+
+Environment (docs/environment.md):
+${environmentHelp()}
 
 \`journeys <command> --help\` shows a command's options.
 `;

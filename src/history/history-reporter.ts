@@ -11,6 +11,7 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { z } from 'zod';
+import { readVariable, VARIABLES } from '../run/environment.ts';
 import { gitSha } from './git-sha.ts';
 import { journeyIdOfTestCase } from './journey-id.ts';
 import { journeyResultOf, shapesOf } from './journey-result-of.ts';
@@ -31,10 +32,6 @@ import { openHistoryStore } from './store/open-history-store.ts';
 /** The stack lifecycle projects of stackProjects(): part of the run, not journeys. */
 const STACK_SETUP_PROJECT = 'stack';
 const STACK_PROJECTS: ReadonlySet<string> = new Set([STACK_SETUP_PROJECT, 'stack teardown']);
-/** `JOURNEYS_HISTORY_RECORD=0`: read the history (quarantine) but write nothing, e.g. CI shards whose copy nobody saves. */
-const RECORD_ENV = 'JOURNEYS_HISTORY_RECORD';
-/** JSON `{ window, flakeRate, releaseAfter }`: the policy for a reporter given on the command line (`--reporter=…`), which takes no options. */
-const QUARANTINE_ENV = 'JOURNEYS_HISTORY_QUARANTINE';
 const PREFIX = '[journeys history]';
 const PLAYWRIGHT_OPTION_KEYS: ReadonlySet<string> = new Set(['configDir', 'onlyFailures']);
 
@@ -88,11 +85,12 @@ export default class HistoryReporter implements Reporter {
     const own: Record<string, unknown> = Object.fromEntries(
       Object.entries(options).filter(([key]) => !PLAYWRIGHT_OPTION_KEYS.has(key) && !key.startsWith('_')),
     );
-    if (own.quarantine === undefined && process.env[QUARANTINE_ENV]) {
+    // JOURNEYS_HISTORY_QUARANTINE: the policy for a reporter given on the command line (`--reporter=…`), which takes no options.
+    if (own.quarantine === undefined) {
       try {
-        own.quarantine = JSON.parse(process.env[QUARANTINE_ENV]);
+        own.quarantine = readVariable('historyQuarantine');
       } catch (error) {
-        own.quarantine = `${QUARANTINE_ENV} is not JSON: ${(error as Error).message}`; // reported as invalid below
+        own.quarantine = (error as Error).message; // reported as invalid below
       }
     }
     const unknown = Object.keys(own).filter((key) => !(key in historyReporterOptionsSchema.shape));
@@ -103,7 +101,7 @@ export default class HistoryReporter implements Reporter {
     const parsed = historyReporterOptionsSchema.safeParse(own);
     if (!parsed.success) {
       this.warn(
-        `history reporter options (playwright.config.ts, or ${QUARANTINE_ENV}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`,
+        `history reporter options (playwright.config.ts, or ${VARIABLES.historyQuarantine.name}) are invalid, so this run is not recorded: ${z.prettifyError(parsed.error)}`,
       );
       this.disabled = true;
       this.options = historyReporterOptionsSchema.parse({});
@@ -127,7 +125,7 @@ export default class HistoryReporter implements Reporter {
     if (result.status === 'passed') {
       this.stackFailure = undefined; // a retry brought it up
       // Now the stack is up: its containers say which images ran (the teardown removes them).
-      this.stackInfo = readRunStackInfo({ projectName: process.env.JOURNEYS_PROJECT }).catch((error: unknown) => {
+      this.stackInfo = readRunStackInfo({ projectName: readVariable('project') }).catch((error: unknown) => {
         this.warn(`stack info not recorded: ${(error as Error).message}`);
         return undefined;
       });
@@ -184,7 +182,8 @@ export default class HistoryReporter implements Reporter {
   }
 
   private recording(): boolean {
-    return this.options.record ?? process.env[RECORD_ENV] !== '0';
+    // JOURNEYS_HISTORY_RECORD=0: read the history (quarantine) but write nothing, e.g. CI shards whose copy nobody saves.
+    return this.options.record ?? readVariable('historyRecord') ?? true;
   }
 
   private async finish(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {

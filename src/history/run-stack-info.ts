@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { currentEngine, type Engine } from '../engine/engine.ts';
-
-/** A JSON file `{ configHash?, images?, projectName? }` that says what stack a run ran on. */
-export const RUN_STACK_INFO_ENV = 'JOURNEYS_HISTORY_STACK_INFO';
+import { readVariable, VARIABLES } from '../run/environment.ts';
 
 export interface RunStackInfo {
   configHash?: string;
@@ -27,7 +25,7 @@ const stackInfoFileSchema = z.object({
 export async function readRunStackInfo(
   options: { file?: string; projectName?: string } = {},
 ): Promise<RunStackInfo | undefined> {
-  const file = options.file ?? process.env[RUN_STACK_INFO_ENV];
+  const file = options.file ?? readVariable('historyStackInfo');
   let fromFile: z.infer<typeof stackInfoFileSchema> = {};
   if (file) {
     let text: string;
@@ -35,13 +33,13 @@ export async function readRunStackInfo(
       text = readFileSync(file, 'utf8');
     } catch (error) {
       throw new Error(
-        `${RUN_STACK_INFO_ENV}=${file}: cannot read it (${(error as Error).message}). Fix: point it at the stack info JSON file, or unset it.`,
+        `${VARIABLES.historyStackInfo.name}=${file}: cannot read it (${(error as Error).message}). Fix: point it at the stack info JSON file, or unset it.`,
       );
     }
     const parsed = stackInfoFileSchema.safeParse(safeJson(text));
     if (!parsed.success)
       throw new Error(
-        `${file} (${RUN_STACK_INFO_ENV}) is not stack info: ${z.prettifyError(parsed.error)}. Fix: write { "configHash": "…", "images": { "service": "sha256:…" } }.`,
+        `${file} (${VARIABLES.historyStackInfo.name}) is not stack info: ${z.prettifyError(parsed.error)}. Fix: write { "configHash": "…", "images": { "service": "sha256:…" } }.`,
       );
     fromFile = parsed.data;
   }

@@ -1,4 +1,5 @@
 import type { TestInfo } from '@playwright/test';
+import { readVariable } from '../run/environment.ts';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 import { type ChannelDrift, driftOf } from './drift/drift-annotations.ts';
 import type { Shape } from './drift/shape.ts';
@@ -76,11 +77,10 @@ export async function openWorkerHistory(
   };
 }
 
+/** Not JSON: the defaults (the reporter, in the runner, says what is wrong with it). */
 function policyFromEnv(): unknown {
-  const raw = process.env.JOURNEYS_HISTORY_QUARANTINE;
-  if (!raw) return {};
   try {
-    return JSON.parse(raw);
+    return readVariable('historyQuarantine') ?? {};
   } catch {
     return {};
   }

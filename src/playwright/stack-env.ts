@@ -1,40 +1,28 @@
 import { z } from 'zod';
-import { RUN_ENV, runProjectName } from '../run/run-identity.ts';
+import { readVariable } from '../run/environment.ts';
+import { runModeSchema } from '../run/run-mode.ts';
 import { settingsSchema } from '../stack/package-settings.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
 
-/** Environment variables through which the runner process tells workers about the stack. */
-export const STACK_ENV = {
-  options: RUN_ENV.stackOptions,
-  ownerPid: RUN_ENV.ownerPid,
-  project: RUN_ENV.project,
-} as const;
-
+/** What the runner hands its workers about the stack: its files and options, and the run's mode. */
 export const stackEnvOptionsSchema = z.object({
   files: z.array(z.string()).min(1),
   profiles: z.array(z.string()),
   envFiles: z.array(z.string()),
   waitTimeoutSeconds: z.number().optional(),
   services: settingsSchema(z).shape.services,
+  mode: runModeSchema,
 });
 
-/**
- * One project per run (and per shard): parallel CI jobs on one engine never share a stack. With
- * JOURNEYS_REUSE=1 the name is stable, so the next run finds the stack again (run-identity.ts).
- */
-export function defineStackName(firstFile: string): string {
-  return runProjectName(firstFile);
-}
-
 export function stackOptionsFromEnv(): z.infer<typeof stackEnvOptionsSchema> & { projectName: string } {
-  const raw = process.env[STACK_ENV.options];
-  const projectName = process.env[STACK_ENV.project];
-  if (!raw || !projectName) {
+  const handedOver = readVariable('stackOptions');
+  const projectName = readVariable('project');
+  if (handedOver === undefined || !projectName) {
     throw new Error(
       'No stack configured for this run: add ...stackProjects().projects to playwright.config.ts and make your journeys depend on the "stack" project.',
     );
   }
-  return { ...stackEnvOptionsSchema.parse(JSON.parse(raw)), projectName };
+  return { ...stackEnvOptionsSchema.parse(handedOver), projectName };
 }
 
 /** The state file of this run's stack: what the fixtures read (`readStackState(currentStackStateFile())`). */

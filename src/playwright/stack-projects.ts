@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Project, ReporterDescription } from '@playwright/test';
-import { claimRun, RUN_ENV, runProjectName } from '../run/run-identity.ts';
+import { handOverReusedAtConfig, handOverStackOptions, readVariable } from '../run/environment.ts';
+import { claimRun, runProjectName } from '../run/run-identity.ts';
+import { keptWhateverHappens, runMode } from '../run/run-mode.ts';
 import { readDefaultStack, readPackageSettings } from '../stack/package-settings.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
 import { reuseAtConfigLoad } from './reuse-at-config.ts';
@@ -30,8 +32,8 @@ export interface StackProjects {
 /**
  * The two Playwright projects that bring the stack up before the journeys and down after them, so
  * the start (with its diagnosis when it fails) and the teardown show in the report like any test.
- * Runs in the runner process: the decisions made here (project name, owner) reach every worker
- * through the environment, so workers agree on one stack and never start one themselves.
+ * Runs in the runner process: the decisions made here (run mode, project name, owner) reach every
+ * worker through the environment, so workers agree on one stack and never start one themselves.
  */
 export function stackProjects(options: StackProjectsOptions = {}): StackProjects {
   const fromPackage = options.files ? undefined : readDefaultStack();
@@ -42,20 +44,22 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? fromPackage?.waitTimeoutSeconds,
     services: options.services ?? fromPackage?.services ?? readPackageSettings().services,
   };
-  process.env[RUN_ENV.stackOptions] ??= JSON.stringify(stack);
+  // The run's mode is decided here, once: the setup and teardown steps get it with the stack.
+  const mode = runMode();
+  handOverStackOptions(JSON.stringify({ ...stack, mode }));
   // The runner owns the run (pid + start time); workers inherit it. Nothing here touches Docker,
   // but the JOURNEYS_REUSE=1 check (one `docker ps`, in the runner only).
   claimRun();
-  runProjectName(stack.files[0]!);
-  // A stack kept whatever happens (JOURNEYS_REUSE=1, JOURNEYS_KEEP=1) is handed over when it is ready
-  // (the setup step says how to look at it): a teardown project would only cost a worker start.
+  runProjectName(stack.files[0]!, mode);
   // By file: Playwright resolves reporter names from the config's directory, where a package's own name does not resolve.
   const reporters: ReporterDescription[] = [[path.join(HERE, '../history/reporter.js')]];
-  if (process.env.JOURNEYS_REUSE === '1' && reusedAsItRuns(stack)) {
+  if (mode.reuse && reusedAsItRuns(stack)) {
     // Nothing to set up: the project stays (journeys name it in `dependencies`) but has no test.
     return { setup: 'stack', reporters, projects: [{ name: 'stack', testDir: HERE, testMatch: /(?!)/ }] };
   }
-  if (process.env.JOURNEYS_REUSE === '1' || process.env.JOURNEYS_KEEP === '1') {
+  // A stack kept whatever happens is handed over when it is ready (the setup step says how to look
+  // at it): a teardown project would only cost a worker start.
+  if (keptWhateverHappens(mode)) {
     return {
       setup: 'stack',
       reporters,
@@ -78,11 +82,11 @@ export function stackProjects(options: StackProjectsOptions = {}): StackProjects
  */
 function reusedAsItRuns(stack: Parameters<typeof reuseAtConfigLoad>[0]): boolean {
   const inWorker = process.env.TEST_WORKER_INDEX !== undefined;
-  if (!inWorker && process.env[RUN_ENV.reusedAtConfig] === undefined && !process.argv.includes('--list')) {
-    const reused = reuseAtConfigLoad(stack, process.env[RUN_ENV.project]!, (line) =>
+  if (!inWorker && readVariable('reusedAtConfig') === undefined && !process.argv.includes('--list')) {
+    const reused = reuseAtConfigLoad(stack, readVariable('project')!, (line) =>
       process.stderr.write(`[journeys] ${line}\n`),
     );
-    process.env[RUN_ENV.reusedAtConfig] = reused ? '1' : '0';
+    handOverReusedAtConfig(reused);
   }
-  return process.env[RUN_ENV.reusedAtConfig] === '1';
+  return readVariable('reusedAtConfig') ?? false;
 }

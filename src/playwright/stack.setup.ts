@@ -2,9 +2,10 @@ import { test as setup } from '@playwright/test';
 import { JourneysError } from '../errors.ts';
 import { CATEGORY_ANNOTATION, type FailureCategory } from '../report/failure-category.ts';
 import { redactingAttach, stackRedactor } from '../report/redaction.ts';
+import { keptWhateverHappens } from '../run/run-mode.ts';
 import { formatFinding, lintDefinition } from '../stack/lint.ts';
-import { defineStack, serviceEnvironments } from '../stack/stack-definition.ts';
-import { startStack } from '../stack/start-stack.ts';
+import { defineStackFor, serviceEnvironments } from '../stack/stack-definition.ts';
+import { startStackFor } from '../stack/start-stack.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
 
@@ -17,6 +18,7 @@ function lintWarnings(definition: Parameters<typeof lintDefinition>[0], log: (li
 
 setup('start the stack', async ({}, testInfo) => {
   const options = stackOptionsFromEnv();
+  const { mode } = options;
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
@@ -26,12 +28,12 @@ setup('start the stack', async ({}, testInfo) => {
   let redact = stackRedactor({});
   const attach = redactingAttach(testInfo, (text) => redact(text));
   try {
-    const definition = await setup.step('resolve the compose files', () => defineStack({ ...options, log }));
+    const definition = await setup.step('resolve the compose files', () => defineStackFor(mode, { ...options, log }));
     redact = stackRedactor(serviceEnvironments(definition));
     const stack = await setup.step(`bring ${definition.target.projectName} up`, async () => {
-      const starting = startStack(definition, {
+      const starting = startStackFor(mode, definition, {
         waitTimeoutSeconds: options.waitTimeoutSeconds,
-        keepOnFailure: process.env.JOURNEYS_KEEP_ON_FAILURE === '1',
+        keepOnFailure: mode.keepOnFailure,
         // Playwright tears this worker down on a signal: the stack's watchdog removes it instead.
         handleSignals: false,
         log,
@@ -47,12 +49,7 @@ setup('start the stack', async ({}, testInfo) => {
       body: JSON.stringify(stack.endpoints.all, null, 2),
       contentType: 'application/json',
     });
-    const keepReason =
-      process.env.JOURNEYS_KEEP === '1'
-        ? 'JOURNEYS_KEEP=1'
-        : process.env.JOURNEYS_REUSE === '1'
-          ? 'JOURNEYS_REUSE=1'
-          : undefined;
+    const keepReason = keptWhateverHappens(mode);
     if (keepReason) {
       // Kept whatever the journeys do (there is no teardown project then): say so here.
       const kept = keepStack(stack.target, keepReason);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { test as teardown } from '@playwright/test';
 import { currentEngine } from '../engine/engine.ts';
+import { keptAtTeardown } from '../run/run-mode.ts';
 import { composeTargetOf, readStackState } from '../stack/stack-state.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { removeStack } from '../stack/teardown.ts';
@@ -13,14 +14,7 @@ teardown('remove the stack', async ({}, testInfo) => {
   if (!existsSync(file)) return; // the start failed and already removed everything
   const state = readStackState(file);
   const target = composeTargetOf(state);
-  const keepReason =
-    process.env.JOURNEYS_KEEP === '1'
-      ? 'JOURNEYS_KEEP=1'
-      : process.env.JOURNEYS_REUSE === '1'
-        ? 'JOURNEYS_REUSE=1'
-        : process.env.JOURNEYS_KEEP_ON_FAILURE === '1' && failureMarkerExists(options.projectName)
-          ? 'a journey failed (JOURNEYS_KEEP_ON_FAILURE=1)'
-          : undefined;
+  const keepReason = keptAtTeardown(options.mode, failureMarkerExists(options.projectName));
   if (keepReason) {
     const kept = keepStack(target, keepReason);
     const text = `Stack ${state.projectName} kept (${keepReason}). Look at it with:\n${kept.commands.map((c) => `  ${c}`).join('\n')}`;

@@ -1,27 +1,15 @@
+// Who a run is, in one place: the process that owns its stacks (pid + start time, so a recycled pid
+// never passes for a dead run), the user and machine it runs on, its Compose project name and shard.
+//
+// A Playwright run is owned by the runner process (the one that loads playwright.config.ts first):
+// `claimRun()` writes its identity to the environment there, and every worker and every child
+// (docker compose, prepare commands) inherits it. `JOURNEYS_RUN` is the marker a watchdog looks for
+// to find the processes of a run that died.
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-/**
- * Who a run is, in one place: the process that owns its stacks (pid + start time, so a recycled pid
- * never passes for a dead run), the user and machine it runs on, its Compose project name and shard.
- *
- * A Playwright run is owned by the runner process (the one that loads playwright.config.ts first):
- * `claimRun()` writes its identity to the environment there, and every worker and every child
- * (docker compose, prepare commands) inherits it. `JOURNEYS_RUN` is the marker a watchdog looks for
- * to find the processes of a run that died.
- */
-export const RUN_ENV = {
-  ownerPid: 'JOURNEYS_OWNER_PID',
-  ownerStarted: 'JOURNEYS_OWNER_STARTED',
-  /** The owner's full identity (see `runKey`): inherited by every process of the run. */
-  run: 'JOURNEYS_RUN',
-  project: 'JOURNEYS_PROJECT',
-  /** The stack's files and options, as stackProjects() decided them in the runner (JSON). */
-  stackOptions: 'JOURNEYS_STACK_OPTIONS',
-  /** `1` when the runner found the stack running, ready and unchanged at config load (JOURNEYS_REUSE=1). */
-  reusedAtConfig: 'JOURNEYS_REUSED_AT_CONFIG',
-} as const;
+import { handOverOwner, handOverOwnerPid, handOverProject, readVariable } from './environment.ts';
+import type { RunMode } from './run-mode.ts';
 
 /** The process that owns a stack, as the labels record it. */
 export interface RunOwner {
@@ -91,24 +79,16 @@ export function ownerOf(pid: number, started = processStartTime(pid) ?? 0): RunO
  * a CLI started by a test). Cheap: a few environment variables and one read of /proc/self/stat.
  */
 export function claimRun(): RunOwner {
-  if (!process.env[RUN_ENV.ownerPid]) {
-    process.env[RUN_ENV.ownerPid] = String(process.pid);
-    delete process.env[RUN_ENV.ownerStarted];
-  }
+  if (readVariable('ownerPid') === undefined) handOverOwnerPid(process.pid);
   const owner = currentOwner();
-  process.env[RUN_ENV.ownerStarted] ??= String(owner.started);
-  process.env[RUN_ENV.run] ??= runKey(owner);
+  handOverOwner(owner.started, runKey(owner));
   return owner;
 }
 
 /** The run's owner: the runner (from the environment), else this process. */
 export function currentOwner(): RunOwner {
-  const pid = Number(process.env[RUN_ENV.ownerPid] ?? process.pid);
-  const recorded = process.env[RUN_ENV.ownerStarted];
-  return ownerOf(
-    pid,
-    recorded !== undefined && /^\d+$/.test(recorded) ? Number(recorded) : (processStartTime(pid) ?? 0),
-  );
+  const pid = readVariable('ownerPid') ?? process.pid;
+  return ownerOf(pid, readVariable('ownerStarted') ?? processStartTime(pid) ?? 0);
 }
 
 /** `host/uid/boot/pidns/pid/started`: the owner in one label value (and the run marker of its processes). */
@@ -200,15 +180,12 @@ export function shardOf(argv: readonly string[]): string | undefined {
  * per run and per shard (parallel CI jobs on one engine never share one), or the stable name with
  * JOURNEYS_REUSE=1 so the next run finds the stack again. JOURNEYS_PROJECT wins.
  */
-export function runProjectName(
-  firstFile: string,
-  { reuse = process.env.JOURNEYS_REUSE === '1', argv = process.argv } = {},
-): string {
+export function runProjectName(firstFile: string, mode: Pick<RunMode, 'reuse' | 'shard'>): string {
+  const chosen = readVariable('project');
+  if (chosen) return chosen;
   const base = stableProjectName(firstFile);
-  if (!process.env[RUN_ENV.project]) {
-    const shard = shardOf(argv);
-    const suffix = Math.random().toString(36).slice(2, 7);
-    process.env[RUN_ENV.project] = reuse ? base : `${base}-${shard ? `s${shard}-` : ''}${suffix}`;
-  }
-  return process.env[RUN_ENV.project]!;
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const projectName = mode.reuse ? base : `${base}-${mode.shard ? `s${mode.shard}-` : ''}${suffix}`;
+  handOverProject(projectName);
+  return projectName;
 }

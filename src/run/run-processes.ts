@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { RUN_ENV } from './run-identity.ts';
+import { VARIABLES } from './environment.ts';
 
 /**
  * The processes of a run, found by the marker every one of them inherits (`JOURNEYS_RUN=<run key>`,
@@ -8,7 +8,7 @@ import { RUN_ENV } from './run-identity.ts';
  * after a sweep, so the watchdog stops them first. Linux only (/proc); elsewhere nothing is found.
  */
 export function runProcesses(runKey: string, exclude: readonly number[] = [process.pid]): number[] {
-  const marker = Buffer.from(`\0${RUN_ENV.run}=${runKey}\0`);
+  const marker = Buffer.from(`\0${VARIABLES.run.name}=${runKey}\0`);
   const found: number[] = [];
   let entries: string[];
   try {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readVariable } from './environment.ts';
 
 /**
  * Every file compose-journeys keeps outside the repo, named in one place. The state directory
@@ -19,7 +20,7 @@ import path from 'node:path';
  * this release stays kept for a reap run by an older one on the same engine.
  */
 export function stateRoot(): string {
-  return process.env.JOURNEYS_STATE_DIR ?? path.join(os.tmpdir(), 'compose-journeys');
+  return readVariable('stateDir') ?? path.join(os.tmpdir(), 'compose-journeys');
 }
 
 export const STATE_FILES = {

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processStartTime, RUN_ENV, type RunOwner, runKey } from './run-identity.ts';
+import { outsideTheRun } from './environment.ts';
+import { processStartTime, type RunOwner, runKey } from './run-identity.ts';
 import { stateFile, stateRoot } from './state-files.ts';
 
 /**
@@ -81,11 +82,10 @@ export function guardStack(projectName: string, owner: RunOwner): RunRecord {
   const script = fileURLToPath(new URL(`./watchdog-main.${fromSource ? 'ts' : 'js'}`, here));
   const loader = fromSource ? ['--import', tsxLoader()] : [];
   // Not part of the run: it must not find itself among the run's processes, nor die with its group.
-  const { [RUN_ENV.run]: _marker, ...env } = process.env;
   const child = spawn(process.execPath, [...loader, script, projectName, record.run], {
     detached: true,
     stdio: 'ignore',
-    env: { ...env, JOURNEYS_STATE_DIR: stateRoot() },
+    env: outsideTheRun(stateRoot()),
   });
   child.unref();
   if (child.pid !== undefined) {

@@ -8,6 +8,7 @@ import { currentEngine, type Engine } from '../engine/engine.ts';
 import { LABEL } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
+import { type RunMode, runMode } from '../run/run-mode.ts';
 import { type CachedVariant, type CacheEntry, forProject, inputsKey, readCache, writeCache } from './config-cache.ts';
 import { describeLocations, locateComplaint } from './config-error-location.ts';
 import { registryReachable } from './registry-probe.ts';
@@ -72,16 +73,23 @@ export function serviceEnvironments(definition: StackDefinition): Record<string,
  * is one of the cached resolutions, that one is taken without asking the registry.
  */
 export function defineStack(options: StackOptions): Promise<StackDefinition> {
-  return defineStackOn(currentEngine(), options);
+  return defineStackFor(runMode(options), options);
 }
 
-/** `defineStack` on a given engine (the unit lane's recording fake). */
-export async function defineStackOn(engine: Engine, options: StackOptions): Promise<StackDefinition> {
+/**
+ * For a run whose mode is decided already (stackProjects, the CLI): reuse, offline and limits are the
+ * mode's. `engine`: the unit lane's recording fake.
+ */
+export async function defineStackFor(
+  mode: RunMode,
+  options: Omit<StackOptions, 'reuse' | 'offline' | 'limits'>,
+  engine: Engine = currentEngine(),
+): Promise<StackDefinition> {
   const log = options.log ?? (() => {});
   const cwd = options.cwd ?? process.cwd();
   const files = withLimitsOverride(
     options.files.map((file) => path.resolve(cwd, file)),
-    options.limits,
+    mode.limits,
     log,
   );
   const envFiles = (options.envFiles ?? []).map((file) => path.resolve(cwd, file));
@@ -100,8 +108,8 @@ export async function defineStackOn(engine: Engine, options: StackOptions): Prom
       'No compose file given.',
       'Fix: pass -f compose.yml, or set "journeys.stack.files" in package.json.',
     );
-  const reuse = options.reuse ?? process.env.JOURNEYS_REUSE === '1';
-  const projectName = options.projectName ?? runProjectName(files[0]!, { reuse });
+  const { reuse } = mode;
+  const projectName = options.projectName ?? runProjectName(files[0]!, mode);
   const profiles = options.profiles ?? [];
   const base: ComposeTarget = { projectName, files, profiles, envFiles };
 
@@ -116,7 +124,7 @@ export async function defineStackOn(engine: Engine, options: StackOptions): Prom
   if (running) {
     const containers = await running;
     const found = resolutionOf(cached, projectName, containers);
-    if (found) return finish(options, base, found.variant, found.name, key, containers);
+    if (found) return finish(options, reuse, base, found.variant, found.name, key, containers);
   }
 
   let changed = false;
@@ -141,7 +149,7 @@ export async function defineStackOn(engine: Engine, options: StackOptions): Prom
       ? Promise.resolve(offline)
       : resolve(engine, offlineTarget).then((variant) => ({ ...variant, extraKey: cached.offlineKey(overrides) }));
     resolving.catch(() => {});
-    if (await wantOffline(engine, options.offline, online.config)) {
+    if (await wantOffline(engine, mode.offline, online.config)) {
       log(
         `No image registry reachable: using the offline override ${overrides.map((f) => path.relative(cwd, f)).join(', ')}.`,
       );
@@ -155,7 +163,7 @@ export async function defineStackOn(engine: Engine, options: StackOptions): Prom
     }
   }
   if (changed && key) writeCache(entry);
-  return finish(options, base, chosen, name, key, await running);
+  return finish(options, reuse, base, chosen, name, key, await running);
 }
 
 /**
@@ -178,7 +186,7 @@ export function defineRunningStackSync(
   const found = resolutionOf(cached, base.projectName, containers);
   if (!found) return undefined;
   try {
-    return finish({ ...options, reuse: true }, base, found.variant, found.name, cached.key, [...containers]);
+    return finish(options, true, base, found.variant, found.name, cached.key, [...containers]);
   } catch {
     return undefined; // a role error: the setup project reports it
   }
@@ -227,7 +235,8 @@ function resolutionOf(
 }
 
 function finish(
-  options: StackOptions,
+  options: Pick<StackOptions, 'services'>,
+  reuse: boolean,
   base: ComposeTarget,
   variant: CachedVariant,
   name: 'online' | 'offline',
@@ -250,7 +259,7 @@ function finish(
     config,
     configHash: hashOf(config),
     offline: name === 'offline',
-    reuse: options.reuse ?? process.env.JOURNEYS_REUSE === '1',
+    reuse,
     roles,
     composeWarnings: variant.warnings,
     running,
@@ -262,21 +271,12 @@ function hashOf(config: ResolvedConfig): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
-/** Whether the CI limits profile applies: the option, else `JOURNEYS_LIMITS`, else whether this is CI. */
-export function wantLimits(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (option !== undefined) return option;
-  const forced = env.JOURNEYS_LIMITS;
-  if (forced === '1' || forced === 'true' || forced === 'ci') return true;
-  if (forced === '0' || forced === 'false') return false;
-  return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-}
-
 /** The files with the stack's `x-journeys.limits` override after them, when the limits profile applies. */
-function withLimitsOverride(files: string[], option: boolean | undefined, log: (line: string) => void): string[] {
-  if (files.length === 0 || !wantLimits(option)) return files;
+function withLimitsOverride(files: string[], limits: RunMode['limits'], log: (line: string) => void): string[] {
+  if (files.length === 0 || limits === 'off') return files;
   const declared = limitsOverrideOf(files[0]!);
   if (!declared) {
-    if (option === true || process.env.JOURNEYS_LIMITS)
+    if (limits === 'asked')
       log(
         `No CI limits applied: ${path.basename(files[0]!)} declares no x-journeys.limits override (a compose file with the runner's CPU and memory limits; docs/configuration.md).`,
       );
@@ -325,11 +325,8 @@ function overrideFileOf(name: unknown, composeFile: string): string | undefined 
   return typeof name === 'string' && name ? path.resolve(path.dirname(composeFile), name) : undefined;
 }
 
-async function wantOffline(engine: Engine, option: StackOptions['offline'], config: ResolvedConfig): Promise<boolean> {
-  const forced = process.env.JOURNEYS_OFFLINE;
-  if (option === true || option === false) return option;
-  if (forced === '1' || forced === 'true') return true;
-  if (forced === '0' || forced === 'false') return false;
+async function wantOffline(engine: Engine, offline: RunMode['offline'], config: ResolvedConfig): Promise<boolean> {
+  if (offline !== 'auto') return offline;
   const publicImage = Object.values(config.services).find((service) => service.image && !service.build)?.image;
   return !(await registryReachable(engine, publicImage));
 }

@@ -7,6 +7,7 @@ import { currentEngine, type Engine } from '../engine/engine.ts';
 import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { claimRun, currentOwner, type RunOwner } from '../run/run-identity.ts';
+import { KEEP_REASONS, type RunMode, runMode } from '../run/run-mode.ts';
 import { isKept, projectStateDir } from '../run/state-files.ts';
 import { guardStack } from '../run/watchdog.ts';
 import { composeUp } from './compose-up.ts';
@@ -51,14 +52,19 @@ const REAP_DELAY_MS = 500;
 
 /** Brings a stack up and returns it ready, or throws a diagnosis after removing what it started. */
 export function startStack(definition: StackDefinition, options: StartOptions = {}): Promise<StartedStack> {
-  return startStackOn(currentEngine(), definition, options);
+  return startStackFor(runMode(), definition, options);
 }
 
-/** `startStack` on a given engine (the unit lane's recording fake). */
-export async function startStackOn(
-  engine: Engine,
+/**
+ * For a run whose mode is decided already (stackProjects, the CLI). Whether to reuse is the
+ * definition's; the mode's `keep` keeps the stack once ready, or when it failed to start.
+ * `engine`: the unit lane's recording fake.
+ */
+export async function startStackFor(
+  mode: Pick<RunMode, 'keep'>,
   definition: StackDefinition,
   options: StartOptions = {},
+  engine: Engine = currentEngine(),
 ): Promise<StartedStack> {
   const log = options.log ?? (() => {});
   const waitTimeoutSeconds = options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
@@ -82,7 +88,7 @@ export async function startStackOn(
   if (options.watchdog !== false) guardStack(projectName, owner);
   const labels = journeysLabels(definition.configHash, owner, {
     reusable: definition.reuse,
-    keep: options.keep ?? (process.env.JOURNEYS_KEEP === '1' ? 'JOURNEYS_KEEP=1' : undefined),
+    keep: options.keep ?? (mode.keep ? KEEP_REASONS.keep : undefined),
   });
   const target = await withEgressGuard(
     engine,
@@ -109,15 +115,15 @@ export async function startStackOn(
     const containers = await starting;
     log(`stack ${projectName} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Handed over from the moment it is ready: a reusable or kept stack outlives an interrupted run.
-    if (definition.reuse) keepStack(target, 'JOURNEYS_REUSE=1');
+    if (definition.reuse) keepStack(target, KEEP_REASONS.reuse);
     else if (options.keep) keepStack(target, options.keep);
-    else if (process.env.JOURNEYS_KEEP === '1') keepStack(target, 'JOURNEYS_KEEP=1');
+    else if (mode.keep) keepStack(target, KEEP_REASONS.keep);
     await Promise.all([reaping, pruning]);
     return started_(engine, definition, target, containers, false, unregister);
   } catch (error) {
     unregister();
     if (wasInterrupted()) throw error; // the interrupt handler is already removing everything
-    if (options.keepOnFailure || process.env.JOURNEYS_KEEP === '1') {
+    if (options.keepOnFailure || mode.keep) {
       const kept = keepStack(target, 'start failed, kept on request');
       throw withKeptCommands(error, kept.commands);
     }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { type ComposeTarget, composeCommandLine } from '../engine/compose.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { currentEngine } from '../engine/engine.ts';
+import { readVariable } from '../run/environment.ts';
+import { KEEP_REASONS } from '../run/run-mode.ts';
 import { stateFile } from '../run/state-files.ts';
 import { Endpoints } from './endpoints.ts';
 import type { StackState } from './stack-state.ts';
@@ -32,8 +34,12 @@ export class StartedStack {
     return currentEngine().listContainers(this.projectName);
   }
 
-  /** Stops and removes everything, unless asked to keep it, in which case it says how to look at it. */
-  async stop({ keep = process.env.JOURNEYS_KEEP === '1', reason = 'JOURNEYS_KEEP=1' } = {}): Promise<StoppedStack> {
+  /**
+   * Stops and removes everything, unless asked to keep it (default: JOURNEYS_KEEP), in which case it
+   * says how to look at it. Only JOURNEYS_KEEP is read: a wrong value of another variable must not
+   * leave the stack running.
+   */
+  async stop({ keep = readVariable('keep') ?? false, reason = KEEP_REASONS.keep } = {}): Promise<StoppedStack> {
     if (this.#stopped) throw new Error(`Stack ${this.projectName} was already stopped.`);
     this.#stopped = true;
     this.unregisterInterrupt();

@@ -1,11 +1,13 @@
 // The docs are real. Every TypeScript block of README.md and docs/*.md is either a file's text (a
 // block marked `<!-- file: path -->`; `path#EXPORT` for that export's value) or type-checks against
-// the package; every relative link points to a file (and heading) that exists; and
-// docs/environment.md names every JOURNEYS_* variable the source reads.
+// the package; every relative link points to a file (and heading) that exists; and the JOURNEYS_*
+// variables of src/run/environment.ts, docs/environment.md and `journeys --help` agree both ways.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { COMMAND_NAMES, HELP } from '../../src/cli/help.ts';
+import { VARIABLES } from '../../src/run/environment.ts';
 import { REPO } from '../support/cli.ts';
 
 interface Block {
@@ -137,19 +139,51 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-test('docs/environment.md names every JOURNEYS_* variable the source reads', () => {
-  const variables = new Set<string>();
+const ENVIRONMENT_MODULE = 'src/run/environment.ts';
+const listed = Object.values(VARIABLES);
+const names = (setBy?: 'user' | 'runner'): string[] =>
+  listed
+    .filter((variable) => !setBy || variable.setBy === setBy)
+    .map((variable) => variable.name)
+    .sort();
+const namedIn = (text: string) => new Set([...text.matchAll(/JOURNEYS_[A-Z_]*[A-Z]/g)].map((match) => match[0]));
+
+test('the variables are listed once, each name once, and only that module touches them', () => {
+  expect(new Set(names()).size, 'a name listed twice').toBe(listed.length);
+  const outside: string[] = [];
   for (const file of ['src', 'fixtures', 'bin'].flatMap(sourceFiles)) {
-    for (const [name] of readFileSync(path.join(REPO, file), 'utf8').matchAll(/JOURNEYS_[A-Z_]+/g)) {
-      // Every match is an environment variable today; a name that is not one would be excluded here, with why.
-      variables.add(name);
-    }
+    const source = readFileSync(path.join(REPO, file), 'utf8');
+    for (const name of namedIn(source)) if (!names().includes(name)) outside.push(`${file} names ${name}`);
+    if (file !== ENVIRONMENT_MODULE && /process\.env(\.JOURNEYS_|\[)|\benv\.JOURNEYS_/.test(source))
+      outside.push(`${file} reads or writes process.env.JOURNEYS_* itself`);
   }
-  expect(variables.size).toBeGreaterThanOrEqual(10);
+  expect(outside, `every JOURNEYS_* variable is in ${ENVIRONMENT_MODULE}, and read or written through it`).toEqual([]);
+});
+
+test('docs/environment.md documents exactly the listed variables, in the section of whoever sets them', () => {
   const page = text.get('docs/environment.md')!;
-  const named = new Set([...page.matchAll(/`(JOURNEYS_[A-Z_]+)/g)].map((match) => match[1]!));
-  expect([...variables].filter((name) => !named.has(name)).sort(), 'read by the source, missing from the page').toEqual(
-    [],
+  const runnerSection = page.indexOf('\n## Set by the runner');
+  expect(runnerSection).toBeGreaterThan(0);
+  // A variable is documented by a table row that starts with it; prose may name it anywhere.
+  const rows = [...page.matchAll(/^\| `(JOURNEYS_[A-Z_]*[A-Z])/gm)];
+  const documented = (inRunnerSection: boolean) =>
+    rows
+      .filter((row) => row.index > runnerSection === inRunnerSection)
+      .map((row) => row[1]!)
+      .sort();
+  expect(documented(false), 'your variables: listed, and documented above "Set by the runner"').toEqual(names('user'));
+  expect(documented(true), 'the runner\'s variables: listed, and documented under "Set by the runner"').toEqual(
+    names('runner'),
   );
-  expect([...named].filter((name) => !variables.has(name)).sort(), 'on the page, read by nothing').toEqual([]);
+  const unknown = [...text].flatMap(([doc, markdown]) =>
+    [...namedIn(markdown)].filter((name) => !names().includes(name)).map((name) => `${doc}: ${name}`),
+  );
+  expect(unknown, 'named in the docs, but not a variable').toEqual([]);
+});
+
+test('journeys --help lists every variable you may set, and names no other', () => {
+  const general = HELP();
+  const everything = [general, ...COMMAND_NAMES.map((command) => HELP(command))].join('\n');
+  expect(names('user').filter((name) => !general.includes(`${name}=`))).toEqual([]);
+  expect([...namedIn(everything)].filter((name) => !names('user').includes(name)).sort()).toEqual([]);
 });

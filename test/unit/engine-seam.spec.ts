@@ -12,7 +12,7 @@ import { reap } from '../../src/stack/reap.ts';
 import { parseResolvedConfig } from '../../src/stack/resolved-config.ts';
 import { detectRoles } from '../../src/stack/service-roles.ts';
 import type { StackDefinition } from '../../src/stack/stack-definition.ts';
-import { startStackOn } from '../../src/stack/start-stack.ts';
+import { startStackFor } from '../../src/stack/start-stack.ts';
 import { removeProject } from '../../src/stack/teardown.ts';
 import { RecordingEngine } from './recording-engine.ts';
 
@@ -43,7 +43,7 @@ test('start: looks for leftovers, brings the stack up under our labels, and hand
   const engine = new RecordingEngine();
   const projectName = unique('seam-start');
   engine.stacks.set(projectName, { db: { healthcheck: true, ports: [5432] }, api: { ports: [8080] } });
-  const stack = await startStackOn(engine, await definitionOf(projectName, SERVICES), QUIET);
+  const stack = await startStackFor({ keep: false }, await definitionOf(projectName, SERVICES), QUIET, engine);
 
   expect(engine.calls).toEqual([
     'GET /images/postgres%3A16/json', // missing images, looked for first: before the wait clock starts
@@ -66,7 +66,9 @@ test('start that fails: the diagnosis names the service, and everything it start
   const engine = new RecordingEngine();
   const projectName = unique('seam-fail');
   engine.stacks.set(projectName, { db: { healthcheck: true, healthy: false }, api: {} });
-  const error = await startStackOn(engine, await definitionOf(projectName, SERVICES), QUIET).catch((e: Error) => e);
+  const error = await startStackFor({ keep: false }, await definitionOf(projectName, SERVICES), QUIET, engine).catch(
+    (e: Error) => e,
+  );
   expect(String(error)).toContain(`Stack ${projectName} did not become ready: db (unhealthy)`);
   expect(String((error as { details?: string }).details)).toContain(`(log of ${projectName}-db-1)`);
   expect(engine.leftOf(projectName)).toEqual([]);

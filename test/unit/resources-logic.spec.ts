@@ -1,12 +1,11 @@
 // The resources fixture's pure parts: samples from the engine's stats documents, a journey's window
-// of them, budgets and their verdicts, the run's peaks, and when the CI limits profile applies.
+// of them, budgets and their verdicts, the run's peaks. When the CI limits profile applies: run-mode.spec.ts.
 import { expect, test } from '@playwright/test';
 import { parseCliStatsLine, parseStatsSample } from '../../src/engine/stats-sample.ts';
 import { runResourcePeaks } from '../../src/history/run-summary.ts';
 import { overBudget, parseBudgets } from '../../src/resources/resource-budgets.ts';
 import { formatUsageTable, usageChartSvg } from '../../src/resources/resource-report.ts';
 import { ResourceSamples } from '../../src/resources/resource-usage.ts';
-import { wantLimits } from '../../src/stack/stack-definition.ts';
 import { parseBytes } from '../../src/util/bytes.ts';
 
 const MB = 1e6;
@@ -135,13 +134,4 @@ test("the run's peaks: per service the journey with the most memory and the one 
       { journeyId: 'c' },
     ]),
   ).toEqual([{ service: 'inventory', peakMemoryBytes: 120, peakJourneyId: 'b', cpuMs: 500, cpuJourneyId: 'a' }]);
-});
-
-test('the CI limits profile: the option, else JOURNEYS_LIMITS, else whether CI is set', () => {
-  expect(wantLimits(undefined, {})).toBe(false);
-  expect(wantLimits(undefined, { CI: 'true' })).toBe(true);
-  expect(wantLimits(undefined, { CI: 'true', JOURNEYS_LIMITS: '0' })).toBe(false);
-  expect(wantLimits(undefined, { JOURNEYS_LIMITS: '1' })).toBe(true);
-  expect(wantLimits(false, { CI: 'true' })).toBe(false);
-  expect(wantLimits(true, {})).toBe(true);
 });

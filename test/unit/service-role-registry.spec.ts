@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { z } from 'zod';
 import { stackEnvOptionsSchema } from '../../src/playwright/stack-env.ts';
+import { runMode } from '../../src/run/run-mode.ts';
 import { quickCheck, readPackageSettings, settingsSchema } from '../../src/stack/package-settings.ts';
 import { SERVICE_ROLES } from '../../src/stack/service-roles.ts';
 import { readStackState, stackStateSchema } from '../../src/stack/stack-state.ts';
@@ -56,7 +57,13 @@ for (const role of SERVICE_ROLES) {
       const section = { services: { [role]: names } };
       expect(quickCheck(section), 'quick check').toBe(true);
       expect(settingsSchema(z).safeParse(section).success, 'schema').toBe(true);
-      const options = { files: ['compose.yml'], profiles: [], envFiles: [], services: { [role]: names } };
+      const options = {
+        files: ['compose.yml'],
+        profiles: [],
+        envFiles: [],
+        services: { [role]: names },
+        mode: runMode({}, {}),
+      };
       expect(stackEnvOptionsSchema.safeParse(options).success, "workers' stack options").toBe(true);
     }
     const roles = everyRole(() => []) as Record<string, string[]>;

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { formatFinding, lintDefinition } from '../../stack/lint.ts';
-import { defineStack } from '../../stack/stack-definition.ts';
-import { type Command, stackOptions } from '../context.ts';
+import { defineStackFor } from '../../stack/stack-definition.ts';
+import { type Command, runModeOf, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
-  const definition = await defineStack(await stackOptions(context));
+  const [options, mode] = await Promise.all([stackOptions(context), runModeOf(context)]);
+  const definition = await defineStackFor(mode, options);
   const findings = lintDefinition(definition);
   for (const warning of definition.composeWarnings) context.out(`compose: ${warning}`);
   for (const finding of findings) context.out(formatFinding(finding));

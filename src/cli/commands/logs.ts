@@ -1,9 +1,10 @@
 import { currentEngine } from '../../engine/engine.ts';
-import { defineStack } from '../../stack/stack-definition.ts';
-import { type Command, stackOptions } from '../context.ts';
+import { defineStackFor } from '../../stack/stack-definition.ts';
+import { type Command, runModeOf, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
-  const definition = await defineStack(await stackOptions(context));
+  const [options, mode] = await Promise.all([stackOptions(context), runModeOf(context)]);
+  const definition = await defineStackFor(mode, options);
   const args = [
     'logs',
     '--timestamps',

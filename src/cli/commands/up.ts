@@ -1,19 +1,19 @@
 import { claimRun } from '../../run/run-identity.ts';
 import { formatFinding, lintDefinition } from '../../stack/lint.ts';
-import { defineStack } from '../../stack/stack-definition.ts';
-import { DEFAULT_WAIT_TIMEOUT_SECONDS, startStack } from '../../stack/start-stack.ts';
+import { defineStackFor } from '../../stack/stack-definition.ts';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, startStackFor } from '../../stack/start-stack.ts';
 import { keepStack } from '../../stack/started-stack.ts';
-import { type Command, stackOptions } from '../context.ts';
+import { type Command, runModeOf, stackOptions } from '../context.ts';
 
 export const run: Command = async (context) => {
   claimRun(); // this process owns the stack until it is handed over (kept) below
-  const options = await stackOptions(context);
-  const definition = await defineStack(options);
+  const [options, mode] = await Promise.all([stackOptions(context), runModeOf(context)]);
+  const definition = await defineStackFor(mode, options);
   // Reap and the registry probe run inside startStack/defineStack alongside the start; lint runs
   // here while Docker works (its findings are cached with the resolution).
-  const starting = startStack(definition, {
+  const starting = startStackFor(mode, definition, {
     waitTimeoutSeconds: options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
-    keepOnFailure: context.values['keep-on-failure'],
+    keepOnFailure: mode.keepOnFailure,
     keep: 'started by journeys up',
     log: context.log,
   });

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { readVariable } from '../../run/environment.ts';
 import { HistoryDatabaseError } from './history-database-error.ts';
 import type { HistoryAccess, HistoryStore } from './history-store.ts';
 import { openPostgresHistoryStore } from './postgres-history-store.ts';
@@ -6,10 +7,6 @@ import { openSqliteHistoryStore } from './sqlite-history-store.ts';
 
 /** Beside the HTML report: one folder to cache in CI, and `reports/` is already ignored by git. */
 export const DEFAULT_HISTORY_FILE = 'reports/history.sqlite';
-export const HISTORY_ENV = {
-  url: 'JOURNEYS_HISTORY_URL',
-  busyTimeoutMs: 'JOURNEYS_HISTORY_BUSY_TIMEOUT_MS',
-} as const;
 
 export type HistoryLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -23,7 +20,7 @@ export interface OpenHistoryOptions {
   connectTimeoutMs?: number;
 }
 
-export function historyLocation(url: string | undefined = process.env[HISTORY_ENV.url]): HistoryLocation {
+export function historyLocation(url: string | undefined = readVariable('historyUrl')): HistoryLocation {
   const value = url?.trim() || DEFAULT_HISTORY_FILE;
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value };
   if (/^file:\/\//i.test(value)) return { kind: 'sqlite', file: fileURLToPath(value) };
@@ -40,11 +37,10 @@ export function historyLocation(url: string | undefined = process.env[HISTORY_EN
 }
 
 export async function openHistoryStore(options: OpenHistoryOptions = {}): Promise<HistoryStore> {
-  const location = historyLocation(options.url ?? process.env[HISTORY_ENV.url]);
+  const location = historyLocation(options.url ?? readVariable('historyUrl'));
   const access = options.access ?? 'write';
   if (location.kind === 'postgres')
     return openPostgresHistoryStore({ url: location.url, access, connectTimeoutMs: options.connectTimeoutMs ?? 5_000 });
-  const fromEnv = Number(process.env[HISTORY_ENV.busyTimeoutMs]);
-  const busyTimeoutMs = options.busyTimeoutMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 10_000);
+  const busyTimeoutMs = options.busyTimeoutMs ?? readVariable('historyBusyTimeoutMs') ?? 10_000;
   return openSqliteHistoryStore({ file: location.file, access, busyTimeoutMs });
 }
