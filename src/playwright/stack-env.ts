@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { readVariable } from '../run/environment.ts';
-import { runModeSchema } from '../run/run-mode.ts';
+import type { RunMode } from '../run/run-mode.ts';
 import { settingsSchema } from '../stack/package-settings.ts';
 import { stackStateFile } from '../stack/stack-state.ts';
+
+/** The run's mode as handed over (src/run/run-mode.ts). */
+export const runModeSchema = z.object({
+  reuse: z.boolean(),
+  keep: z.boolean(),
+  keepOnFailure: z.boolean(),
+  offline: z.union([z.boolean(), z.literal('auto')]),
+  limits: z.enum(['asked', 'ci', 'off']),
+  shard: z.string().optional(),
+}) satisfies z.ZodType<RunMode>;
 
 /** What the runner hands its workers about the stack: its files and options, and the run's mode. */
 export const stackEnvOptionsSchema = z.object({

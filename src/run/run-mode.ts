@@ -1,4 +1,4 @@
-import { z } from 'zod';
+// No zod here: every CLI command builds a mode, and loading zod costs more than a whole `journeys down`.
 import { type Environment, inCi, readVariable, VARIABLES } from './environment.ts';
 import { shardOf } from './run-identity.ts';
 
@@ -8,24 +8,23 @@ import { shardOf } from './run-identity.ts';
  * command, or by defineStack()/startStack() called as a library. Everything after asks the mode,
  * not the environment, so a flag and a variable can never be weighed differently in two places.
  */
-export const runModeSchema = z.object({
+export interface RunMode {
   /** Reuse a running stack whose resolved config is unchanged, under the stable project name; it is kept for the next run. */
-  reuse: z.boolean(),
+  readonly reuse: boolean;
   /** Keep the stack after the run whatever happens, also one that failed to start. */
-  keep: z.boolean(),
+  readonly keep: boolean;
   /** Keep the stack when it failed to start or a journey failed. */
-  keepOnFailure: z.boolean(),
+  readonly keepOnFailure: boolean;
   /** The offline override forced on or off, or `auto`: on when no image registry answers. */
-  offline: z.union([z.boolean(), z.literal('auto')]),
+  readonly offline: boolean | 'auto';
   /**
    * The CI limits override: `asked` for (by the option or JOURNEYS_LIMITS, so a stack without one
    * is told so), applied because this is `ci`, or `off`.
    */
-  limits: z.enum(['asked', 'ci', 'off']),
+  readonly limits: 'asked' | 'ci' | 'off';
   /** This Playwright shard (`--shard 2/4` → `2of4`): part of a fresh project's name. */
-  shard: z.string().optional(),
-});
-export type RunMode = z.infer<typeof runModeSchema>;
+  readonly shard?: string;
+}
 
 /** What the caller decided (a CLI flag, a library option): it wins over the environment. */
 export interface RunModeOptions {

@@ -3,7 +3,8 @@
 import { expect, test } from '@playwright/test';
 import { runModeOf } from '../../src/cli/context.ts';
 import { JourneysError } from '../../src/errors.ts';
-import { keptAtTeardown, keptWhateverHappens, type RunMode, runMode, runModeSchema } from '../../src/run/run-mode.ts';
+import { runModeSchema } from '../../src/playwright/stack-env.ts';
+import { keptAtTeardown, keptWhateverHappens, type RunMode, runMode } from '../../src/run/run-mode.ts';
 
 const argv = ['test'];
 const mode = (env: Record<string, string>, options: Parameters<typeof runMode>[0] = {}) =>
