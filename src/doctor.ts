@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
-import { currentEngine, type Engine } from './engine/engine.ts';
+import { currentEngine } from './engine/current-engine.ts';
+import type { Engine } from './engine/engine.ts';
 import { JourneysError } from './errors.ts';
 import { BASE_IMAGE, imageExists, NODE_IMAGE } from './provision/base-images.ts';
 import {

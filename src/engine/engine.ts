@@ -3,12 +3,11 @@
 // never spawns `docker` or opens the socket itself. One Engine per endpoint, chosen once: the API
 // socket where the endpoint is a local unix socket (a few ms a request), the CLI otherwise (it knows
 // tcp with TLS, ssh and every context). The unit lane drives stack, teardown, reap and faults through
-// a recording fake of this interface (test/unit/recording-engine.ts).
-import { CliEngine } from './cli-engine.ts';
+// a recording fake of this interface (test/unit/recording-engine.ts). Which Engine a process
+// uses is current-engine.ts's choice.
 import type { ComposeTarget } from './compose.ts';
 import type { ContainerState, NetworkAttachment } from './container-state.ts';
-import { type EngineEndpoint, resolveEndpoint } from './endpoint.ts';
-import { SocketEngine } from './socket-engine.ts';
+import type { EngineEndpoint } from './endpoint.ts';
 import type { StatsSource } from './stats-source.ts';
 
 /** What a `docker` or `docker compose` process answered. */
@@ -98,17 +97,4 @@ export interface Engine {
   removeImages(refs: readonly string[]): Promise<number>;
   /** Whether a registry answers for `image`, asked as `docker pull` would (its config and credentials). */
   registryHas(image: string): Promise<boolean>;
-}
-
-/** The Engine for an endpoint: its socket when that is local, the CLI otherwise. */
-export function engineFor(endpoint: EngineEndpoint): Engine {
-  return endpoint.socketPath ? new SocketEngine(endpoint, endpoint.socketPath) : new CliEngine(endpoint);
-}
-
-let current: Engine | undefined;
-
-/** This process's engine: the endpoint is resolved on first use and kept (the environment does not change under a run). */
-export function currentEngine(): Engine {
-  current ??= engineFor(resolveEndpoint());
-  return current;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { currentEngine, type Engine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 
 export interface RunStackInfo {

@@ -5,7 +5,7 @@
 // file rewritten from what that showed. Anything else (not running, changed, starting, failed,
 // no engine) leaves the decision to the setup test, which says why in the report.
 import { performance } from 'node:perf_hooks';
-import { currentEngine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
 import { allReady, judgeReadiness } from '../stack/readiness.ts';
 import type { RoleOverrides } from '../stack/service-roles.ts';
 import { defineRunningStackSync } from '../stack/stack-definition.ts';

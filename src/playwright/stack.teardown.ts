@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { test as teardown } from '@playwright/test';
-import { currentEngine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
 import { keptAtTeardown } from '../run/run-mode.ts';
 import { composeTargetOf, readStackState } from '../stack/stack-state.ts';
 import { keepStack } from '../stack/started-stack.ts';

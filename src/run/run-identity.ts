@@ -167,14 +167,6 @@ export function sanitize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'stack';
 }
 
-/** `--shard=2/3` or `--shard 2/3` → `2of3`. */
-export function shardOf(argv: readonly string[]): string | undefined {
-  const index = argv.findIndex((arg) => arg === '--shard' || arg.startsWith('--shard='));
-  if (index < 0) return undefined;
-  const value = argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
-  return value?.replace('/', 'of');
-}
-
 /**
  * The run's Compose project, decided once per run and shared through the environment: one project
  * per run and per shard (parallel CI jobs on one engine never share one), or the stable name with

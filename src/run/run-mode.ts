@@ -1,6 +1,5 @@
 // No zod here: every CLI command builds a mode, and loading zod costs more than a whole `journeys down`.
 import { type Environment, inCi, readVariable, VARIABLES } from './environment.ts';
-import { shardOf } from './run-identity.ts';
 
 /**
  * How a run treats its stack, decided once where the run starts: by stackProjects() in the
@@ -73,4 +72,12 @@ export function keptWhateverHappens(mode: Pick<RunMode, 'keep' | 'reuse'>): stri
 /** Why the teardown step keeps the stack, or undefined: it removes it. */
 export function keptAtTeardown(mode: RunMode, journeyFailed: boolean): string | undefined {
   return keptWhateverHappens(mode) ?? (mode.keepOnFailure && journeyFailed ? KEEP_REASONS.journeyFailed : undefined);
+}
+
+/** `--shard=2/3` or `--shard 2/3` → `2of3`. */
+export function shardOf(argv: readonly string[]): string | undefined {
+  const index = argv.findIndex((arg) => arg === '--shard' || arg.startsWith('--shard='));
+  if (index < 0) return undefined;
+  const value = argv[index]!.includes('=') ? argv[index]!.split('=')[1] : argv[index + 1];
+  return value?.replace('/', 'of');
 }

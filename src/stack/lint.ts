@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
-import { currentEngine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
 import { readCache, writeCache } from './config-cache.ts';
 
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';

@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { currentEngine, type Engine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import {

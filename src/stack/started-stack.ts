@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ComposeTarget, composeCommandLine } from '../engine/compose.ts';
 import type { ContainerState } from '../engine/container-state.ts';
-import { currentEngine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
 import { readVariable } from '../run/environment.ts';
 import { KEEP_REASONS } from '../run/run-mode.ts';
 import { stateFile } from '../run/state-files.ts';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComposeTarget } from '../engine/compose.ts';
-import { currentEngine, type Engine } from '../engine/engine.ts';
+import { currentEngine } from '../engine/current-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { LABEL } from '../engine/labels.ts';
 import { projectStateDir } from '../run/state-files.ts';
 

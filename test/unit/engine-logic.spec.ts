@@ -13,9 +13,9 @@ import {
   parseRunKey,
   processStartTime,
   runKey,
-  shardOf,
   thisMachine,
 } from '../../src/run/run-identity.ts';
+import { shardOf } from '../../src/run/run-mode.ts';
 import { runProcesses } from '../../src/run/run-processes.ts';
 import { forProject, inputsKey } from '../../src/stack/config-cache.ts';
 import { durationMs } from '../../src/stack/lint.ts';

@@ -1,4 +1,4 @@
-import { currentEngine } from '../../engine/engine.ts';
+import { currentEngine } from '../../engine/current-engine.ts';
 import { defineStackFor } from '../../stack/stack-definition.ts';
 import { type Command, runModeOf, stackOptions } from '../context.ts';
 

@@ -1,4 +1,4 @@
-import { currentEngine } from '../../engine/engine.ts';
+import { currentEngine } from '../../engine/current-engine.ts';
 import { thisMachine } from '../../run/run-identity.ts';
 import { userName } from '../../run/watchdog.ts';
 import { describeOwner, type ReapScope, reap } from '../../stack/reap.ts';

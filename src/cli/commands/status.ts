@@ -1,5 +1,5 @@
 import { describeState } from '../../engine/container-state.ts';
-import { currentEngine } from '../../engine/engine.ts';
+import { currentEngine } from '../../engine/current-engine.ts';
 import { isKept } from '../../run/state-files.ts';
 import { endpointsOf } from '../../stack/endpoints.ts';
 import { describeOwner, listManagedProjects } from '../../stack/reap.ts';
