@@ -11,6 +11,7 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { z } from 'zod';
+import { retriesSaved } from '../report/retry-policy.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 import { gitSha } from './git-sha.ts';
 import { journeyIdOfTestCase } from './journey-id.ts';
@@ -269,7 +270,7 @@ export default class HistoryReporter implements Reporter {
     }
     await opened?.store.close();
 
-    const summary = this.summarise(run, result.status, opened, recorded, journeys);
+    const summary = this.summarise(run, result.status, opened, recorded, journeys, retriesSaved(all));
     for (const line of formatRunSummary(summary)) process.stdout.write(`${PREFIX} ${line}\n`);
     this.writeSummary(summary, config);
     return passedByQuarantine ? { status: 'passed' } : undefined;
@@ -281,6 +282,7 @@ export default class HistoryReporter implements Reporter {
     opened: OpenedHistory | undefined,
     recorded: boolean,
     journeys: { record: JourneyResult; tagged: boolean }[],
+    notRetried: RunSummary['notRetried'],
   ): RunSummary {
     const records = journeys.map((j) => j.record);
     const count = (predicate: (r: JourneyResult) => boolean) => records.filter(predicate).length;
@@ -326,6 +328,7 @@ export default class HistoryReporter implements Reporter {
       nextRun: { entering, leaving },
       drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
       resources: runResourcePeaks(records),
+      notRetried,
       warnings: [...this.warnings],
     };
   }

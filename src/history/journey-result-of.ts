@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { z } from 'zod';
+import { isSkippedRetry } from '../report/retry-policy.ts';
 import { RESOURCES_ATTACHMENT } from '../resources/journey-usage.ts';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 import { type Shape, shapeSchema } from './drift/shape.ts';
@@ -20,7 +21,9 @@ export function journeyResultOf(
   options: { rootDir: string; project: string; stackFailed: boolean; quarantine?: { reason: string } },
 ): JourneyResult {
   const last = test.results.at(-1);
-  const failedAttempt = [...test.results].reverse().find((result) => FAILED.has(result.status));
+  // A retry that did not run (retries by cause) says nothing of its own: the attempt before it does.
+  const ran = test.results.filter((result) => !isSkippedRetry(result));
+  const failedAttempt = [...ran].reverse().find((result) => FAILED.has(result.status));
   const notRun = !last || (options.stackFailed && last.status === 'skipped');
   const status: JourneyStatus = notRun ? 'notRun' : last.status;
   // Runtime annotations live on each attempt; test.annotations holds the declared ones (and, for
@@ -57,7 +60,7 @@ export function journeyResultOf(
     status,
     flaky: test.outcome() === 'flaky',
     retries: Math.max(0, test.results.length - 1),
-    durationMs: Math.max(0, Math.round(last?.duration ?? 0)),
+    durationMs: Math.max(0, Math.round((ran.at(-1) ?? last)?.duration ?? 0)),
     ...(failedAttempt && category.success ? { failureCategory: category.data } : {}),
     ...(reason ? { failureReason: reason } : {}),
     failureServices: failedAttempt ? services : [],

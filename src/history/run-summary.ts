@@ -56,6 +56,8 @@ export const runSummarySchema = z.object({
       }),
     )
     .default([]),
+  /** Retries that did not run because their journey's failure was one no retry changes (retries by cause). */
+  notRetried: z.object({ retries: z.number(), savedMs: z.number() }).default({ retries: 0, savedMs: 0 }),
   warnings: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -77,6 +79,10 @@ export function formatRunSummary(summary: RunSummary): string[] {
   for (const l of summary.nextRun.leaving)
     lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
   for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
+  if (summary.notRetried.retries > 0)
+    lines.push(
+      `not retried: ${summary.notRetried.retries} ${summary.notRetried.retries === 1 ? 'retry' : 'retries'} of journeys whose failure no retry changes, ${formatMs(summary.notRetried.savedMs)} saved (retryOn)`,
+    );
   if (summary.resources.length > 0)
     lines.push(
       `peaks per service (one journey): ${summary.resources.map((r) => `${r.service} ${formatBytes(r.peakMemoryBytes)}, ${formatMs(r.cpuMs)} CPU`).join(' · ')}`,

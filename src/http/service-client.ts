@@ -15,6 +15,7 @@ import {
   sentBody,
   urlOf,
 } from './request-options.ts';
+import { ResponseContractError } from './response-contract-error.ts';
 
 export type { FetchOptions, PositionalBody, PositionalOptions, RequestOptions } from './request-options.ts';
 
@@ -100,7 +101,7 @@ export class ApiCall implements PromiseLike<APIResponse> {
         await failParse(
           this.log,
           response,
-          new Error(
+          new ResponseContractError(
             `${labelOf(this.log, response)}: expected status ${status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`,
           ),
           undefined,
@@ -325,7 +326,7 @@ export async function parseResponse<S extends z.ZodType>(
   let body: unknown;
   try {
     if (options.status !== undefined && response.status() !== options.status) {
-      throw new Error(
+      throw new ResponseContractError(
         `${label}: expected status ${options.status}, received ${response.status()}. Body: ${(await response.text()).slice(0, 500)}`,
       );
     }
@@ -333,7 +334,7 @@ export async function parseResponse<S extends z.ZodType>(
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`${label}: body is not JSON: ${text.slice(0, 500)}`);
+      throw new ResponseContractError(`${label}: body is not JSON: ${text.slice(0, 500)}`);
     }
     return parseWithSchema(schema, body, `${label} body`);
   } catch (error) {

@@ -11,8 +11,9 @@ export const FAILURE_CATEGORIES = ['INFRA', 'PRODUCT', 'TEST'] as const;
  * Why a journey failed, first question of every failure review:
  * - INFRA: the stack broke under the test (a container died, restarted, was OOM-killed or became
  *   unhealthy during it, or is down now), or never came up (set by the setup project);
- * - PRODUCT: the system answered, and an assertion on its answer failed;
- * - TEST: the journey itself broke: it timed out, or threw from our own code (schema, TypeError).
+ * - PRODUCT: the system answered, and its answer broke the journey's contract (an assertion, a status,
+ *   a schema, a consistency rule; see ERROR_CLASS_CATEGORIES);
+ * - TEST: the journey itself broke: it timed out, threw from its own code (a TypeError), or misused a fixture.
  * Infrastructure wins: an assertion that fails because a service was killed is not a product bug.
  */
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
@@ -75,6 +76,68 @@ export function infraProblems(
   return [...new Set([...fromEvents, ...fromState])];
 }
 
+/** What a failure of each error class means, where the class says it (a function: where its message does). */
+type ClassVerdict = FailureCategory | ((message: string, cause: CategorisedError | undefined) => FailureCategory);
+
+/**
+ * Our error classes, and the language's, by what their failure means. PRODUCT: the system deviated from
+ * what the journey specifies (a response, row or message against its contract; data that disagrees
+ * across services; a state it never reached). TEST: the journey's own code, or its use of a fixture,
+ * broke. INFRA: the stack broke under it. One entry per class: test/unit/failure-categories.spec.ts
+ * throws each one and checks its verdict.
+ */
+export const ERROR_CLASS_CATEGORIES: Readonly<Record<string, ClassVerdict>> = {
+  // `.expect(status[, schema])`: another status, a body that is not JSON.
+  ResponseContractError: 'PRODUCT',
+  // A response body, a row or a message payload that breaks its schema.
+  SchemaMismatchError: 'PRODUCT',
+  // Rules violated: the services disagree. Rules that checked nothing: the journey's scope is wrong.
+  ConsistencyError: (message) => (/ checked no rows /.test(message) ? 'TEST' : 'PRODUCT'),
+  // The system never got there, unless what the journey polled threw from its own code.
+  EventuallyTimeoutError: (_message, cause) => (cause && categoryOfError(cause) === 'TEST' ? 'TEST' : 'PRODUCT'),
+  // The journey's SQL; a connection lost (SQLSTATE class 08, a reset) is the database's.
+  QueryError: (message) =>
+    /\[08[0-9A-Z]{3}\]|ECONNREFUSED|ECONNRESET|terminating connection|Connection terminated/.test(message)
+      ? 'INFRA'
+      : 'TEST',
+  DirtyDatabaseError: 'TEST',
+  FaultError: 'TEST',
+  FaultHealError: 'INFRA',
+  SharedStackError: 'TEST',
+  // WireMock not answering is the stack's; a stub it refuses is the journey's.
+  WireMockAdminError: (message) => (/ does not answer at /.test(message) ? 'INFRA' : 'TEST'),
+  IdentityProviderUnreachable: 'INFRA',
+  EngineCommandError: 'INFRA',
+  // A journey's own parse (`schema.parse(body)` in its code), its own mistakes.
+  ZodError: 'TEST',
+  TypeError: 'TEST',
+  ReferenceError: 'TEST',
+  RangeError: 'TEST',
+  SyntaxError: 'TEST',
+};
+
+/** An error as the test runner hands it over (`testInfo.errors`: `Name: message`, its cause likewise). */
+export interface CategorisedError {
+  message?: string;
+  value?: string;
+  cause?: CategorisedError;
+}
+
+/**
+ * What one error says of the failure: a category it declares (`[INFRA] No token for role "staff"…`),
+ * its class's, a failed `expect` (PRODUCT), else undefined.
+ */
+export function categoryOfError(error: CategorisedError): FailureCategory | undefined {
+  const message = stripAnsi(error.message ?? error.value ?? '');
+  const declared = /^(?:\w*Error: )?\[(INFRA|PRODUCT|TEST)\] /.exec(message);
+  if (declared) return declared[1] as FailureCategory;
+  const verdict = ERROR_CLASS_CATEGORIES[/^(\w+): /.exec(message)?.[1] ?? ''];
+  if (typeof verdict === 'string') return verdict;
+  if (verdict) return verdict(message, error.cause);
+  if (/\bexpect(\.poll|\.soft)?\(/.test(message)) return 'PRODUCT';
+  return undefined;
+}
+
 export function categorise(
   testInfo: Pick<TestInfo, 'status' | 'errors' | 'timeout'>,
   problems: readonly string[],
@@ -82,15 +145,15 @@ export function categorise(
   if (problems.length > 0) return { category: 'INFRA', reason: problems.join('; ') };
   if (testInfo.status === 'timedOut')
     return { category: 'TEST', reason: `the journey timed out (${testInfo.timeout} ms)` };
-  const messages = testInfo.errors.map((error) => stripAnsi(error.message ?? error.value ?? ''));
-  // Our own errors that know their category say so first (`[INFRA] No token for role "staff"…`).
-  const declared = messages
-    .map((message) => /^(?:\w*Error: )?\[(INFRA|PRODUCT|TEST)\] /.exec(message))
-    .find((match) => match !== null);
-  if (declared) return { category: declared[1] as FailureCategory, reason: summary(declared.input) };
-  const assertion = messages.find((message) => /\bexpect(\.poll|\.soft)?\(/.test(message));
-  if (assertion) return { category: 'PRODUCT', reason: summary(assertion) };
-  return { category: 'TEST', reason: summary(messages[0] ?? 'the journey failed without an error') };
+  for (const error of testInfo.errors as CategorisedError[]) {
+    const category = categoryOfError(error);
+    if (category) return { category, reason: summary(stripAnsi(error.message ?? error.value ?? '')) };
+  }
+  const first = testInfo.errors[0];
+  return {
+    category: 'TEST',
+    reason: summary(stripAnsi(first?.message ?? first?.value ?? 'the journey failed without an error')),
+  };
 }
 
 function stripAnsi(text: string): string {

@@ -14,6 +14,7 @@ import { readVariable } from './environment.ts';
  *   <root>/<project>/kept                present when the stack must outlive its owner (one line: why)
  *   <root>/<project>/journey-failed      journeys that failed (JOURNEYS_KEEP_ON_FAILURE=1)
  *   <root>/<project>/watchdog.log        what the watchdog did, when it did anything
+ *   <root>/<project>/attempts/<test>.json the category of a journey's last failed attempt (retries by cause)
  *   <root>/cache/config-<key>.json       resolved configs by a hash of their inputs (the reuse check)
  *
  * The `kept` name and its plain-text content are what older releases read too: a stack kept by
@@ -31,6 +32,7 @@ export const STATE_FILES = {
   kept: 'kept',
   journeyFailed: 'journey-failed',
   watchdogLog: 'watchdog.log',
+  attempts: 'attempts',
 } as const;
 export type StateFile = keyof typeof STATE_FILES;
 

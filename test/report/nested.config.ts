@@ -26,6 +26,8 @@ export default defineConfig({
     : [
         ['json', { outputFile: path.join(out, 'report.json') }],
         ['html', { outputFolder: path.join(out, 'html'), open: 'never' }],
+        // REPORT_HISTORY: the run history too (the database in JOURNEYS_HISTORY_URL, the summary beside html/).
+        ...(process.env.REPORT_HISTORY ? stack.reporters : []),
       ],
   projects: [...stack.projects, { name: 'journeys', dependencies: [stack.setup] }],
 });
