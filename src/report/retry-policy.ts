@@ -1,7 +1,7 @@
 // Retries by cause. Playwright retries every failed test alike (`--retries=2`: a product bug runs
 // three times, the same assertion failing each time). We know why each attempt failed, so an attempt
 // whose failure no retry can change ends at once, saying so, and the journey stays failed.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateFile } from '../run/state-files.ts';
 import { FAILURE_CATEGORIES, type FailureCategory } from './failure-category.ts';
@@ -23,7 +23,18 @@ export interface AttemptRecord {
   ranIn: number;
   category: FailureCategory;
   timedOut: boolean;
-  reason: string;
+  /** The attempt's first error, whole (redacted): what each retry that did not run says again. */
+  error: string;
+  /** The failure's annotations (category, reason, services) and evidence, shown again on each retry that did not run. */
+  annotations: { type: string; description?: string }[];
+  attachments: KeptAttachment[];
+}
+
+/** An attachment of the attempt that ran, kept as a file for the retries after it. */
+export interface KeptAttachment {
+  name: string;
+  contentType: string;
+  path: string;
 }
 
 /** The first words of the error a skipped retry fails with: the history reporter counts them. */
@@ -31,6 +42,31 @@ export const NOT_RETRIED = 'not retried:';
 
 function attemptFile(projectName: string, testId: string): string {
   return path.join(stateFile(projectName, 'attempts'), `${testId.replace(/[^\w-]/g, '_')}.json`);
+}
+
+/**
+ * Keeps the attempt's attachments as files beside its record, so a retry that does not run shows the
+ * same evidence: the report opens on the last attempt, and it must say why without a click back.
+ */
+export function keepAttachments(
+  projectName: string,
+  testId: string,
+  attachments: readonly { name: string; contentType: string; path?: string; body?: Buffer }[],
+): KeptAttachment[] {
+  const dir = attemptFile(projectName, testId).replace(/\.json$/, '');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return attachments.flatMap((attachment, index) => {
+    const file = path.join(dir, `${index}-${attachment.name.replace(/[^\w.-]/g, '_')}`);
+    try {
+      if (attachment.body) writeFileSync(file, attachment.body);
+      else if (attachment.path) copyFileSync(attachment.path, file);
+      else return [];
+    } catch {
+      return []; // an attachment that cannot be kept is still in the attempt that made it
+    }
+    return [{ name: attachment.name, contentType: attachment.contentType, path: file }];
+  });
 }
 
 export function recordAttempt(projectName: string, testId: string, record: AttemptRecord): void {
@@ -59,7 +95,7 @@ export function skippedRetry(
   if (!previous || previous.run !== now.run || previous.retry !== now.retry - 1) return undefined;
   if (retryOn.includes(previous.category) || (previous.timedOut && retryOn.includes('timeout'))) return undefined;
   const kind = previous.timedOut ? `${previous.category} failure (a timeout)` : `${previous.category} failure`;
-  return `[${previous.category}] ${NOT_RETRIED} ${kind} in attempt ${previous.ranIn + 1}, see its evidence (${previous.reason.slice(0, 200)}). Retried are: ${retryOn.join(', ') || 'none'} (the retryOn option).`;
+  return `[${previous.category}] ${NOT_RETRIED} ${kind} in attempt ${previous.ranIn + 1}, see its evidence. Retried are: ${retryOn.join(', ') || 'none'} (the retryOn option).\n\nAttempt ${previous.ranIn + 1} failed with:\n${previous.error}`;
 }
 
 /** Checked where the option is read: a cause we do not know is a typo that would silently stop every retry. */

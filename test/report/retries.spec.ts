@@ -16,6 +16,7 @@ interface Attempt {
   retry: number;
   errors: { message?: string }[];
   annotations?: { type: string; description?: string }[];
+  attachments: { name: string }[];
 }
 
 function attemptsOf(title: string): Attempt[] {
@@ -61,6 +62,10 @@ test('a PRODUCT failure costs one full attempt: each retry ends at once, saying 
   for (const retry of attempts.slice(1)) {
     expect(retry.errors[0]?.message).toContain('[PRODUCT] not retried: PRODUCT failure in attempt 1, see its evidence');
     expect(retry.duration, 'a retry that does not run costs well under a second').toBeLessThan(500);
+    // The report opens on the last attempt: it says why, with the evidence of the attempt that ran.
+    expect(categoryOf(retry)).toBe('PRODUCT');
+    expect(retry.attachments.map((a) => a.name)).toEqual(attempts[0]!.attachments.map((a) => a.name));
+    expect(retry.attachments.map((a) => a.name)).toContain('journey-timeline.md');
   }
 });
 

@@ -1,9 +1,11 @@
 // Retries by cause, the decisions: which retry runs, what one that does not run says, what the run saved.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import {
   type AttemptRecord,
   checkRetryOn,
   DEFAULT_RETRY_ON,
+  keepAttachments,
   previousAttempt,
   recordAttempt,
   retriesSaved,
@@ -16,7 +18,10 @@ const attempt = (category: AttemptRecord['category'], timedOut = false): Attempt
   ranIn: 0,
   category,
   timedOut,
-  reason: 'POST /bookings (201) body does not match the schema',
+  error:
+    'SchemaMismatchError: POST /bookings (201) body does not match the schema (1 issue):\n  $.status: expected "BOOKED", received "CONFIRMED"',
+  annotations: [{ type: 'failure-category', description: category }],
+  attachments: [],
 });
 
 const RETRY_1 = { run: 'run-1', retry: 1 };
@@ -25,7 +30,13 @@ test('by default an INFRA failure or a timeout is retried; a PRODUCT or TEST fai
   expect(skippedRetry(attempt('INFRA'), DEFAULT_RETRY_ON, RETRY_1)).toBeUndefined();
   expect(skippedRetry(attempt('TEST', true), DEFAULT_RETRY_ON, RETRY_1)).toBeUndefined();
   expect(skippedRetry(attempt('PRODUCT'), DEFAULT_RETRY_ON, RETRY_1)).toBe(
-    '[PRODUCT] not retried: PRODUCT failure in attempt 1, see its evidence (POST /bookings (201) body does not match the schema). Retried are: INFRA, timeout (the retryOn option).',
+    [
+      '[PRODUCT] not retried: PRODUCT failure in attempt 1, see its evidence. Retried are: INFRA, timeout (the retryOn option).',
+      '',
+      'Attempt 1 failed with:',
+      'SchemaMismatchError: POST /bookings (201) body does not match the schema (1 issue):',
+      '  $.status: expected "BOOKED", received "CONFIRMED"',
+    ].join('\n'),
   );
   expect(skippedRetry(attempt('TEST'), DEFAULT_RETRY_ON, RETRY_1)).toMatch(
     /^\[TEST\] not retried: TEST failure in attempt 1/,
@@ -57,6 +68,16 @@ test('an attempt is recorded for the next one, by test id', () => {
   expect(previousAttempt(project, 'abc-123')).toBeUndefined();
   recordAttempt(project, 'abc-123', attempt('PRODUCT'));
   expect(previousAttempt(project, 'abc-123')).toEqual(attempt('PRODUCT'));
+});
+
+test("an attempt's attachments are kept as files for the retries after it", () => {
+  const project = `retry-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+  const kept = keepAttachments(project, 'abc-123', [
+    { name: 'journey-timeline.md', contentType: 'text/markdown', body: Buffer.from('| +0 ms | … |') },
+    { name: 'nowhere', contentType: 'text/plain', path: '/nonexistent/file' },
+  ]);
+  expect(kept.map((k) => [k.name, k.contentType])).toEqual([['journey-timeline.md', 'text/markdown']]);
+  expect(readFileSync(kept[0]!.path, 'utf8')).toBe('| +0 ms | … |');
 });
 
 test('what a run saved: each retry that did not run, at the length of the full attempt before it', () => {
