@@ -25,6 +25,7 @@ import type {
   LabelledImage,
   ManagedResource,
 } from './engine.ts';
+import { LABEL } from './labels.ts';
 import { askUntilRemoved } from './removal.ts';
 import { cliStatsSource, type StatsSource } from './stats-source.ts';
 
@@ -109,9 +110,7 @@ export class CliEngine implements Engine {
   }
 
   async listContainers(projectName: string): Promise<ContainerState[]> {
-    const ids = (
-      await this.dockerOk(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${projectName}`])
-    )
+    const ids = (await this.dockerOk(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL.project}=${projectName}`]))
       .split('\n')
       .filter(Boolean);
     if (ids.length === 0) return [];
@@ -183,7 +182,7 @@ export class CliEngine implements Engine {
         '--until',
         unixSeconds(until),
         '--filter',
-        `label=com.docker.compose.project=${projectName}`,
+        `label=${LABEL.project}=${projectName}`,
         '--filter',
         'type=container',
         ...actions.flatMap((event) => ['--filter', `event=${event}`]),
@@ -194,7 +193,7 @@ export class CliEngine implements Engine {
     );
     return parseJsonLines<RawEvent>(result.stdout).map((event) => ({
       at: new Date(event.timeNano / 1e6),
-      service: event.Actor.Attributes['com.docker.compose.service'] ?? '?',
+      service: event.Actor.Attributes[LABEL.service] ?? '?',
       container: event.Actor.Attributes.name ?? '?',
       action: event.Action,
       exitCode: event.Actor.Attributes.exitCode,

@@ -134,7 +134,7 @@ export function describeState(container: ContainerState): string {
     : `${container.status}${restarts ? ` (${restarts.slice(2)})` : ''}`;
 }
 
-export const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
+const GLANCE_LABELS = [LABEL.service, LABEL.configHash, LABEL.owner, LABEL.run] as const;
 
 const GLANCE_FORMAT = [
   '{{.ID}}',

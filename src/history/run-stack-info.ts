@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { currentEngine } from '../engine/current-engine.ts';
 import type { Engine } from '../engine/engine.ts';
+import { LABEL } from '../engine/labels.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 
 export interface RunStackInfo {
@@ -67,7 +68,7 @@ async function inspectProject(engine: Engine, projectName: string): Promise<RunS
   const images: Record<string, string> = {};
   const hashes: string[] = [];
   for (const container of containers) {
-    const service = container.labels['com.docker.compose.service'];
+    const service = container.labels[LABEL.service];
     if (!service || !container.imageId) continue;
     images[service] = container.imageId;
     const hash = container.labels['com.docker.compose.config-hash'];

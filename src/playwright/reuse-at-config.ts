@@ -28,7 +28,7 @@ export function reuseAtConfigLoad(stack: ConfiguredStack, projectName: string, l
   const definition = defineRunningStackSync({ ...stack, projectName }, containers);
   if (!definition || reuseBlocker(definition, containers)) return false;
   if (!allReady(judgeReadiness(definition.config, containers))) return false;
-  writeStackState(stackStateOf(engine, definition, definition.target, containers));
+  writeStackState(stackStateOf(engine.endpoint, definition, definition.target, containers));
   log(
     `reusing running stack ${projectName} (config unchanged, ready; checked in ${Math.round(performance.now() - started)} ms)`,
   );

@@ -4,6 +4,7 @@ import { egressGuardOf, withEgressGuard } from '../egress/egress-guard.ts';
 import type { ComposeTarget } from '../engine/compose.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { currentEngine } from '../engine/current-engine.ts';
+import type { EngineEndpoint } from '../engine/endpoint.ts';
 import type { Engine } from '../engine/engine.ts';
 import { LABEL, REUSABLE_OWNER } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
@@ -155,13 +156,13 @@ function started_(
   reused: boolean,
   unregister: () => void,
 ): StartedStack {
-  const state = stackStateOf(engine, definition, target, containers);
+  const state = stackStateOf(engine.endpoint, definition, target, containers);
   return new StartedStack(target, state, writeStackState(state), reused, unregister);
 }
 
 /** What workers read: endpoints, environments and roles of the running containers. */
 export function stackStateOf(
-  engine: Engine,
+  endpoint: EngineEndpoint,
   definition: StackDefinition,
   target: ComposeTarget,
   containers: ContainerState[],
@@ -175,7 +176,7 @@ export function stackStateOf(
     configHash: definition.configHash,
     offline: definition.offline,
     startedAt: new Date().toISOString(),
-    endpoints: endpointsOf(containers, engine.endpoint),
+    endpoints: endpointsOf(containers, endpoint),
     environment: serviceEnvironments(definition),
     roles: definition.roles,
     ...(egressGuard && { egressGuard }),

@@ -20,6 +20,7 @@ import { MessageTap } from '../../src/messages/message-tap.ts';
 import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
 import type { StackState } from '../../src/stack/stack-state.ts';
 import { newTraceId, traceparentFor } from '../../src/trace/trace-context.ts';
+import { failureOf } from '../support/failure-of.ts';
 
 // Registered at run time, so outside the built-in `Transport` union.
 const MEMQ = 'memq' as Transport;
@@ -61,15 +62,6 @@ function tapOver(messages: readonly RecordedMessage[], scope?: ConstructorParame
   const tap = new MessageTap('memq tap [orders]', log, 0, undefined, T0, scope);
   for (const message of messages) log.append(message);
   return tap;
-}
-
-async function failureOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the assertion to fail');
 }
 
 test('renders: the report and the failure messages describe its messages by its kind', async () => {

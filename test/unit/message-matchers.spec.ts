@@ -8,6 +8,7 @@ import { MessageLog } from '../../src/messages/message-log.ts';
 import { MessageTap } from '../../src/messages/message-tap.ts';
 import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
 import { resetDeprecations } from '../../src/util/deprecation.ts';
+import { failureOf } from '../support/failure-of.ts';
 
 const JOURNEY = 'cj1-last-item-race-0a1b2c';
 
@@ -48,15 +49,6 @@ function journeyTap(messages: RecordedMessage[]): MessageTap {
   });
   for (const message of messages) log.append(message);
   return tap;
-}
-
-async function failureOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the assertion to fail');
 }
 
 test('the race journey\'s "reserved once" passes on one reservation and fails on a doctored log with two', async () => {

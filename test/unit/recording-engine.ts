@@ -33,6 +33,15 @@ interface Labelled {
   labels: Record<string, string>;
 }
 
+/** Whether `own` carries every filter (`key` or `key=value`), as the engine's label filter reads them. */
+function hasLabels(own: Record<string, string>, filters: readonly string[]): boolean {
+  return filters.every((filter) => {
+    const at = filter.indexOf('=');
+    const key = at < 0 ? filter : filter.slice(0, at);
+    return key in own && (at < 0 || own[key] === filter.slice(at + 1));
+  });
+}
+
 const ok = (stdout = ''): CommandOutput => ({ exitCode: 0, stdout, stderr: '' });
 
 export class RecordingEngine extends SocketEngine {
@@ -103,11 +112,7 @@ export class RecordingEngine extends SocketEngine {
     this.calls.push(`${method} ${path.replace(/\?.*$/, '')}`);
     const url = new URL(path, 'http://engine');
     const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as { label?: string[] };
-    const matches = (labels: Record<string, string>) =>
-      (filters.label ?? []).every((filter) => {
-        const [key, value] = filter.split('=', 2) as [string, string | undefined];
-        return key in labels && (value === undefined || labels[key] === value);
-      });
+    const matches = (labels: Record<string, string>) => hasLabels(labels, filters.label ?? []);
     const segments = url.pathname.split('/').filter(Boolean);
     if (method === 'GET' && url.pathname === '/version') return { status: 200, body: { Version: '26.1.5' } };
     if (method === 'GET' && url.pathname === '/containers/json')
@@ -276,11 +281,7 @@ export class RecordingEngine extends SocketEngine {
     labels: readonly string[],
     read: readonly string[],
   ): Promise<{ labels: Record<string, string>; createdAt?: Date }[]> {
-    const matches = (own: Record<string, string>) =>
-      labels.every((filter) => {
-        const [key, value] = filter.split('=', 2) as [string, string | undefined];
-        return key in own && (value === undefined || own[key] === value);
-      });
+    const matches = (own: Record<string, string>) => hasLabels(own, labels);
     const pick = (own: Record<string, string>) =>
       Object.fromEntries(read.flatMap((label) => (own[label] ? [[label, own[label]]] : [])));
     return [

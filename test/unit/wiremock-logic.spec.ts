@@ -17,6 +17,7 @@ import { WireMockServices } from '../../src/wiremock/services.ts';
 import { describeStub, stubMappings } from '../../src/wiremock/stub-mapping.ts';
 import type { LoggedRequest, RequestPattern, ServeEvent } from '../../src/wiremock/types.ts';
 import { WireMock } from '../../src/wiremock/wiremock.ts';
+import { failureOf } from '../support/failure-of.ts';
 
 const JOURNEY = 'cj1-provider-timeout-0a1b2c';
 /** A stack whose services forward the correlation header only (no trace context). */
@@ -231,15 +232,6 @@ function fakeWireMock(journal: LoggedRequest[]): WireMock {
     startedAt: 0,
     record: () => {},
   });
-}
-
-async function failureOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message.replace(/\u001b\[[0-9;]*m/g, '');
-  }
-  throw new Error('expected the assertion to fail');
 }
 
 const charge = (amountCents: number, headers?: Record<string, string>, loggedDate?: number) =>

@@ -8,6 +8,7 @@ import type { WireMockAdmin } from '../../src/wiremock/admin.ts';
 import { judgeRequestTiming, requestTimingOf } from '../../src/wiremock/request-timing.ts';
 import type { LoggedRequest, RequestPattern } from '../../src/wiremock/types.ts';
 import { WireMock } from '../../src/wiremock/wiremock.ts';
+import { failureOf } from '../support/failure-of.ts';
 
 const at = (...dates: number[]) => dates;
 const judge = (dates: number[], timing: Parameters<typeof judgeRequestTiming>[1]) =>
@@ -167,15 +168,6 @@ const charge = (loggedDate: number): LoggedRequest => ({
   loggedDate,
 });
 const CHARGES = { method: 'POST', urlPath: '/v1/charges' };
-
-async function failureOf(assertion: Promise<unknown>): Promise<string> {
-  try {
-    await assertion;
-  } catch (error) {
-    return (error as Error).message.replace(/\u001b\[[0-9;]*m/g, '');
-  }
-  throw new Error('expected the assertion to fail');
-}
 
 test('a retry whose backoff grows passes { times, gaps }; constant retries fail with the rule, the shortfall and the table', async () => {
   const started = Date.now() - 5_000;
