@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FAILURE_CATEGORIES } from '../report/failure-category.ts';
 import { shapeSchema } from './drift/shape.ts';
+import { runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
 
 /**
  * What one run leaves in the history: the run, and one row per journey (test) that belonged to it.
@@ -24,6 +25,16 @@ export const serviceResourcesSchema = z.object({
   cpuMs: z.number().min(0),
 });
 export type ServiceResources = z.infer<typeof serviceResourcesSchema>;
+
+export const incidentRefSchema = z.object({
+  /** `<service>@<ISO time>`: the same incident on every journey it touched. */
+  id: z.string(),
+  service: z.string(),
+  kind: z.enum(['died', 'restarted', 'oom', 'unhealthy']),
+  at: z.string(),
+  exitCode: z.number().int().optional(),
+});
+export type IncidentRef = z.infer<typeof incidentRefSchema>;
 
 export const journeyResultSchema = z.object({
   /** `file › describe › title`, file relative to the config's rootDir: the same on every machine. */
@@ -50,6 +61,10 @@ export const journeyResultSchema = z.object({
   drift: z.array(z.string()),
   /** Per service, its peak memory and the CPU time it spent during the last attempt (the resources fixture). */
   resources: z.array(serviceResourcesSchema).optional(),
+  /** The incident this journey failed in (a service that died, restarted, was OOM-killed or turned unhealthy outside an intended fault): not a flake of the journey. */
+  incident: incidentRefSchema.optional(),
+  /** What changed since the journey's last passing run, most likely first (`suspect` annotations). */
+  suspects: z.array(z.string()).optional(),
 });
 export type JourneyResult = z.infer<typeof journeyResultSchema>;
 
@@ -74,6 +89,8 @@ export const runRecordSchema = z.object({
   configHash: z.string().optional(),
   /** Compose service → image id it ran. */
   images: z.record(z.string(), z.string()),
+  /** What the run ran on (images, build sources, resolved config, engine): the suspect's evidence. */
+  fingerprint: runFingerprintSchema.optional(),
   /** The stack never came up: the setup's failure, and the run's journeys were not run. */
   infraFailure: z.string().optional(),
   journeys: z.array(journeyResultSchema),
@@ -89,4 +106,7 @@ export interface StoredJourneyResult extends JourneyResult {
 }
 
 /** A run as read back, without its journeys. */
-export type StoredRun = Omit<RunRecord, 'journeys' | 'shapes'>;
+export type StoredRun = Omit<RunRecord, 'journeys' | 'shapes'> & {
+  /** Why the stored fingerprint cannot be compared (an older form, edited by hand): said, never thrown. */
+  fingerprintProblem?: string;
+};

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { CURRENT_SCHEMA_VERSION } from '../../src/history/store/migrations.ts';
 import { loadSqliteDriver, type SqliteConnection } from '../../src/history/store/sqlite-driver.ts';
 import { type NestedRun, REPO, runNested } from './support/nested-history-run.ts';
 
@@ -129,7 +130,7 @@ test('newer schema: a database written by a newer compose-journeys is neither re
   const connection = openDatabase(db);
   connection
     .prepare(
-      "INSERT INTO schema_version (version, description, applied_at) VALUES (3, 'from the future', '2030-01-01')",
+      "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'from the future', '2030-01-01')",
     )
     .run();
   connection.close();
@@ -137,7 +138,7 @@ test('newer schema: a database written by a newer compose-journeys is neither re
   expect(run.exitCode, run.output).toBe(1);
   reportedNormally(run, true);
   expect(run.output).toContain(
-    `warning: history database SQLite ${shown(db)}: its schema is version 3, written by a newer compose-journeys (this one knows up to version 2); nothing was read or written. Fix: upgrade compose-journeys to the version that wrote this database (or newer), or point JOURNEYS_HISTORY_URL at another database. The run goes on without history.`,
+    `warning: history database SQLite ${shown(db)}: its schema is version 99, written by a newer compose-journeys (this one knows up to version ${CURRENT_SCHEMA_VERSION}); nothing was read or written. Fix: upgrade compose-journeys to the version that wrote this database (or newer), or point JOURNEYS_HISTORY_URL at another database. The run goes on without history.`,
   );
   expect(contents(db)).toEqual({ runs: 1, results: 3, integrity: 'ok' });
 });

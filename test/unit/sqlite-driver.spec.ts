@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunRecord } from '../../src/history/run-record.ts';
 import { HistoryDatabaseError } from '../../src/history/store/history-database-error.ts';
+import { CURRENT_SCHEMA_VERSION } from '../../src/history/store/migrations.ts';
 import {
   fromNodeSqliteError,
   loadSqliteDriver,
@@ -118,7 +119,9 @@ test.describe('on node:sqlite', () => {
     await (await openSqliteHistoryStore({ file, access: 'write', busyTimeoutMs: 100 })).close();
     const db = loadSqliteDriver().open(file, { busyTimeoutMs: 0, readOnly: true });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect({ ...(db.prepare('SELECT max(version) AS v FROM schema_version').get() as object) }).toEqual({ v: 2 });
+    expect({ ...(db.prepare('SELECT max(version) AS v FROM schema_version').get() as object) }).toEqual({
+      v: CURRENT_SCHEMA_VERSION,
+    });
     db.close();
   });
 });

@@ -111,6 +111,18 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: `ALTER TABLE journey_results ADD COLUMN resources TEXT NOT NULL DEFAULT '[]';`,
     postgres: `ALTER TABLE journey_results ADD COLUMN resources JSONB NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 3,
+    description: "each run's fingerprint; each journey's incident and suspects",
+    sqlite: `
+      ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+      ALTER TABLE journey_results ADD COLUMN incident TEXT;
+      ALTER TABLE journey_results ADD COLUMN suspects TEXT NOT NULL DEFAULT '[]';`,
+    postgres: `
+      ALTER TABLE runs ADD COLUMN fingerprint JSONB;
+      ALTER TABLE journey_results ADD COLUMN incident JSONB;
+      ALTER TABLE journey_results ADD COLUMN suspects JSONB NOT NULL DEFAULT '[]';`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

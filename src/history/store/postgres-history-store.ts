@@ -111,8 +111,8 @@ async function migrate(pool: pg.Pool, description: string): Promise<void> {
 
 async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
   await client.query(
-    `INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       run.runId,
       run.startedAt,
@@ -125,12 +125,13 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
       run.configHash ?? null,
       JSON.stringify(run.images),
       run.infraFailure ?? null,
+      run.fingerprint ? JSON.stringify(run.fingerprint) : null,
     ],
   );
   for (const j of run.journeys) {
     await client.query(
-      `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources, incident, suspects)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
         run.runId,
         j.journeyId,
@@ -149,6 +150,8 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
         j.quarantineReason ?? null,
         JSON.stringify(j.drift),
         JSON.stringify(j.resources ?? []),
+        j.incident ? JSON.stringify(j.incident) : null,
+        JSON.stringify(j.suspects ?? []),
       ],
     );
   }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Shape, shapeSchema } from '../drift/shape.ts';
+import { FINGERPRINT_SCHEMA, runFingerprintSchema } from '../fingerprint/run-fingerprint.ts';
 import {
   failureCategorySchema,
+  incidentRefSchema,
   journeyStatusSchema,
   runStatusSchema,
   type StoredJourneyResult,
@@ -35,6 +37,7 @@ const runRow = z.object({
   config_hash: optionalText,
   images: json(z.record(z.string(), z.string())),
   infra_failure: optionalText,
+  fingerprint: z.unknown().optional(),
 });
 
 const journeyRow = z.object({
@@ -55,6 +58,8 @@ const journeyRow = z.object({
   quarantine_reason: optionalText,
   drift: json(z.array(z.string())),
   resources: json(z.array(serviceResourcesSchema)),
+  incident: json(incidentRefSchema.nullable()).optional(),
+  suspects: json(z.array(z.string())).optional(),
   run_started_at: timestamp,
   run_git_sha: optionalText,
 });
@@ -72,7 +77,35 @@ export function runFromRow(row: unknown): StoredRun {
     ...(r.config_hash ? { configHash: r.config_hash } : {}),
     images: r.images,
     ...(r.infra_failure ? { infraFailure: r.infra_failure } : {}),
+    ...fingerprintOf(r.fingerprint),
   };
+}
+
+/**
+ * A fingerprint is read on its own terms: one written by an older (or newer) compose-journeys, or
+ * edited by hand, does not make the run unreadable; the run carries why it cannot be compared.
+ */
+function fingerprintOf(value: unknown): Pick<StoredRun, 'fingerprint' | 'fingerprintProblem'> {
+  if (value === null || value === undefined) return {};
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return { fingerprintProblem: 'its fingerprint is not JSON' };
+    }
+  }
+  const schema = (parsed as { schema?: unknown } | null)?.schema;
+  if (typeof schema === 'number' && schema !== FINGERPRINT_SCHEMA)
+    return {
+      fingerprintProblem: `its fingerprint has form ${schema}, this compose-journeys reads form ${FINGERPRINT_SCHEMA}`,
+    };
+  const result = runFingerprintSchema.safeParse(parsed);
+  return result.success
+    ? { fingerprint: result.data }
+    : {
+        fingerprintProblem: `its fingerprint does not fit form ${FINGERPRINT_SCHEMA}: ${z.prettifyError(result.error)}`,
+      };
 }
 
 export function journeyResultFromRow(row: unknown): StoredJourneyResult {
@@ -97,6 +130,8 @@ export function journeyResultFromRow(row: unknown): StoredJourneyResult {
     ...(r.quarantine_reason ? { quarantineReason: r.quarantine_reason } : {}),
     drift: r.drift,
     resources: r.resources,
+    ...(r.incident ? { incident: r.incident } : {}),
+    ...(r.suspects?.length ? { suspects: r.suspects } : {}),
   };
 }
 

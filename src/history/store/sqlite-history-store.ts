@@ -78,11 +78,11 @@ export async function openSqliteHistoryStore(
   }
 
   const insertRun =
-    db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure)
-    VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure)`);
+    db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint)
+    VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure, @fingerprint)`);
   const insertJourney =
-    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources)
-    VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift, @resources)`);
+    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources, incident, suspects)
+    VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift, @resources, @incident, @suspects)`);
   const deleteShapes = db.prepare('DELETE FROM journey_shapes WHERE journey_id = ?');
   const insertShape = db.prepare(
     'INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)',
@@ -100,6 +100,7 @@ export async function openSqliteHistoryStore(
       configHash: run.configHash ?? null,
       images: JSON.stringify(run.images),
       infraFailure: run.infraFailure ?? null,
+      fingerprint: run.fingerprint ? JSON.stringify(run.fingerprint) : null,
     });
     for (const journey of run.journeys) {
       insertJourney.run({
@@ -120,6 +121,8 @@ export async function openSqliteHistoryStore(
         quarantineReason: journey.quarantineReason ?? null,
         drift: JSON.stringify(journey.drift),
         resources: JSON.stringify(journey.resources ?? []),
+        incident: journey.incident ? JSON.stringify(journey.incident) : null,
+        suspects: JSON.stringify(journey.suspects ?? []),
       });
     }
     // The baseline is the last passing run's shapes, whole: a channel it no longer used goes too.
