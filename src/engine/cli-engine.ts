@@ -22,6 +22,7 @@ import type {
   ContainerAction,
   Engine,
   EngineEvent,
+  ImageContents,
   LabelledImage,
   ManagedResource,
 } from './engine.ts';
@@ -285,6 +286,21 @@ export class CliEngine implements Engine {
       images.map(async (image) => (await this.docker(['image', 'inspect', '--format', '{{.Id}}', image])).exitCode),
     );
     return new Set(images.filter((_, index) => found[index] !== 0));
+  }
+
+  async imageContents(ids: readonly string[]): Promise<Map<string, ImageContents>> {
+    const contents = new Map<string, ImageContents>();
+    if (ids.length === 0) return contents;
+    const inspected = await this.docker(['image', 'inspect', ...new Set(ids)]);
+    let found: { Id: string; RepoDigests?: string[]; RootFS?: { Layers?: string[] } }[];
+    try {
+      found = JSON.parse(inspected.stdout || '[]');
+    } catch {
+      return contents;
+    }
+    for (const image of found)
+      contents.set(image.Id, { layers: image.RootFS?.Layers ?? [], digests: image.RepoDigests ?? [] });
+    return contents;
   }
 
   async imagesMatching(filters: readonly string[]): Promise<LabelledImage[]> {

@@ -48,6 +48,13 @@ export interface LabelledImage {
   labels: Record<string, string>;
 }
 
+export interface ImageContents {
+  /** RootFS layer digests, base first. */
+  layers: string[];
+  /** `name@sha256:…` for a pulled image; none for one built here. */
+  digests: string[];
+}
+
 export type ContainerAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
 
 export interface Engine {
@@ -93,6 +100,8 @@ export interface Engine {
   absentImages(images: readonly string[]): Promise<Set<string>>;
   /** Images matching `docker image ls` filters (`dangling=true`, `label=…`). */
   imagesMatching(filters: readonly string[]): Promise<LabelledImage[]>;
+  /** What images hold, without their labels (Compose stamps the project name into every image it builds): layers and registry digests, by id. */
+  imageContents(ids: readonly string[]): Promise<Map<string, ImageContents>>;
   /** Removes images without force (one a container uses stays); returns how many went. */
   removeImages(refs: readonly string[]): Promise<number>;
   /** Whether a registry answers for `image`, asked as `docker pull` would (its config and credentials). */

@@ -15,7 +15,14 @@ export const HISTORY_ANNOTATIONS = {
   drift: 'drift',
   /** Set by a worker fixture from quarantineVerdict(): shows in the HTML report. */
   quarantine: 'quarantine',
+  /** What changed since the journey's last passing run, most likely first (one annotation per suspect). */
+  suspect: 'suspect',
+  /** The incident a journey failed in: a service that died, restarted, was OOM-killed or turned unhealthy. */
+  incident: 'incident',
 } as const;
+
+/** Body: the run's fingerprint (RunFingerprint), attached by the stack setup; the reporter records it, also under merge-reports. */
+export const FINGERPRINT_ATTACHMENT = 'run-fingerprint.json';
 
 /** Body `{ [channelKey]: { [path]: type } }`: the shapes one attempt of a journey saw. */
 export const SHAPES_ATTACHMENT = 'journeys-shapes.json';

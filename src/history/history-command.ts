@@ -86,6 +86,10 @@ export function formatHistoryReport(report: HistoryReport): string[] {
     lines.push('', 'Drift in their newest run:');
     for (const d of report.drift) for (const line of d.drift) lines.push(`  ${d.journeyId}: ${line}`);
   }
+  if (report.suspects.length) {
+    lines.push('', 'Failing in their newest run, and what changed since they last passed (most likely first):');
+    for (const s of report.suspects) for (const text of s.suspects) lines.push(`  ${s.journeyId}: suspect: ${text}`);
+  }
   return lines;
 }
 

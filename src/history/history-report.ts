@@ -45,6 +45,10 @@ export const historyReportSchema = z.object({
   drift: z.array(
     z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) }),
   ),
+  /** Journeys whose newest run failed, with what changed since they last passed (most likely first). */
+  suspects: z
+    .array(z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), suspects: z.array(z.string()) }))
+    .default([]),
   failuresByCategory: z.partialRecord(failureCategorySchema.or(z.literal('UNKNOWN')), z.number()),
   failuresByService: z.record(z.string(), z.number()),
 });
@@ -106,6 +110,15 @@ export async function buildHistoryReport(
         const newest = byJourney.get(j.journeyId)!.at(-1)!;
         return { journeyId: j.journeyId, runId: newest.runId, startedAt: newest.runStartedAt, drift: j.drift };
       }),
+    suspects: journeys
+      .map((j) => byJourney.get(j.journeyId)!.at(-1)!)
+      .filter((newest) => isFailure(newest) && newest.suspects?.length)
+      .map((newest) => ({
+        journeyId: newest.journeyId,
+        runId: newest.runId,
+        startedAt: newest.runStartedAt,
+        suspects: newest.suspects ?? [],
+      })),
     failuresByCategory: countBy(windowResults.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
     failuresByService: countBy(windowResults.filter(failedAtAll), (r) => r.failureServices),
   };

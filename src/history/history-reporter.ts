@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
   FullConfig,
@@ -13,6 +13,8 @@ import type {
 import { z } from 'zod';
 import { retriesSaved } from '../report/retry-policy.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
+import { FINGERPRINT_ATTACHMENT } from './annotations.ts';
+import { type RunFingerprint, runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
 import { journeyIdOfTestCase } from './journey-id.ts';
 import { journeyResultOf, shapesOf } from './journey-result-of.ts';
@@ -25,7 +27,7 @@ import {
 } from './quarantine.ts';
 import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
 import { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
-import { formatRunSummary, type RunSummary, runResourcePeaks } from './run-summary.ts';
+import { formatRunSummary, type RunSummary, runIncidents, runResourcePeaks } from './run-summary.ts';
 import { HistoryDatabaseError } from './store/history-database-error.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
@@ -71,6 +73,7 @@ export default class HistoryReporter implements Reporter {
   private opening: Promise<OpenedHistory | undefined> = Promise.resolve(undefined);
   private stackInfo?: Promise<RunStackInfo | undefined>;
   private stackFailure?: string;
+  private fingerprint?: RunFingerprint;
   private globalErrors = 0;
   private disabled = false;
   private readonly mode: unknown;
@@ -125,6 +128,8 @@ export default class HistoryReporter implements Reporter {
     if (projectOf(test) !== STACK_SETUP_PROJECT) return;
     if (result.status === 'passed') {
       this.stackFailure = undefined; // a retry brought it up
+      // Attached by the setup: also there under merge-reports, where no stack runs any more.
+      this.fingerprint ??= fingerprintOf(result);
       // Now the stack is up: its containers say which images ran (the teardown removes them).
       this.stackInfo = readRunStackInfo({ projectName: readVariable('project') }).catch((error: unknown) => {
         this.warn(`stack info not recorded: ${(error as Error).message}`);
@@ -255,6 +260,7 @@ export default class HistoryReporter implements Reporter {
       ...optional('configHash', stackInfo?.configHash),
       images: stackInfo?.images ?? {},
       ...optional('infraFailure', this.stackFailure),
+      ...(this.fingerprint ? { fingerprint: this.fingerprint } : {}),
       journeys: journeys.map((j) => j.record),
       shapes,
     };
@@ -329,6 +335,10 @@ export default class HistoryReporter implements Reporter {
       drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
       resources: runResourcePeaks(records),
       notRetried,
+      suspects: records
+        .filter((r) => (r.status === 'failed' || r.status === 'timedOut') && r.suspects?.length)
+        .map((r) => ({ journeyId: r.journeyId, suspects: r.suspects ?? [] })),
+      incidents: runIncidents(records),
       warnings: [...this.warnings],
     };
   }
@@ -380,4 +390,20 @@ function defaultSummaryFile(config: FullConfig): string {
   const dir = typeof folder === 'string' ? path.dirname(path.resolve(configDir, folder)) : path.resolve('reports');
   const shard = config.shard ? `-${config.shard.current}of${config.shard.total}` : '';
   return path.join(dir, `history-summary${shard}.json`);
+}
+
+/** The fingerprint the stack setup attached (inline body, or a file once merged); undefined when it has none. */
+function fingerprintOf(result: TestResult): RunFingerprint | undefined {
+  const attachment = result.attachments.find((a) => a.name === FINGERPRINT_ATTACHMENT);
+  if (!attachment) return undefined;
+  try {
+    const text = attachment.body
+      ? attachment.body.toString('utf8')
+      : attachment.path
+        ? readFileSync(attachment.path, 'utf8')
+        : '';
+    return runFingerprintSchema.parse(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }

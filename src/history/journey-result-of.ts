@@ -5,6 +5,7 @@ import { isSkippedRetry } from '../report/retry-policy.ts';
 import { RESOURCES_ATTACHMENT } from '../resources/journey-usage.ts';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 import { type Shape, shapeSchema } from './drift/shape.ts';
+import { parseIncident } from './incident-text.ts';
 import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
 import { failureCategorySchema, type JourneyResult, type JourneyStatus, type ServiceResources } from './run-record.ts';
 
@@ -52,6 +53,20 @@ export function journeyResultOf(
     ),
   ];
 
+  const suspects = [
+    ...new Set(
+      failureAnnotations
+        .filter((a) => a.type === HISTORY_ANNOTATIONS.suspect && a.description)
+        .map((a) => a.description!),
+    ),
+  ];
+  // Any attempt that failed in an incident: a journey that passed on its retry after the heal is not a flake.
+  const incident = ran
+    .flatMap((result) => result.annotations)
+    .filter((a) => a.type === HISTORY_ANNOTATIONS.incident && a.description)
+    .map((a) => parseIncident(a.description!))
+    .find((ref) => ref !== undefined);
+
   return {
     journeyId: journeyIdOfTestCase(test, options.rootDir),
     project: options.project,
@@ -69,6 +84,8 @@ export function journeyResultOf(
     ...(options.quarantine ? { quarantineReason: options.quarantine.reason } : {}),
     drift,
     resources: resourcesOf(last),
+    ...(incident ? { incident } : {}),
+    ...(suspects.length > 0 ? { suspects } : {}),
   };
 }
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { formatMs } from '../resources/resource-budgets.ts';
 import { formatBytes } from '../util/bytes.ts';
-import { journeyStatusSchema, runStatusSchema, shardSchema } from './run-record.ts';
+import { formatIncident } from './incident-text.ts';
+import {
+  type IncidentRef,
+  incidentRefSchema,
+  journeyStatusSchema,
+  runStatusSchema,
+  shardSchema,
+} from './run-record.ts';
 
 /**
  * What the history reporter says about a run, printed at its end and written as JSON next to the
@@ -58,6 +65,10 @@ export const runSummarySchema = z.object({
     .default([]),
   /** Retries that did not run because their journey's failure was one no retry changes (retries by cause). */
   notRetried: z.object({ retries: z.number(), savedMs: z.number() }).default({ retries: 0, savedMs: 0 }),
+  /** Per failing journey, what changed since its last passing run, most likely first. */
+  suspects: z.array(z.object({ journeyId: z.string(), suspects: z.array(z.string()) })).default([]),
+  /** Each incident once, with the journeys that failed in it (they are not counted as flaky). */
+  incidents: z.array(incidentRefSchema.extend({ journeys: z.array(z.string()) })).default([]),
   warnings: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -79,6 +90,12 @@ export function formatRunSummary(summary: RunSummary): string[] {
   for (const l of summary.nextRun.leaving)
     lines.push(`leaves quarantine from the next run: ${l.journeyId} — ${l.reason}`);
   for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
+  for (const { journeyId, suspects } of summary.suspects)
+    lines.push(`suspects for ${journeyId}: ${suspects.map((text, index) => `(${index + 1}) ${text}`).join(' ')}`);
+  for (const { journeys, ...incident } of summary.incidents)
+    lines.push(
+      `incident: ${formatIncident(incident)}; ${journeys.length} journey(s) failed in it, not counted as flaky: ${journeys.join(', ')}`,
+    );
   if (summary.notRetried.retries > 0)
     lines.push(
       `not retried: ${summary.notRetried.retries} ${summary.notRetried.retries === 1 ? 'retry' : 'retries'} of journeys whose failure no retry changes, ${formatMs(summary.notRetried.savedMs)} saved (retryOn)`,
@@ -88,6 +105,20 @@ export function formatRunSummary(summary: RunSummary): string[] {
       `peaks per service (one journey): ${summary.resources.map((r) => `${r.service} ${formatBytes(r.peakMemoryBytes)}, ${formatMs(r.cpuMs)} CPU`).join(' · ')}`,
     );
   return lines;
+}
+
+/** Each incident of the run once, with the journeys that failed in it. */
+export function runIncidents(
+  journeys: readonly { journeyId: string; incident?: IncidentRef }[],
+): RunSummary['incidents'] {
+  const byId = new Map<string, RunSummary['incidents'][number]>();
+  for (const { journeyId, incident } of journeys) {
+    if (!incident) continue;
+    const known = byId.get(incident.id) ?? { ...incident, journeys: [] };
+    known.journeys.push(journeyId);
+    byId.set(incident.id, known);
+  }
+  return [...byId.values()];
 }
 
 /** Per service, the journey of the run with the highest memory peak, and the one with the most CPU time. */

@@ -1,5 +1,9 @@
 import { test as setup } from '@playwright/test';
+import { currentEngine } from '../engine/current-engine.ts';
 import { JourneysError } from '../errors.ts';
+import { FINGERPRINT_ATTACHMENT } from '../history/annotations.ts';
+import { collectFingerprint } from '../history/fingerprint/collect-fingerprint.ts';
+import { writeFingerprint } from '../history/fingerprint/fingerprint-file.ts';
 import { CATEGORY_ANNOTATION, type FailureCategory } from '../report/failure-category.ts';
 import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 import { keptWhateverHappens } from '../run/run-mode.ts';
@@ -44,6 +48,19 @@ setup('start the stack', async ({}, testInfo) => {
       const started = await starting;
       if (!lintNow && !started.reused) lintWarnings(definition, log);
       return started;
+    });
+    // What this run ran on, for the suspect when a journey fails after passing; never a reason to fail the start.
+    await setup.step('fingerprint the stack', async () => {
+      try {
+        const fingerprint = await collectFingerprint(currentEngine(), definition, testInfo.config.rootDir);
+        writeFingerprint(stack.projectName, fingerprint);
+        await attach(FINGERPRINT_ATTACHMENT, {
+          body: JSON.stringify(fingerprint, null, 2),
+          contentType: 'application/json',
+        });
+      } catch (error) {
+        log(`warning: no fingerprint of this run (suspects cannot be named): ${(error as Error).message}`);
+      }
     });
     await attach('endpoints.json', {
       body: JSON.stringify(stack.endpoints.all, null, 2),

@@ -11,6 +11,11 @@ export const REDACTED = '[REDACTED]';
 /** Env var names whose values are secrets: DB_PASSWORD, API_TOKEN, AWS_SECRET_ACCESS_KEY, … */
 const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth|cookie|session/i;
 
+/** A name whose value is a secret (`DB_PASSWORD`, `API_TOKEN`): kept out of reports and fingerprints. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 // Shorter values are too likely to be ordinary words (the shop's password is "shop", also its project name);
 // the patterns still catch them in context (URL credentials, password=…).
 const MIN_VALUE_LENGTH = 6;

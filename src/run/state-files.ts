@@ -15,6 +15,8 @@ import { readVariable } from './environment.ts';
  *   <root>/<project>/journey-failed      journeys that failed (JOURNEYS_KEEP_ON_FAILURE=1)
  *   <root>/<project>/watchdog.log        what the watchdog did, when it did anything
  *   <root>/<project>/attempts/<test>.json the category of a journey's last failed attempt (retries by cause)
+ *   <root>/<project>/fingerprint.json    what the run ran on (images, build sources, config): suspects
+ *   <root>/<project>/incidents/<svc>.json a service that broke outside an intended fault: one incident
  *   <root>/cache/config-<key>.json       resolved configs by a hash of their inputs (the reuse check)
  *
  * The `kept` name and its plain-text content are what older releases read too: a stack kept by
@@ -33,6 +35,8 @@ export const STATE_FILES = {
   journeyFailed: 'journey-failed',
   watchdogLog: 'watchdog.log',
   attempts: 'attempts',
+  fingerprint: 'fingerprint.json',
+  incidents: 'incidents',
 } as const;
 export type StateFile = keyof typeof STATE_FILES;
 

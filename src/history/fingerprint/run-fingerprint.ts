@@ -12,12 +12,17 @@ export const serviceFingerprintSchema = z.object({
   /** The image id the container ran (sha256:…), and its registry digest when it was pulled. */
   imageId: z.string().optional(),
   digest: z.string().optional(),
+  /** A hash of the image's layers: what it holds, whatever labels a build stamped on it (the project name). */
+  layers: z.string().optional(),
   /** For a service built from a folder: that folder, relative to the repository, its git tree and whether it had uncommitted changes. */
   build: z
     .object({
       context: z.string(),
       tree: z.string().optional(),
       dirty: z.boolean(),
+      /** The commit its repository was at, and where that repository was on the machine that ran: where git is asked for the commits between two runs. */
+      head: z.string().optional(),
+      repository: z.string().optional(),
     })
     .optional(),
   /** The service as `docker compose config` resolved it: a hash, and its values flattened (`environment.DB_URL`), secrets redacted. */

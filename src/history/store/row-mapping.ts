@@ -77,7 +77,7 @@ export function runFromRow(row: unknown): StoredRun {
     ...(r.config_hash ? { configHash: r.config_hash } : {}),
     images: r.images,
     ...(r.infra_failure ? { infraFailure: r.infra_failure } : {}),
-    ...fingerprintOf(r.fingerprint),
+    ...fingerprintOfRow(r.fingerprint),
   };
 }
 
@@ -85,7 +85,7 @@ export function runFromRow(row: unknown): StoredRun {
  * A fingerprint is read on its own terms: one written by an older (or newer) compose-journeys, or
  * edited by hand, does not make the run unreadable; the run carries why it cannot be compared.
  */
-function fingerprintOf(value: unknown): Pick<StoredRun, 'fingerprint' | 'fingerprintProblem'> {
+export function fingerprintOfRow(value: unknown): Pick<StoredRun, 'fingerprint' | 'fingerprintProblem'> {
   if (value === null || value === undefined) return {};
   let parsed: unknown = value;
   if (typeof value === 'string') {
