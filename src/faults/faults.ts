@@ -139,8 +139,19 @@ export class Faults {
    * again: a restart is over when it returns.
    */
   async restart(service: string): Promise<void> {
-    const action = `faults.restart('${service}')`;
-    const containers = await this.#target(service, action);
+    await this.#restart(service, `faults.restart('${service}')`, false);
+  }
+
+  /**
+   * Brings back a service that died outside any fault (an incident): its containers restarted
+   * (a stopped one started), and the stack ready again. Nothing to refuse: it is down on purpose of nobody.
+   */
+  async revive(service: string): Promise<void> {
+    await this.#restart(service, `the runner's restart of ${service} (incident)`, true);
+  }
+
+  async #restart(service: string, action: string, down: boolean): Promise<void> {
+    const containers = await this.#target(service, action, false, down);
     this.context.claim(action);
     const intended = this.context.intended({ service, action, from: new Date() });
     this.context.record({ kind: 'fault', summary: `${action}: intended` });
@@ -211,7 +222,7 @@ export class Faults {
   }
 
   /** The running containers of a service, or an error naming it and listing what exists. */
-  async #target(service: string, action: string, escalatesPause = false): Promise<ContainerState[]> {
+  async #target(service: string, action: string, escalatesPause = false, down = false): Promise<ContainerState[]> {
     if (typeof service !== 'string' || service === '')
       throw new FaultError(`${action}: a service name, got ${JSON.stringify(service)}.`);
     const all = await this.context.engine.listContainers(this.context.projectName);
@@ -236,6 +247,7 @@ export class Faults {
       throw new FaultError(
         `${action}: "${service}" is already under ${active.action} (since ${this.#since(active.startedAt)}); heal it first (await faults.heal('${service}')).`,
       );
+    if (down) return mine;
     if (
       mine.every(
         (container) =>

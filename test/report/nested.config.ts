@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import type { StackTestOptions } from 'compose-journeys';
 import { stackProjects } from 'compose-journeys/config';
 
 /**
@@ -13,7 +14,7 @@ const stack = stackProjects({
   waitTimeoutSeconds: 180,
 });
 
-export default defineConfig({
+export default defineConfig<StackTestOptions>({
   testDir: path.join(import.meta.dirname, process.env.REPORT_JOURNEYS ?? 'failing'),
   testMatch: /.*\.journey\.ts/,
   // One worker, files in name order: the journey that kills a service runs last.
@@ -29,5 +30,7 @@ export default defineConfig({
         // REPORT_HISTORY: the run history too (the database in JOURNEYS_HISTORY_URL, the summary beside html/).
         ...(process.env.REPORT_HISTORY ? stack.reporters : []),
       ],
+  // REPORT_ON_INCIDENT=heal: the runner restarts a service that broke outside a fault (incidents).
+  use: process.env.REPORT_ON_INCIDENT === 'heal' ? { onIncident: 'heal' } : {},
   projects: [...stack.projects, { name: 'journeys', dependencies: [stack.setup] }],
 });
