@@ -25,6 +25,8 @@ export interface CommandContext {
     last?: string;
     html?: string;
     url?: string;
+    config?: string;
+    reports?: string;
   };
   args: string[];
   /** Progress and diagnostics (stderr, `[journeys] ` prefixed). */

@@ -45,6 +45,24 @@ const COMMAND_HELP = {
       --html DIR    also write the trends page (charts, opens offline) to DIR/index.html
       --url URL     the database: a SQLite file or postgres:// URL (default JOURNEYS_HISTORY_URL,
                     then reports/history.sqlite)`,
+  nightly: `journeys nightly shard CURRENT/TOTAL | report BLOB_DIR [options]
+  What a nightly CI workflow runs: one shard per job, then one report job (docs/history.md#ci).
+  journeys nightly shard CURRENT/TOTAL [-- PLAYWRIGHT ARGS]
+    playwright test --shard=CURRENT/TOTAL --retries=2 (unless ARGS give --retries) with the blob, list
+    and history reporters; the blob report goes to PLAYWRIGHT_BLOB_OUTPUT_DIR (default blob-report).
+    Exits as Playwright did. The projects and test folders are your config's; ARGS (after --) go to
+    playwright test as they are (e.g. -- --grep @nightly journeys/checkout).
+  journeys nightly report BLOB_DIR
+    playwright merge-reports of the blob reports in BLOB_DIR into DIR/html, DIR/junit.xml and
+    DIR/results.json, then the history table (DIR/history.txt, .json), the trends page (DIR/history/)
+    and the night's summary (DIR/summary.json: counts, flaky, failures by category, and the history
+    reporter's DIR/history-summary.json). Exits 1 when the night failed, after writing everything.
+  Run history: into PostgreSQL every shard records its own run; into SQLite (a file CI restores and
+  saves) the shards only read it and the report step records the merged run.
+      -c, --config FILE   Playwright's config, for both steps (merge-reports needs the same one)
+      --reports DIR       where the reports and summaries go (default reports)
+      --url URL           the history database (default JOURNEYS_HISTORY_URL, then reports/history.sqlite)
+      --last N            report: runs the history table and trends page look back over (default 30)`,
 } as const;
 
 /** The variables you may set, from their one list: `JOURNEYS_KEEP=1   keep the stack…`. */

@@ -22,6 +22,8 @@ const OPTIONS = {
   last: { type: 'string' },
   html: { type: 'string' },
   url: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  reports: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: Command }>> = {
   lint: () => import('./commands/lint.ts'),
   reap: () => import('./commands/reap.ts'),
   history: () => import('./commands/history.ts'),
+  nightly: () => import('./commands/nightly.ts'),
 };
 
 const isCommand = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name);

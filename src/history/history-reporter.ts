@@ -44,7 +44,7 @@ export const historyReporterOptionsSchema = z.object({
   /** false: only read (quarantine decisions); default: JOURNEYS_HISTORY_RECORD !== '0'. */
   record: z.boolean().optional(),
   quarantine: quarantinePolicySchema.prefault({}),
-  /** Where the run summary JSON goes; default beside the HTML report folder, else reports/. */
+  /** Where the run summary JSON goes; default JOURNEYS_HISTORY_SUMMARY_FILE, then beside the HTML report folder, else reports/. */
   summaryFile: z.string().optional(),
   /** SQLite: how long a write waits for a concurrent writer. */
   busyTimeoutMs: z.number().int().positive().optional(),
@@ -344,7 +344,8 @@ export default class HistoryReporter implements Reporter {
   }
 
   private writeSummary(summary: RunSummary, config: FullConfig): void {
-    const file = this.options.summaryFile ? path.resolve(this.options.summaryFile) : defaultSummaryFile(config);
+    const chosen = this.options.summaryFile ?? readVariable('historySummaryFile');
+    const file = chosen ? path.resolve(chosen) : defaultSummaryFile(config);
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);

@@ -126,6 +126,13 @@ export const VARIABLES = {
       return Number.isFinite(ms) && ms > 0 ? ms : undefined;
     },
   }),
+  historySummaryFile: variable({
+    name: 'JOURNEYS_HISTORY_SUMMARY_FILE',
+    setBy: 'user',
+    value: 'FILE',
+    meaning: 'where the history reporter writes its run summary (default: beside the HTML report)',
+    parse: text,
+  }),
   historyStackInfo: variable({
     name: 'JOURNEYS_HISTORY_STACK_INFO',
     setBy: 'user',
@@ -216,4 +223,17 @@ export function handOverOwner(started: number, runKey: string): void {
 export function outsideTheRun(stateDir: string, env: Environment = process.env): Record<string, string | undefined> {
   const { [VARIABLES.run.name]: _marker, ...rest } = env;
   return { ...rest, [VARIABLES.stateDir.name]: stateDir };
+}
+
+/** The run history as `journeys nightly` hands it to the Playwright processes it starts. */
+export function historyHandOver(history: {
+  url?: string;
+  record: boolean;
+  summaryFile: string;
+}): Record<string, string> {
+  return {
+    ...(history.url ? { [VARIABLES.historyUrl.name]: history.url } : {}),
+    [VARIABLES.historyRecord.name]: history.record ? '1' : '0',
+    [VARIABLES.historySummaryFile.name]: history.summaryFile,
+  };
 }
