@@ -1,6 +1,8 @@
 import { buildHistoryReport, type HistoryReport } from './history-report.ts';
+import { formatIncident } from './incident-text.ts';
 import type { JourneyStats } from './journey-stats.ts';
 import type { QuarantinePolicy } from './quarantine.ts';
+import { formatSampleRate } from './rate-interval.ts';
 import { HistoryDatabaseError } from './store/history-database-error.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
 import { writeTrendsPage } from './trends-page.ts';
@@ -60,10 +62,12 @@ export function formatHistoryReport(report: HistoryReport): string[] {
   if (newest?.infraFailure) lines.push(`  the newest run's stack did not come up: ${newest.infraFailure}`);
   const header = [
     'journey',
+    'verdict',
     'pass',
     'flaky',
     'fail',
-    'flake',
+    'fail rate (95% CI)',
+    'n',
     'last failure',
     'failing since',
     'median',
@@ -74,13 +78,17 @@ export function formatHistoryReport(report: HistoryReport): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const format = (cells: string[]) =>
     cells
-      .map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   lines.push('', format(header), ...rows.map(format));
+  lines.push(...verdictSections(report.journeys));
   if (report.quarantined.length) {
     lines.push('', 'Quarantined (they run and are reported, but their failures do not fail the run):');
-    for (const q of report.quarantined) lines.push(`  ${q.journeyId}: ${q.reason}`);
+    for (const q of report.quarantined)
+      lines.push(
+        `  ${q.journeyId}: owner ${q.owner}${q.until ? `, until ${q.until}` : ''} — ${q.reason}${q.since ? ` (since ${when(q.since.startedAt)} UTC, run ${q.since.runId})` : ''}`,
+      );
   }
   if (report.drift.length) {
     lines.push('', 'Drift in their newest run:');
@@ -101,10 +109,12 @@ function journeyRow(j: JourneyStats): string[] {
       : `${d.trend.direction} ${d.trend.changePct > 0 ? '+' : ''}${d.trend.changePct}%`;
   return [
     `${j.journeyId}${j.quarantine.quarantined ? ' [quarantined]' : ''}${j.drift.length ? ' [drift]' : ''}`,
+    j.verdict.kind,
     String(j.passed),
     String(j.flaky),
     String(j.failed),
-    `${Math.round(j.flakeRate * 100)}%`,
+    j.failureRate.samples ? `${pct(j.failureRate.rate)}% [${pct(j.failureRate.low)}–${pct(j.failureRate.high)}%]` : '–',
+    String(j.failureRate.samples),
     j.lastFailure
       ? `${j.lastFailure.category ?? '?'}${j.lastFailure.services.length ? ` (${j.lastFailure.services.join(', ')})` : ''}${j.lastFailure.flaky ? ' flaky' : ''}`
       : '–',
@@ -113,4 +123,45 @@ function journeyRow(j: JourneyStats): string[] {
     d.p95Ms === undefined ? '–' : `${d.p95Ms} ms`,
     trend,
   ];
+}
+
+const pct = (value: number) => Math.round(value * 100);
+const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+const runText = (run: { runId: string; startedAt: string; gitSha?: string | undefined }) =>
+  `run ${run.runId} (${when(run.startedAt)} UTC${run.gitSha ? `, sha ${run.gitSha.slice(0, 7)}` : ''})`;
+
+/** The failures you act on differently, apart: flaky, broken since a run, failing throughout, failed in an incident. */
+function verdictSections(journeys: readonly JourneyStats[]): string[] {
+  const lines: string[] = [];
+  const section = (title: string, entries: string[]) => {
+    if (entries.length) lines.push('', title, ...entries.map((entry) => `  ${entry}`));
+  };
+  section(
+    'Flaky (same inputs, different outcomes):',
+    journeys
+      .filter((j) => j.verdict.kind === 'flaky')
+      .map((j) => `${j.journeyId}: fails ${formatSampleRate(j.failureRate)}; ${j.verdict.flakyEvidence.join('; ')}`),
+  );
+  section(
+    'Broken (failing in every run since one in which it passed before):',
+    journeys
+      .filter((j) => j.verdict.kind === 'broken' && j.verdict.brokenSince)
+      .map((j) => {
+        const since = j.verdict.brokenSince!;
+        return `${j.journeyId}: broken since ${runText(since)}, ${since.runs} run${since.runs === 1 ? '' : 's'}`;
+      }),
+  );
+  section(
+    'Failing (in every run recorded; it never passed):',
+    journeys
+      .filter((j) => j.verdict.kind === 'failing' && j.verdict.brokenSince)
+      .map((j) => `${j.journeyId}: failing since its first recorded ${runText(j.verdict.brokenSince!)}`),
+  );
+  section(
+    'Failed in an incident (a service died, restarted, ran out of memory or turned unhealthy: not counted as flaky or broken):',
+    journeys.flatMap((j) =>
+      j.verdict.incidents.map((i) => `${j.journeyId}: ${runText(i)}: ${formatIncident(i.incident)}`),
+    ),
+  );
+  return lines;
 }

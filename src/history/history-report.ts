@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { journeyStats, journeyStatsSchema } from './journey-stats.ts';
+import { journeyStats, journeyStatsSchema, median } from './journey-stats.ts';
 import {
+  AUTOMATIC_QUARANTINE_OWNER,
   DEFAULT_QUARANTINE_POLICY,
   QUARANTINE_REPLAY_RUNS,
   type QuarantinePolicy,
@@ -23,11 +24,12 @@ export const historyReportSchema = z.object({
   /** Oldest first. */
   runs: z.array(
     runRecordSchema.omit({ journeys: true, shapes: true }).extend({
+      /** Results (a journey per project and `--repeat-each` copy) by outcome. */
       counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
       /** Failures (flaky attempts included) by category and by failing service. */
       failuresByCategory: z.record(z.string(), z.number()),
       failuresByService: z.record(z.string(), z.number()),
-      /** journeyId → duration (ms) of its passing attempt in this run. */
+      /** journeyId → duration (ms) of its passing attempt in this run (the median of its passing copies). */
       durations: z.record(z.string(), z.number()),
       /** service → the highest peak memory (bytes) one journey of this run saw it at (the resources fixture). */
       peakMemory: z.record(z.string(), z.number()),
@@ -39,6 +41,10 @@ export const historyReportSchema = z.object({
       journeyId: z.string(),
       reason: z.string(),
       since: z.object({ runId: z.string(), startedAt: z.string() }).optional(),
+      /** The declaration's owner, or `unowned (automatic)` for the flake-rate quarantine. */
+      owner: z.string(),
+      /** The declaration's last day (YYYY-MM-DD). */
+      until: z.string().optional(),
     }),
   ),
   /** Journeys whose newest run reported drift. */
@@ -92,7 +98,14 @@ export async function buildHistoryReport(
         },
         failuresByCategory: countBy(own.filter(failedAtAll), (r) => [r.failureCategory ?? 'UNKNOWN']),
         failuresByService: countBy(own.filter(failedAtAll), (r) => r.failureServices),
-        durations: Object.fromEntries(own.filter((r) => r.status === 'passed').map((r) => [r.journeyId, r.durationMs])),
+        durations: Object.fromEntries(
+          [
+            ...groupBy(
+              own.filter((r) => r.status === 'passed'),
+              (r) => r.journeyId,
+            ),
+          ].map(([journeyId, copies]) => [journeyId, median(copies.map((r) => r.durationMs))]),
+        ),
         peakMemory: Object.fromEntries(runResourcePeaks(own).map((peak) => [peak.service, peak.peakMemoryBytes])),
       };
     }),
@@ -103,6 +116,8 @@ export async function buildHistoryReport(
         journeyId: j.journeyId,
         reason: j.quarantine.reason,
         ...(j.quarantine.since ? { since: j.quarantine.since } : {}),
+        owner: j.quarantine.owner ?? AUTOMATIC_QUARANTINE_OWNER,
+        ...(j.quarantine.until ? { until: j.quarantine.until } : {}),
       })),
     drift: journeys
       .filter((j) => j.drift.length > 0)

@@ -14,17 +14,26 @@ import { z } from 'zod';
 import { retriesSaved } from '../report/retry-policy.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 import { FINGERPRINT_ATTACHMENT } from './annotations.ts';
+import type { Shape } from './drift/shape.ts';
+import { mergeShapes } from './drift/shape-of.ts';
 import { type RunFingerprint, runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
-import { journeyIdOfTestCase } from './journey-id.ts';
+import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
 import { journeyResultOf, shapesOf } from './journey-result-of.ts';
 import {
+  type DeclaredQuarantine,
+  declaredQuarantine,
+  manualQuarantineReason,
+  QUARANTINE_ANNOTATION,
+} from './manual-quarantine.ts';
+import {
+  AUTOMATIC_QUARANTINE_OWNER,
   QUARANTINE_REPLAY_RUNS,
-  QUARANTINE_TAG,
   type QuarantineVerdict,
   quarantinePolicySchema,
   quarantineVerdicts,
 } from './quarantine.ts';
+import { type DeclaredOnJourney, quarantineGate } from './quarantine-gate.ts';
 import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
 import { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
 import { formatRunSummary, type RunSummary, runIncidents, runResourcePeaks } from './run-summary.ts';
@@ -58,9 +67,12 @@ interface OpenedHistory {
 }
 
 /**
- * Records every run in the history database at its end, and applies quarantine: a journey
- * quarantined by its flake rate (or tagged @quarantine) still runs and is reported, but when every
- * failure of the run is such a journey, the run passes (onEnd returns `{ status: 'passed' }`).
+ * Records every run in the history database at its end (every `--repeat-each` copy a result of
+ * its own), and applies quarantine: a journey quarantined by its flake rate, or declared so in the
+ * code with an owner and an expiry (manual-quarantine.ts), still runs and is reported, but when
+ * every failure of the run is such a journey, the run passes (onEnd returns `{ status: 'passed' }`).
+ * An expired or malformed declaration, or more quarantined journeys than `quarantine.max`, fails
+ * the run instead (`{ status: 'failed' }`), naming the journey and the owner (quarantine-gate.ts).
  * A database that cannot be used costs a warning, never the run: this reporter never throws.
  *
  * playwright.config.ts: `reporter: [['list'], ['compose-journeys/history-reporter', { quarantine: { window: 10 } }]]`
@@ -68,6 +80,8 @@ interface OpenedHistory {
 export default class HistoryReporter implements Reporter {
   private readonly options: z.infer<typeof historyReporterOptionsSchema>;
   private readonly warnings: string[] = [];
+  /** The `quarantine` annotations each test declares, read at onBegin: later, Playwright mixes in the run-time ones (the worker fixture's). */
+  private readonly declared = new Map<string, { type: string; description?: string }[]>();
   private config?: FullConfig;
   private suite?: Suite;
   private opening: Promise<OpenedHistory | undefined> = Promise.resolve(undefined);
@@ -121,6 +135,11 @@ export default class HistoryReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.config = config;
     this.suite = suite;
+    for (const test of suite.allTests())
+      this.declared.set(
+        test.id,
+        test.annotations.filter((a) => a.type === QUARANTINE_ANNOTATION).map((a) => ({ ...a })),
+      );
     if (!this.disabled && !this.listing()) this.opening = this.open();
   }
 
@@ -200,48 +219,72 @@ export default class HistoryReporter implements Reporter {
     const stackFailed = this.stackFailure !== undefined;
 
     const all = this.suite.allTests();
-    const seen = new Set<string>();
     const journeys: { test: TestCase; record: JourneyResult; tagged: boolean }[] = [];
+    const declaredOn = new Map<string, DeclaredOnJourney>();
     for (const test of all) {
       const project = projectOf(test);
       if (STACK_PROJECTS.has(project)) continue;
+      // Every --repeat-each copy is a result of its own (repeatIndex): a flake rate needs them all.
       const id = journeyIdOfTestCase(test, rootDir);
-      if (seen.has(`${project}\0${id}`)) continue; // --repeat-each: the first copy stands for the journey
-      seen.add(`${project}\0${id}`);
-      const tagged = test.tags.includes(QUARANTINE_TAG);
+      const declared = declaredQuarantine(
+        { tags: test.tags, annotations: this.declared.get(test.id) ?? [] },
+        result.startTime,
+      );
+      if (declared.state !== 'none' && !declaredOn.has(id))
+        declaredOn.set(id, {
+          journeyId: id,
+          location: `${journeyFileOf(rootDir, test.location.file)}:${test.location.line}`,
+          declared,
+        });
       const verdict = opened?.verdicts.get(id);
-      const quarantine = tagged
-        ? { reason: `tagged ${QUARANTINE_TAG}` }
-        : verdict?.quarantined
-          ? { reason: verdict.reason }
-          : undefined;
+      const quarantine = appliedQuarantine(declared, verdict);
       journeys.push({
         test,
-        tagged,
+        tagged: declared.state === 'active',
         record: journeyResultOf(test, { rootDir, project, stackFailed, ...(quarantine ? { quarantine } : {}) }),
       });
     }
-    if (seen.size < all.filter((t) => !STACK_PROJECTS.has(projectOf(t))).length)
-      this.warn('--repeat-each: only the first copy of each journey is recorded');
+
+    const quarantineErrors = quarantineGate({
+      declared: [...declaredOn.values()],
+      quarantined: [...new Set(journeys.filter((j) => j.record.quarantined).map((j) => j.record.journeyId))],
+      max: this.options.quarantine.max,
+    });
+    for (const message of quarantineErrors) process.stderr.write(`${PREFIX} error: ${message}\n`);
 
     const unexpected = all.filter((test) => test.outcome() === 'unexpected');
     const quarantinedIds = new Set(journeys.filter((j) => j.record.quarantined).map((j) => j.test.id));
     const passedByQuarantine =
       result.status === 'failed' &&
+      quarantineErrors.length === 0 &&
       this.globalErrors === 0 &&
       unexpected.length > 0 &&
       unexpected.every((test) => quarantinedIds.has(test.id));
+    const status: FullResult['status'] = passedByQuarantine
+      ? 'passed'
+      : quarantineErrors.length > 0 && result.status === 'passed'
+        ? 'failed'
+        : result.status;
 
-    const shapes: JourneyShapes[] = [];
+    // One drift baseline per journey: the shapes its passing copies saw, together.
+    const seenByJourney = new Map<string, Record<string, Shape[]>>();
     for (const { test, record } of journeys) {
       if (record.status !== 'passed') continue;
       try {
         const seenShapes = shapesOf(test.results.at(-1), record.journeyId);
-        if (seenShapes) shapes.push({ journeyId: record.journeyId, shapes: seenShapes });
+        if (!seenShapes) continue;
+        const channels = seenByJourney.get(record.journeyId) ?? {};
+        for (const [channel, shape] of Object.entries(seenShapes))
+          channels[channel] = [...(channels[channel] ?? []), shape];
+        seenByJourney.set(record.journeyId, channels);
       } catch (error) {
         this.warn((error as Error).message);
       }
     }
+    const shapes: JourneyShapes[] = [...seenByJourney].map(([journeyId, channels]) => ({
+      journeyId,
+      shapes: Object.fromEntries(Object.entries(channels).map(([channel, seen]) => [channel, mergeShapes(...seen)])),
+    }));
 
     const stackInfo = await (this.stackInfo ??
       readRunStackInfo().catch((error: unknown) => {
@@ -253,7 +296,7 @@ export default class HistoryReporter implements Reporter {
       runId: randomUUID(),
       startedAt: startedAt.toISOString(),
       endedAt: new Date(startedAt.getTime() + result.duration).toISOString(),
-      status: passedByQuarantine ? 'passed' : result.status,
+      status,
       passedByQuarantine,
       ...optional('gitSha', gitSha(rootDir)),
       ...(config.shard ? { shard: { current: config.shard.current, total: config.shard.total } } : {}),
@@ -276,10 +319,10 @@ export default class HistoryReporter implements Reporter {
     }
     await opened?.store.close();
 
-    const summary = this.summarise(run, result.status, opened, recorded, journeys, retriesSaved(all));
+    const summary = this.summarise(run, result.status, opened, recorded, journeys, retriesSaved(all), quarantineErrors);
     for (const line of formatRunSummary(summary)) process.stdout.write(`${PREFIX} ${line}\n`);
     this.writeSummary(summary, config);
-    return passedByQuarantine ? { status: 'passed' } : undefined;
+    return status !== result.status ? { status } : undefined;
   }
 
   private summarise(
@@ -289,6 +332,7 @@ export default class HistoryReporter implements Reporter {
     recorded: boolean,
     journeys: { record: JourneyResult; tagged: boolean }[],
     notRetried: RunSummary['notRetried'],
+    quarantineErrors: string[],
   ): RunSummary {
     const records = journeys.map((j) => j.record);
     const count = (predicate: (r: JourneyResult) => boolean) => records.filter(predicate).length;
@@ -321,23 +365,20 @@ export default class HistoryReporter implements Reporter {
         skipped: count((r) => r.status === 'skipped'),
         notRun: count((r) => r.status === 'notRun' || r.status === 'interrupted'),
       },
-      quarantined: journeys
-        .filter((j) => j.record.quarantined)
-        .map(({ record, tagged }) => ({
-          journeyId: record.journeyId,
-          project: record.project,
-          reason: record.quarantineReason ?? '',
-          tagged,
-          status: record.status,
-          failed: record.status === 'failed' || record.status === 'timedOut',
-        })),
+      quarantined: quarantinedOnce(journeys),
+      quarantineErrors,
       nextRun: { entering, leaving },
-      drift: records.filter((r) => r.drift.length > 0).map((r) => ({ journeyId: r.journeyId, drift: r.drift })),
+      drift: driftOnce(records),
       resources: runResourcePeaks(records),
       notRetried,
-      suspects: records
-        .filter((r) => (r.status === 'failed' || r.status === 'timedOut') && r.suspects?.length)
-        .map((r) => ({ journeyId: r.journeyId, suspects: r.suspects ?? [] })),
+      // Once per journey: its --repeat-each copies failed against the same changes.
+      suspects: [
+        ...new Map(
+          records
+            .filter((r) => (r.status === 'failed' || r.status === 'timedOut') && r.suspects?.length)
+            .map((r) => [r.journeyId, { journeyId: r.journeyId, suspects: r.suspects ?? [] }]),
+        ).values(),
+      ],
       incidents: runIncidents(records),
       warnings: [...this.warnings],
     };
@@ -360,6 +401,56 @@ export default class HistoryReporter implements Reporter {
     this.warnings.push(message);
     process.stderr.write(`${PREFIX} warning: ${message}\n`);
   }
+}
+
+/** A valid declaration decides; otherwise (none, or one that is not applied) the flake-rate verdict. */
+function appliedQuarantine(
+  declared: DeclaredQuarantine,
+  verdict: QuarantineVerdict | undefined,
+): { reason: string; owner?: string; until?: string } | undefined {
+  if (declared.state === 'active') return declared.quarantine;
+  return verdict?.quarantined ? { reason: verdict.reason } : undefined;
+}
+
+/** One entry per journey and project: its `--repeat-each` copies together (failed when any copy failed). */
+function quarantinedOnce(journeys: readonly { record: JourneyResult; tagged: boolean }[]): RunSummary['quarantined'] {
+  const byJourney = new Map<string, RunSummary['quarantined'][number]>();
+  for (const { record, tagged } of journeys) {
+    if (!record.quarantined) continue;
+    const failed = record.status === 'failed' || record.status === 'timedOut';
+    const key = `${record.project}\0${record.journeyId}`;
+    const known = byJourney.get(key);
+    if (known) {
+      known.copies += 1;
+      if (failed && !known.failed) Object.assign(known, { failed, status: record.status });
+      continue;
+    }
+    byJourney.set(key, {
+      journeyId: record.journeyId,
+      project: record.project,
+      reason: record.quarantineOwner
+        ? manualQuarantineReason({
+            owner: record.quarantineOwner,
+            until: record.quarantineUntil ?? '?',
+            reason: record.quarantineReason ?? '',
+          })
+        : (record.quarantineReason ?? ''),
+      tagged,
+      owner: record.quarantineOwner ?? AUTOMATIC_QUARANTINE_OWNER,
+      ...(record.quarantineUntil ? { until: record.quarantineUntil } : {}),
+      status: record.status,
+      failed,
+      copies: 1,
+    });
+  }
+  return [...byJourney.values()];
+}
+
+function driftOnce(records: readonly JourneyResult[]): RunSummary['drift'] {
+  const byJourney = new Map<string, Set<string>>();
+  for (const r of records)
+    if (r.drift.length) byJourney.set(r.journeyId, new Set([...(byJourney.get(r.journeyId) ?? []), ...r.drift]));
+  return [...byJourney].map(([journeyId, drift]) => ({ journeyId, drift: [...drift] }));
 }
 
 function projectOf(test: TestCase): string {

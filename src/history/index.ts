@@ -18,12 +18,20 @@ export { buildHistoryReport, type HistoryReport, historyReportSchema } from './h
 export type { HistoryReporterOptions } from './history-reporter.ts';
 export { journeyIdOf } from './journey-id.ts';
 export { type JourneyStats, journeyStatsSchema } from './journey-stats.ts';
+export { type JourneyVerdict, journeyVerdictSchema } from './journey-verdict.ts';
 export {
+  type ManualQuarantine,
+  parseQuarantine,
+  QUARANTINE_ANNOTATION,
   QUARANTINE_TAG,
+} from './manual-quarantine.ts';
+export {
+  AUTOMATIC_QUARANTINE_OWNER,
   type QuarantinePolicy,
   type QuarantineVerdict,
   quarantineVerdict,
 } from './quarantine.ts';
+export { type SampleRate, sampleRateSchema, wilsonInterval } from './rate-interval.ts';
 export type {
   JourneyResult,
   JourneyStatus,

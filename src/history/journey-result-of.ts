@@ -19,7 +19,13 @@ const FAILED: ReadonlySet<string> = new Set(['failed', 'timedOut', 'interrupted'
  */
 export function journeyResultOf(
   test: TestCase,
-  options: { rootDir: string; project: string; stackFailed: boolean; quarantine?: { reason: string } },
+  options: {
+    rootDir: string;
+    project: string;
+    stackFailed: boolean;
+    /** Applied in this run: by flake rate (a reason), or declared (owner and until too). */
+    quarantine?: { reason: string; owner?: string; until?: string };
+  },
 ): JourneyResult {
   const last = test.results.at(-1);
   // A retry that did not run (retries by cause) says nothing of its own: the attempt before it does.
@@ -72,6 +78,7 @@ export function journeyResultOf(
     project: options.project,
     file: journeyFileOf(options.rootDir, test.location.file),
     title: test.titlePath().slice(3).join(' › '),
+    ...(test.repeatEachIndex > 0 ? { repeatIndex: test.repeatEachIndex } : {}),
     status,
     flaky: test.outcome() === 'flaky',
     retries: Math.max(0, test.results.length - 1),
@@ -82,6 +89,8 @@ export function journeyResultOf(
     ...(correlationId ? { correlationId } : {}),
     quarantined: options.quarantine !== undefined,
     ...(options.quarantine ? { quarantineReason: options.quarantine.reason } : {}),
+    ...(options.quarantine?.owner ? { quarantineOwner: options.quarantine.owner } : {}),
+    ...(options.quarantine?.until ? { quarantineUntil: options.quarantine.until } : {}),
     drift,
     resources: resourcesOf(last),
     ...(incident ? { incident } : {}),

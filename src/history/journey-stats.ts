@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEFAULT_QUARANTINE_POLICY, type QuarantinePolicy, replayQuarantine } from './quarantine.ts';
+import { journeyVerdict, journeyVerdictSchema } from './journey-verdict.ts';
+import {
+  AUTOMATIC_QUARANTINE_OWNER,
+  DEFAULT_QUARANTINE_POLICY,
+  type QuarantinePolicy,
+  type QuarantineVerdict,
+  replayQuarantine,
+} from './quarantine.ts';
+import { sampleRate, sampleRateSchema } from './rate-interval.ts';
 import { failureCategorySchema, journeyStatusSchema, type StoredJourneyResult } from './run-record.ts';
 
 const runRef = z.object({ runId: z.string(), startedAt: z.string(), gitSha: z.string().optional() });
@@ -7,8 +15,10 @@ const runRef = z.object({ runId: z.string(), startedAt: z.string(), gitSha: z.st
 export const journeyStatsSchema = z.object({
   journeyId: z.string(),
   projects: z.array(z.string()),
-  /** Results counted: the journey's newest `window` results. */
+  /** Runs counted: the journey's newest `window` runs. */
   runs: z.number(),
+  /** Results in those runs: one per run, project and `--repeat-each` copy. The counts below count these. */
+  samples: z.number(),
   /** Passed first time. */
   passed: z.number(),
   /** Failed, then passed on a retry. */
@@ -19,6 +29,12 @@ export const journeyStatsSchema = z.object({
   notRun: z.number(),
   /** flaky ÷ (passed + flaky + failed): how often a pass needed a retry. */
   flakeRate: z.number(),
+  /** Samples that failed an attempt (failed, or passed on a retry) ÷ samples that ran, incidents left out, with n and its 95 % Wilson interval: a flaky journey's flake rate. */
+  failureRate: sampleRateSchema,
+  /** Results that failed in an incident (a service died…): not counted in failureRate. */
+  inIncident: z.number(),
+  /** Flaky, broken since run X, failing, passing; and its incidents apart (journey-verdict.ts). */
+  verdict: journeyVerdictSchema,
   lastStatus: journeyStatusSchema,
   lastFailure: runRef
     .extend({
@@ -43,10 +59,13 @@ export const journeyStatsSchema = z.object({
       direction: z.enum(['slower', 'faster', 'steady', 'unknown']),
     }),
   }),
+  /** Declared (owner, until and its reason, from its newest run) or by flake rate (owner `unowned (automatic)`). */
   quarantine: z.object({
     quarantined: z.boolean(),
     reason: z.string(),
     since: z.object({ runId: z.string(), startedAt: z.string() }).optional(),
+    owner: z.string().optional(),
+    until: z.string().optional(),
   }),
   /** `drift` annotations of its newest run. */
   drift: z.array(z.string()),
@@ -57,9 +76,9 @@ export type JourneyStats = z.infer<typeof journeyStatsSchema>;
 const STEADY_PCT = 10;
 
 /**
- * One journey's numbers from its results (oldest first). Counts and durations cover the newest
- * `window` results; the failure streak and quarantine look at everything given (the streak may
- * begin before the window).
+ * One journey's numbers from its results (oldest first; every project and `--repeat-each` copy).
+ * Counts and durations cover the results of the newest `window` runs, every copy a sample; the
+ * failure streak and quarantine look at everything given (the streak may begin before the window).
  */
 export function journeyStats(
   results: readonly StoredJourneyResult[],
@@ -68,8 +87,9 @@ export function journeyStats(
 ): JourneyStats {
   const newest = results.at(-1);
   if (!newest) throw new Error('journeyStats needs at least one result');
-  const counted = results.slice(-window);
+  const counted = inNewestRuns(results, window);
   const isFailure = (r: StoredJourneyResult) => r.status === 'failed' || r.status === 'timedOut';
+  const journeyRan = counted.filter((r) => !r.incident && (r.status === 'passed' || isFailure(r)));
   const passed = counted.filter((r) => r.status === 'passed' && !r.flaky).length;
   const flaky = counted.filter((r) => r.flaky).length;
   const failed = counted.filter(isFailure).length;
@@ -97,12 +117,16 @@ export function journeyStats(
   return {
     journeyId: newest.journeyId,
     projects: [...new Set(results.map((r) => r.project))],
-    runs: counted.length,
+    runs: new Set(counted.map((r) => r.runId)).size,
+    samples: counted.length,
     passed,
     flaky,
     failed,
     notRun: counted.length - ran,
     flakeRate: ran ? Math.round((flaky / ran) * 1000) / 1000 : 0,
+    failureRate: sampleRate(journeyRan.filter((r) => isFailure(r) || r.flaky).length, journeyRan.length),
+    inIncident: counted.filter((r) => r.incident).length,
+    verdict: journeyVerdict(results, window),
     lastStatus: newest.status,
     ...(lastFailed
       ? {
@@ -143,9 +167,41 @@ export function journeyStats(
                 : 'steady',
       },
     },
-    quarantine: replayQuarantine(results, policy),
+    quarantine: quarantineOf(results, policy),
     drift: newest.drift,
   };
+}
+
+/** The results of the newest `window` runs: a run's copies stay together. */
+export function inNewestRuns<T extends { runId: string }>(results: readonly T[], window: number): T[] {
+  const runs = [...new Set(results.map((r) => r.runId))].slice(-window);
+  const kept = new Set(runs);
+  return results.filter((r) => kept.has(r.runId));
+}
+
+/**
+ * A declaration in the newest run wins (it is in the code now), since the first run of the streak
+ * that carried one; else the flake-rate replay.
+ */
+function quarantineOf(results: readonly StoredJourneyResult[], policy: QuarantinePolicy): JourneyStats['quarantine'] {
+  const newestRun = results.at(-1)!.runId;
+  const declared = results.filter((r) => r.runId === newestRun).find((r) => r.quarantineOwner);
+  if (declared) {
+    let since = declared;
+    for (const r of [...results].reverse()) {
+      if (!r.quarantineOwner) break;
+      since = r;
+    }
+    return {
+      quarantined: true,
+      reason: declared.quarantineReason ?? '',
+      since: { runId: since.runId, startedAt: since.runStartedAt },
+      owner: declared.quarantineOwner!,
+      ...(declared.quarantineUntil ? { until: declared.quarantineUntil } : {}),
+    };
+  }
+  const verdict: QuarantineVerdict = replayQuarantine(results, policy);
+  return verdict.quarantined ? { ...verdict, owner: AUTOMATIC_QUARANTINE_OWNER } : verdict;
 }
 
 export function median(values: readonly number[]): number {

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import type { StoredJourneyResult } from './run-record.ts';
 import type { HistoryStore } from './store/history-store.ts';
 
-/** Explicit quarantine: `test('…', { tag: '@quarantine' }, …)`. */
-export const QUARANTINE_TAG = '@quarantine';
+/** The flake-rate quarantine; the one users declare (owner, expiry, reason) is manual-quarantine.ts. */
 
 export const quarantinePolicySchema = z
   .object({
@@ -13,12 +12,20 @@ export const quarantinePolicySchema = z
     flakeRate: z.number().gt(0).max(1).default(0.2),
     /** Clean runs in a row (passed first time) after which it leaves quarantine. */
     releaseAfter: z.number().int().min(1).default(5),
+    /**
+     * At most this many journeys quarantined in one run (declared and by flake rate together);
+     * more fail the run, naming them. A cap keeps quarantine from hiding the suite. No cap by default.
+     */
+    max: z.number().int().min(0).optional(),
   })
   .strict();
 export type QuarantinePolicy = z.infer<typeof quarantinePolicySchema>;
 export const DEFAULT_QUARANTINE_POLICY: QuarantinePolicy = quarantinePolicySchema.parse({});
 
-/** How far back the quarantine state is replayed: far more than any sensible window. */
+/** Who owns a quarantine the flake rate imposed: nobody said they would fix it (history and summaries show this). */
+export const AUTOMATIC_QUARANTINE_OWNER = 'unowned (automatic)';
+
+/** How far back (runs) the quarantine state is replayed: far more than any sensible window. */
 export const QUARANTINE_REPLAY_RUNS = 200;
 
 export interface QuarantineVerdict {
@@ -29,7 +36,31 @@ export interface QuarantineVerdict {
   since?: { runId: string; startedAt: string };
 }
 
-type Outcome = Pick<StoredJourneyResult, 'status' | 'flaky' | 'runId' | 'runStartedAt'>;
+type Outcome = Pick<StoredJourneyResult, 'status' | 'flaky' | 'runId' | 'runStartedAt' | 'incident'>;
+
+/**
+ * One outcome per run: the quarantine's window and clean streak count runs, not the copies
+ * `--repeat-each` (or several projects) made of the journey in one run. A run whose copies both
+ * passed and failed is a flaky run (same inputs, different outcomes); it failed only when every
+ * copy that ran failed. Results that failed in an incident (a service died) say nothing about the
+ * journey and count for nothing.
+ */
+export function outcomesPerRun(results: readonly Outcome[]): Outcome[] {
+  const byRun = new Map<string, Outcome[]>();
+  for (const result of results) {
+    if (result.incident) continue;
+    byRun.set(result.runId, [...(byRun.get(result.runId) ?? []), result]);
+  }
+  return [...byRun.values()].map((copies) => {
+    if (copies.length === 1) return copies[0]!;
+    const ran = copies.filter((c) => c.status === 'passed' || c.status === 'failed' || c.status === 'timedOut');
+    const passed = ran.filter((c) => c.status === 'passed');
+    const first = copies[0]!;
+    if (ran.length === 0) return first;
+    if (passed.length === 0) return { ...first, status: ran[0]!.status, flaky: false };
+    return { ...first, status: 'passed', flaky: passed.length < ran.length || passed.some((c) => c.flaky) };
+  });
+}
 
 /**
  * A journey's quarantine state after its results (oldest first), replayed run by run so that
@@ -37,13 +68,16 @@ type Outcome = Pick<StoredJourneyResult, 'status' | 'flaky' | 'runId' | 'runStar
  * reach `flakeRate × window` (the denominator is the window, not the runs so far: one early flake
  * does not quarantine a new journey), and leaves after `releaseAfter` clean runs in a row; the
  * flakes that put it there then no longer count, or it would re-enter at once.
- * Runs in which it did not run (skipped, not run, interrupted) count for nothing.
+ * Runs in which it did not run (skipped, not run, interrupted) count for nothing; the copies of
+ * one run are one run (outcomesPerRun).
  */
 export function replayQuarantine(
   results: readonly Outcome[],
   policy: QuarantinePolicy = DEFAULT_QUARANTINE_POLICY,
 ): QuarantineVerdict {
-  const ran = results.filter((r) => r.status === 'passed' || r.status === 'failed' || r.status === 'timedOut');
+  const ran = outcomesPerRun(results).filter(
+    (r) => r.status === 'passed' || r.status === 'failed' || r.status === 'timedOut',
+  );
   const flakeText = (end: number) => {
     const window = ran.slice(Math.max(countFrom, end - policy.window), end);
     const flaky = window.filter((r) => r.flaky).length;

@@ -4,7 +4,8 @@ import { shapeSchema } from './drift/shape.ts';
 import { runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
 
 /**
- * What one run leaves in the history: the run, and one row per journey (test) that belonged to it.
+ * What one run leaves in the history: the run, and one row per journey (test) that belonged to it,
+ * per project and per `--repeat-each` copy.
  * Times are ISO strings so both backends and the JSON output agree on one form.
  */
 
@@ -42,6 +43,8 @@ export const journeyResultSchema = z.object({
   project: z.string(),
   file: z.string(),
   title: z.string(),
+  /** Which `--repeat-each` copy (Playwright's repeatEachIndex): each copy is a result of its own. Absent: 0. */
+  repeatIndex: z.number().int().min(0).optional(),
   /** Status of the last attempt. */
   status: journeyStatusSchema,
   /** Failed, then passed on a retry. */
@@ -57,6 +60,9 @@ export const journeyResultSchema = z.object({
   /** Quarantine applied in this run: its failure did not fail the run. */
   quarantined: z.boolean(),
   quarantineReason: z.string().optional(),
+  /** A declared quarantine's owner and last day (YYYY-MM-DD); absent for the flake-rate quarantine. */
+  quarantineOwner: z.string().optional(),
+  quarantineUntil: z.string().optional(),
   /** The `drift` annotations the fixtures put on the journey in this run. */
   drift: z.array(z.string()),
   /** Per service, its peak memory and the CPU time it spent during the last attempt (the resources fixture). */

@@ -21,7 +21,10 @@ export const runSummarySchema = z.object({
   recorded: z.boolean(),
   /** JOURNEYS_HISTORY_RECORD=0 or `record: false`: read for quarantine, not recorded on purpose. */
   readOnly: z.boolean(),
-  /** How the run ends: Playwright's status, or `passed` when every failure was a quarantined journey. */
+  /**
+   * How the run ends: Playwright's status, `passed` when every failure was a quarantined journey,
+   * or `failed` when a quarantine error (quarantineErrors) failed a run that had passed.
+   */
   status: runStatusSchema,
   playwrightStatus: runStatusSchema,
   passedByQuarantine: z.boolean(),
@@ -34,17 +37,27 @@ export const runSummarySchema = z.object({
     skipped: z.number(),
     notRun: z.number(),
   }),
-  /** Journeys quarantined in this run and why; `failed` ones did not fail the run. */
+  /** Journeys quarantined in this run and why, once per journey and project; `failed` ones (any copy) did not fail the run. */
   quarantined: z.array(
     z.object({
       journeyId: z.string(),
       project: z.string(),
       reason: z.string(),
+      /** Declared in the code (a `quarantine` annotation), rather than by flake rate. */
       tagged: z.boolean(),
+      /** The declaration's owner, or `unowned (automatic)` for the flake-rate quarantine. */
+      owner: z.string().default('unowned (automatic)'),
+      /** The declaration's last day (YYYY-MM-DD). */
+      until: z.string().optional(),
+      /** Status of a failed copy when one failed, else of the first. */
       status: journeyStatusSchema,
       failed: z.boolean(),
+      /** `--repeat-each` copies of it in this run. */
+      copies: z.number().int().min(1).default(1),
     }),
   ),
+  /** Why the run failed over quarantine: an expired or malformed declaration, more quarantined journeys than quarantine.max. */
+  quarantineErrors: z.array(z.string()).default([]),
   /** What this run changes for the next one. */
   nextRun: z.object({
     entering: z.array(z.object({ journeyId: z.string(), reason: z.string() })),
@@ -80,9 +93,12 @@ export function formatRunSummary(summary: RunSummary): string[] {
   ];
   for (const q of summary.quarantined) {
     lines.push(
-      `quarantined: ${q.journeyId} [${q.project}] ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`,
+      `quarantined: ${q.journeyId} [${q.project}]${q.copies > 1 ? ` ×${q.copies}` : ''} ${q.failed ? `FAILED (${q.status}), not failing the run` : q.status} — ${q.reason}`,
     );
   }
+  for (const error of summary.quarantineErrors) lines.push(`quarantine error (fails the run): ${error}`);
+  if (summary.quarantineErrors.length > 0 && summary.status !== summary.playwrightStatus)
+    lines.push(`run status: ${summary.playwrightStatus} → ${summary.status}: see the quarantine errors above`);
   if (summary.passedByQuarantine)
     lines.push(`run status: ${summary.playwrightStatus} → passed: every failure is a quarantined journey`);
   for (const e of summary.nextRun.entering)
@@ -115,7 +131,7 @@ export function runIncidents(
   for (const { journeyId, incident } of journeys) {
     if (!incident) continue;
     const known = byId.get(incident.id) ?? { ...incident, journeys: [] };
-    known.journeys.push(journeyId);
+    if (!known.journeys.includes(journeyId)) known.journeys.push(journeyId); // --repeat-each copies: the journey once
     byId.set(incident.id, known);
   }
   return [...byId.values()];

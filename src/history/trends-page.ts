@@ -6,7 +6,7 @@ import type { HistoryReport } from './history-report.ts';
 /**
  * The trends page: one self-contained HTML file (Chart.js's UMD build and the history data inlined),
  * so it opens from file:// or a CI artifact with no server and no network. Charts: runs by outcome,
- * flake rate per journey, duration per journey over runs, peak memory per service over runs, failures by
+ * failure rate per journey with its 95 % interval, duration per journey over runs, peak memory per service over runs, failures by
  * category and by service.
  * Each chart's instance is reachable as `window.historyCharts[name]` (and via `Chart.getChart`).
  */
@@ -48,7 +48,7 @@ export function renderTrendsPage(report: HistoryReport): string {
 <div class="meta" id="meta"></div>
 <div class="grid">
   <div class="card wide"><h2>Runs over time, by outcome</h2><div class="chart"><canvas id="runs-by-outcome"></canvas></div></div>
-  <div class="card"><h2>Flake rate per journey</h2><div class="chart"><canvas id="flake-rate"></canvas></div></div>
+  <div class="card"><h2>Failure rate per journey, with its 95 % interval</h2><div class="chart"><canvas id="flake-rate"></canvas></div></div>
   <div class="card"><h2>Duration per journey (passing runs, ms)</h2><div class="chart"><canvas id="duration-trend"></canvas></div></div>
   <div class="card"><h2>Peak memory per service (one journey, MB)</h2><div class="chart"><canvas id="peak-memory-trend"></canvas></div></div>
   <div class="card"><h2>Failures by category</h2><div class="chart"><canvas id="failures-by-category"></canvas></div></div>
@@ -77,7 +77,8 @@ export function renderTrendsPage(report: HistoryReport): string {
   var labels = report.runs.map(runLabel);
   document.getElementById('meta').textContent = report.runs.length + ' runs (window: the newest ' + report.window + ') from ' + report.database +
     ' · generated ' + report.generatedAt.replace('T', ' ').slice(0, 19) + ' UTC · quarantine: window ' + report.quarantinePolicy.window +
-    ', flake rate ≥ ' + report.quarantinePolicy.flakeRate + ', released after ' + report.quarantinePolicy.releaseAfter + ' clean runs';
+    ', flake rate ≥ ' + report.quarantinePolicy.flakeRate + ', released after ' + report.quarantinePolicy.releaseAfter + ' clean runs' +
+    (report.quarantinePolicy.max === undefined ? '' : ', at most ' + report.quarantinePolicy.max + ' quarantined');
 
   make('runs-by-outcome', {
     type: 'bar',
@@ -93,11 +94,17 @@ export function renderTrendsPage(report: HistoryReport): string {
     var title = id.indexOf(' › ') > 0 ? id.slice(id.indexOf(' › ') + 3) : id;
     return title.length > 48 ? title.slice(0, 47) + '…' : title;
   };
+  // The rate with its 95 % Wilson interval as a floating bar beside it: 1 of 4 and 25 of 100 differ.
+  var pct = function (v) { return Math.round(v * 1000) / 10; };
   make('flake-rate', {
     type: 'bar',
     data: { labels: report.journeys.map(function (j) { return short(j.journeyId); }),
-      datasets: [{ label: 'flake rate %', data: report.journeys.map(function (j) { return Math.round(j.flakeRate * 1000) / 10; }), backgroundColor: colors.flaky }] },
-    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, max: 100, title: { display: true, text: '% of runs that needed a retry' } } }, plugins: { legend: { display: false } } },
+      datasets: [
+        { label: 'failure rate %', data: report.journeys.map(function (j) { return pct(j.failureRate.rate); }), backgroundColor: colors.flaky },
+        { label: '95 % interval', data: report.journeys.map(function (j) { return [pct(j.failureRate.low), pct(j.failureRate.high)]; }), backgroundColor: 'rgba(212, 167, 44, 0.3)' },
+      ] },
+    options: { indexAxis: 'y', scales: { x: { beginAtZero: true, max: 100, title: { display: true, text: '% of samples that failed an attempt (incidents aside)' } } },
+      plugins: { tooltip: { callbacks: { afterLabel: function (ctx) { var r = report.journeys[ctx.dataIndex].failureRate; return r.count + ' of ' + r.samples + ' samples'; } } } } },
   }, report.journeys.length > 0);
 
   make('duration-trend', {
@@ -139,16 +146,18 @@ export function renderTrendsPage(report: HistoryReport): string {
 
   var rows = report.journeys.map(function (j) {
     var d = j.duration;
-    return '<tr><td>' + text(j.journeyId) + (j.quarantine.quarantined ? ' <span class="tag" title="' + text(j.quarantine.reason) + '">quarantined</span>' : '') +
+    return '<tr><td>' + text(j.journeyId) + (j.quarantine.quarantined ? ' <span class="tag" title="' + text((j.quarantine.owner ? 'owner ' + j.quarantine.owner + (j.quarantine.until ? ', until ' + j.quarantine.until : '') + ': ' : '') + j.quarantine.reason) + '">quarantined</span>' : '') +
       (j.drift.length ? ' <span class="tag" title="' + text(j.drift.join('\\n')) + '">drift</span>' : '') + '</td>' +
       '<td class="num">' + j.passed + '</td><td class="num">' + j.flaky + '</td><td class="num">' + j.failed + '</td>' +
-      '<td class="num">' + Math.round(j.flakeRate * 100) + '%</td>' +
+      '<td>' + text(j.verdict.kind + (j.verdict.kind === 'broken' ? ' since ' + j.verdict.brokenSince.startedAt.slice(0, 16).replace('T', ' ') : '')) +
+      (j.verdict.incidents.length ? ' <span class="tag">' + j.verdict.incidents.length + ' in incidents</span>' : '') + '</td>' +
+      '<td class="num">' + (j.failureRate.samples ? Math.round(j.failureRate.rate * 100) + '% [' + Math.round(j.failureRate.low * 100) + '–' + Math.round(j.failureRate.high * 100) + '%] n=' + j.failureRate.samples : '–') + '</td>' +
       '<td>' + text(j.lastFailure ? (j.lastFailure.category || '?') + (j.lastFailure.services.length ? ' (' + j.lastFailure.services.join(', ') + ')' : '') : '–') + '</td>' +
       '<td>' + text(j.failingSince ? j.failingSince.startedAt.slice(0, 16).replace('T', ' ') + ' (' + j.failingSince.runs + ' runs)' : '–') + '</td>' +
       '<td class="num">' + (d.medianMs === undefined ? '–' : d.medianMs) + '</td><td class="num">' + (d.p95Ms === undefined ? '–' : d.p95Ms) + '</td>' +
       '<td>' + d.trend.direction + (d.trend.changePct === undefined ? '' : ' (' + (d.trend.changePct > 0 ? '+' : '') + d.trend.changePct + '%)') + '</td></tr>';
   });
-  document.getElementById('journeys').innerHTML = '<table><thead><tr><th>journey</th><th>pass</th><th>flaky</th><th>fail</th><th>flake rate</th>' +
+  document.getElementById('journeys').innerHTML = '<table><thead><tr><th>journey</th><th>pass</th><th>flaky</th><th>fail</th><th>verdict</th><th>failure rate [95% CI]</th>' +
     '<th>last failure</th><th>failing since</th><th>median ms</th><th>p95 ms</th><th>trend</th></tr></thead><tbody>' + rows.join('') + '</tbody></table>';
   window.historyCharts = charts;
 })();

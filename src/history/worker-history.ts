@@ -4,7 +4,8 @@ import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
 import { type ChannelDrift, driftOf } from './drift/drift-annotations.ts';
 import type { Shape } from './drift/shape.ts';
 import { journeyIdOf } from './journey-id.ts';
-import { QUARANTINE_TAG, type QuarantinePolicy, quarantinePolicySchema, quarantineVerdict } from './quarantine.ts';
+import { declaredQuarantine } from './manual-quarantine.ts';
+import { type QuarantinePolicy, quarantinePolicySchema, quarantineVerdict } from './quarantine.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
 
@@ -16,7 +17,7 @@ export interface JourneyHistory {
 
 /** What a worker fixture holds: the history, read-only, for the journeys of one worker. */
 export interface WorkerHistory {
-  /** At test start: annotates `quarantine` (with the reason) on a quarantined journey, and returns its drift baseline. */
+  /** At test start: annotates `quarantine` (with the reason) on a journey the flake rate quarantined, and returns its drift baseline. */
   beginJourney(testInfo: TestInfo): Promise<JourneyHistory>;
   /** At test end: a `drift` annotation per drifted channel, and the shapes seen as the `journeys-shapes.json` attachment. */
   endJourney(testInfo: TestInfo, baseline: Record<string, Shape>, seen: Record<string, Shape>): Promise<ChannelDrift[]>;
@@ -42,12 +43,14 @@ export async function openWorkerHistory(
   return {
     async beginJourney(testInfo) {
       const id = journeyIdOf(testInfo);
-      const tagged = testInfo.tags.includes(QUARANTINE_TAG);
-      let reason = tagged ? `tagged ${QUARANTINE_TAG}` : undefined;
+      // A valid declaration shows in the report as the user wrote it; one that is not applied
+      // (expired, no owner) is the reporter's to name, and the flake rate decides meanwhile.
+      const declared = declaredQuarantine(testInfo, new Date()).state === 'active';
+      let reason: string | undefined;
       let baseline: Record<string, Shape> = {};
       if (store) {
         try {
-          if (!tagged) {
+          if (!declared) {
             const verdict = await quarantineVerdict(store, id, policy);
             if (verdict.quarantined) reason = verdict.reason;
           }
@@ -61,7 +64,7 @@ export async function openWorkerHistory(
           type: HISTORY_ANNOTATIONS.quarantine,
           description: `${reason}: its failure does not fail the run`,
         });
-      return { quarantined: reason !== undefined, baseline };
+      return { quarantined: declared || reason !== undefined, baseline };
     },
     async endJourney(testInfo, baseline, seen) {
       const drift = driftOf(baseline, seen);

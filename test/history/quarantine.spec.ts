@@ -10,7 +10,7 @@ const POLICY = { window: 4, flakeRate: 0.5, releaseAfter: 2 };
 const WOBBLY = 'wobbly.journey.ts › wobbly checkout';
 const TAGGED = 'tagged.journey.ts › known broken refund';
 
-test('quarantine: enters at the threshold, the run passes while the failure is reported, @quarantine works, released after clean runs', async ({}, testInfo) => {
+test('quarantine: enters at the threshold, the run passes while the failure is reported, a declared quarantine works, released after clean runs', async ({}, testInfo) => {
   const db = testInfo.outputPath('history.sqlite');
   let n = 0;
   const run = (vars: Record<string, string>) => {
@@ -49,7 +49,7 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
   ]);
   expect(await verdict()).toMatchObject({ quarantined: true, since: { runId: second.summary().runId } });
 
-  // 3: the quarantined journey and the @quarantine one fail on every attempt: still run, still
+  // 3: the quarantined journey and the declared one (owner, until, reason) fail on every attempt: still run, still
   // reported as failed, and the run passes.
   const third = await run({ WOBBLY: 'fail', TAGGED: 'fail' });
   expect(third.exitCode, third.output).toBe(0);
@@ -72,18 +72,23 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
     {
       journeyId: TAGGED,
       project: 'journeys',
-      reason: 'tagged @quarantine',
+      reason: 'refunds are not built yet (owner @refunds, until 2099-12-31)',
       tagged: true,
+      owner: '@refunds',
+      until: '2099-12-31',
       status: 'failed',
       failed: true,
+      copies: 1,
     },
     {
       journeyId: WOBBLY,
       project: 'journeys',
       reason: expect.stringContaining('flaky in 2 of its last 2 runs'),
       tagged: false,
+      owner: 'unowned (automatic)',
       status: 'failed',
       failed: true,
+      copies: 1,
     },
   ]);
   expect(third.output).toContain('run status: failed → passed: every failure is a quarantined journey');
@@ -122,7 +127,15 @@ test('quarantine: enters at the threshold, the run passes while the failure is r
     ['passed', false],
     ['failed', false],
   ]);
-  expect(history.quarantined).toEqual([]); // @quarantine is a tag in the code, not history
+  // The declared quarantine is recorded with its owner; the flake-rate one ended in run 5.
+  expect(history.quarantined).toEqual([
+    expect.objectContaining({
+      journeyId: TAGGED,
+      owner: '@refunds',
+      until: '2099-12-31',
+      reason: 'refunds are not built yet',
+    }),
+  ]);
   expect(history.journeys.find((j) => j.journeyId === WOBBLY)).toMatchObject({
     passed: 2,
     flaky: 2,

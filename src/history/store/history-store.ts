@@ -13,7 +13,7 @@ export interface HistoryStore {
   recordRun(run: RunRecord): Promise<void>;
   /** The newest `limit` runs, oldest first. */
   recentRuns(limit: number): Promise<StoredRun[]>;
-  /** Each journey's newest `perJourney` results, oldest first (optionally of one journey). */
+  /** Each journey's results in its newest `perJourney` runs (every project and `--repeat-each` copy), oldest first (optionally of one journey). */
   journeyResults(options: { perJourney: number; journeyId?: string }): Promise<StoredJourneyResult[]>;
   /** Channel key → shape, as the journey's last passing run saw it. */
   baselineShapes(journeyId: string): Promise<Record<string, Shape>>;

@@ -123,6 +123,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE journey_results ADD COLUMN incident JSONB;
       ALTER TABLE journey_results ADD COLUMN suspects JSONB NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 4,
+    description: "each --repeat-each copy its own result; a declared quarantine's owner and expiry",
+    // SQLite cannot change a primary key in place: a new table, the rows copied (every earlier row
+    // is copy 0), the old one dropped. Nothing references journey_results, so the drop is safe.
+    sqlite: `
+      CREATE TABLE journey_results_v4 (
+        run_id TEXT NOT NULL REFERENCES runs (run_id),
+        journey_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        repeat_index INTEGER NOT NULL DEFAULT 0,
+        file TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        flaky INTEGER NOT NULL,
+        retries INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        failure_category TEXT,
+        failure_reason TEXT,
+        failure_services TEXT NOT NULL DEFAULT '[]',
+        correlation_id TEXT,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        quarantine_reason TEXT,
+        quarantine_owner TEXT,
+        quarantine_until TEXT,
+        drift TEXT NOT NULL DEFAULT '[]',
+        resources TEXT NOT NULL DEFAULT '[]',
+        incident TEXT,
+        suspects TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (run_id, project, journey_id, repeat_index)
+      );
+      INSERT INTO journey_results_v4 (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms,
+        failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift,
+        resources, incident, suspects)
+      SELECT run_id, journey_id, project, file, title, status, flaky, retries, duration_ms,
+        failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift,
+        resources, incident, suspects
+      FROM journey_results;
+      DROP TABLE journey_results;
+      ALTER TABLE journey_results_v4 RENAME TO journey_results;
+      CREATE INDEX journey_results_by_journey ON journey_results (journey_id);`,
+    // quarantine_until stays TEXT (YYYY-MM-DD): pg would turn a DATE into a JS Date at local midnight.
+    postgres: `
+      ALTER TABLE journey_results ADD COLUMN repeat_index INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE journey_results ADD COLUMN quarantine_owner TEXT;
+      ALTER TABLE journey_results ADD COLUMN quarantine_until TEXT;
+      ALTER TABLE journey_results DROP CONSTRAINT journey_results_pkey;
+      ALTER TABLE journey_results ADD CONSTRAINT journey_results_pkey PRIMARY KEY (run_id, project, journey_id, repeat_index);`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

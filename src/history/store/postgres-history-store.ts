@@ -130,12 +130,13 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
   );
   for (const j of run.journeys) {
     await client.query(
-      `INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources, incident, suspects)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      `INSERT INTO journey_results (run_id, journey_id, project, repeat_index, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, quarantine_owner, quarantine_until, drift, resources, incident, suspects)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
       [
         run.runId,
         j.journeyId,
         j.project,
+        j.repeatIndex ?? 0,
         j.file,
         j.title,
         j.status,
@@ -148,6 +149,8 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
         j.correlationId ?? null,
         j.quarantined,
         j.quarantineReason ?? null,
+        j.quarantineOwner ?? null,
+        j.quarantineUntil ?? null,
         JSON.stringify(j.drift),
         JSON.stringify(j.resources ?? []),
         j.incident ? JSON.stringify(j.incident) : null,

@@ -44,6 +44,7 @@ const journeyRow = z.object({
   run_id: z.string(),
   journey_id: z.string(),
   project: z.string(),
+  repeat_index: z.coerce.number().int().min(0).optional(),
   file: z.string(),
   title: z.string(),
   status: journeyStatusSchema,
@@ -56,6 +57,8 @@ const journeyRow = z.object({
   correlation_id: optionalText,
   quarantined: flag,
   quarantine_reason: optionalText,
+  quarantine_owner: optionalText.optional(),
+  quarantine_until: optionalText.optional(),
   drift: json(z.array(z.string())),
   resources: json(z.array(serviceResourcesSchema)),
   incident: json(incidentRefSchema.nullable()).optional(),
@@ -118,6 +121,7 @@ export function journeyResultFromRow(row: unknown): StoredJourneyResult {
     project: r.project,
     file: r.file,
     title: r.title,
+    ...(r.repeat_index ? { repeatIndex: r.repeat_index } : {}),
     status: r.status,
     flaky: r.flaky,
     retries: r.retries,
@@ -128,6 +132,8 @@ export function journeyResultFromRow(row: unknown): StoredJourneyResult {
     ...(r.correlation_id ? { correlationId: r.correlation_id } : {}),
     quarantined: r.quarantined,
     ...(r.quarantine_reason ? { quarantineReason: r.quarantine_reason } : {}),
+    ...(r.quarantine_owner ? { quarantineOwner: r.quarantine_owner } : {}),
+    ...(r.quarantine_until ? { quarantineUntil: r.quarantine_until } : {}),
     drift: r.drift,
     resources: r.resources,
     ...(r.incident ? { incident: r.incident } : {}),
@@ -140,15 +146,19 @@ export function shapesFromRows(rows: unknown[]): Record<string, Shape> {
   return Object.fromEntries(parsed.map((row) => [row.channel, row.shape]));
 }
 
-/** The newest N results per journey, oldest first: one query for both dialects (window functions), given each one's parameter syntax. */
+/**
+ * Each journey's results in its newest N runs (every project and `--repeat-each` copy of them),
+ * oldest first: one query for both dialects (window functions), given each one's parameter syntax.
+ * DENSE_RANK, not ROW_NUMBER: the copies of one run share a rank, so N counts runs, not rows.
+ */
 export function journeyResultsQuery(journey: string, limit: string): string {
   return `
     SELECT * FROM (
       SELECT jr.*, r.started_at AS run_started_at, r.git_sha AS run_git_sha,
-             ROW_NUMBER() OVER (PARTITION BY jr.journey_id ORDER BY r.started_at DESC, jr.run_id DESC) AS newest
+             DENSE_RANK() OVER (PARTITION BY jr.journey_id ORDER BY r.started_at DESC, jr.run_id DESC) AS newest
       FROM journey_results jr JOIN runs r ON r.run_id = jr.run_id
       WHERE ${journey} = '' OR jr.journey_id = ${journey}
     ) AS ranked
     WHERE newest <= ${limit}
-    ORDER BY run_started_at ASC, run_id ASC, journey_id ASC`;
+    ORDER BY run_started_at ASC, run_id ASC, journey_id ASC, project ASC, repeat_index ASC`;
 }

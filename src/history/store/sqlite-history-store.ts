@@ -81,8 +81,8 @@ export async function openSqliteHistoryStore(
     db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint)
     VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure, @fingerprint)`);
   const insertJourney =
-    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, drift, resources, incident, suspects)
-    VALUES (@runId, @journeyId, @project, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @drift, @resources, @incident, @suspects)`);
+    db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, repeat_index, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, quarantine_owner, quarantine_until, drift, resources, incident, suspects)
+    VALUES (@runId, @journeyId, @project, @repeatIndex, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @quarantineOwner, @quarantineUntil, @drift, @resources, @incident, @suspects)`);
   const deleteShapes = db.prepare('DELETE FROM journey_shapes WHERE journey_id = ?');
   const insertShape = db.prepare(
     'INSERT INTO journey_shapes (journey_id, channel, shape, run_id, recorded_at) VALUES (?, ?, ?, ?, ?)',
@@ -107,6 +107,7 @@ export async function openSqliteHistoryStore(
         runId: run.runId,
         journeyId: journey.journeyId,
         project: journey.project,
+        repeatIndex: journey.repeatIndex ?? 0,
         file: journey.file,
         title: journey.title,
         status: journey.status,
@@ -119,6 +120,8 @@ export async function openSqliteHistoryStore(
         correlationId: journey.correlationId ?? null,
         quarantined: journey.quarantined ? 1 : 0,
         quarantineReason: journey.quarantineReason ?? null,
+        quarantineOwner: journey.quarantineOwner ?? null,
+        quarantineUntil: journey.quarantineUntil ?? null,
         drift: JSON.stringify(journey.drift),
         resources: JSON.stringify(journey.resources ?? []),
         incident: journey.incident ? JSON.stringify(journey.incident) : null,
