@@ -44,13 +44,13 @@ const quoteIdent = (qualified: string) =>
 
 async function readCatalog(database: Database): Promise<Catalog> {
   const [tables, foreignKeys, sequences] = await Promise.all([
-    database.query<{ name: string }>(
+    database.runnerQuery<{ name: string }>(
       `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_SCHEMAS} ORDER BY 1`,
     ),
-    database.query<ForeignKey>(`SELECT cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent
+    database.runnerQuery<ForeignKey>(`SELECT cn.nspname || '.' || c.relname AS child, pn.nspname || '.' || p.relname AS parent
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
       JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE k.contype = 'f'`),
-    database.query<{
+    database.runnerQuery<{
       name: string;
       owner: string | null;
     }>(`SELECT n.nspname || '.' || s.relname AS name, tn.nspname || '.' || t.relname AS owner
@@ -76,7 +76,7 @@ export async function rowCounts(
 ): Promise<Record<string, number>> {
   const tables = (await readCatalog(database)).tables.filter((t) => !kept(t, keepTables));
   if (tables.length === 0) return {};
-  const rows = await database.query<{ name: string; n: number }>(
+  const rows = await database.runnerQuery<{ name: string; n: number }>(
     tables.map((t, i) => `SELECT $${i + 1}::text AS name, count(*) AS n FROM ${quoteIdent(t)}`).join(' UNION ALL '),
     tables,
   );

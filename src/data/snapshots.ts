@@ -104,7 +104,10 @@ export function snapshotter(
     Promise.all(
       tables.map(async (t) => {
         const columns = t.selection.by === 'keys' ? t.selection.columns : [];
-        return { ...t, rows: await unlessDropped(t.database.query(journeyRowsSql(t.table.table, columns), [keys])) };
+        return {
+          ...t,
+          rows: await unlessDropped(t.database.runnerQuery(journeyRowsSql(t.table.table, columns), [keys])),
+        };
       }),
     );
 
@@ -119,7 +122,7 @@ export function snapshotter(
           .map(async (t) => ({
             ...t,
             rows: await unlessDropped(
-              t.database.query(`SELECT * FROM ${t.table.table} WHERE correlation_id = $1`, [correlationId]),
+              t.database.runnerQuery(`SELECT * FROM ${t.table.table} WHERE correlation_id = $1`, [correlationId]),
             ),
           })),
       ),

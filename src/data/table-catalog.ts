@@ -65,7 +65,7 @@ const catalogs = new WeakMap<Database, Promise<CatalogTable[]>>();
 export function tableCatalog(database: Database): Promise<CatalogTable[]> {
   let tables = catalogs.get(database);
   if (!tables) {
-    tables = database.query<CatalogRow>(CATALOG_SQL).then((rows) =>
+    tables = database.runnerQuery<CatalogRow>(CATALOG_SQL).then((rows) =>
       rows.map((r) => ({
         table: r.table,
         schema: r.schema,

@@ -1,3 +1,4 @@
+import { writeCoveragePage } from '../coverage/coverage-page.ts';
 import { buildHistoryReport, type HistoryReport } from './history-report.ts';
 import { formatIncident } from './incident-text.ts';
 import type { JourneyStats } from './journey-stats.ts';
@@ -50,7 +51,17 @@ export async function runHistoryCommand(options: HistoryCommandOptions): Promise
 
   if (options.json) options.out(JSON.stringify(report, null, 2));
   else for (const line of formatHistoryReport(report)) options.out(line);
-  if (options.html) options.log(`trends page: ${writeTrendsPage(options.html, report)}`);
+  if (options.html) {
+    options.log(`trends page: ${writeTrendsPage(options.html, report)}`);
+    if (report.coverage)
+      options.log(
+        `coverage page: ${writeCoveragePage(options.html, {
+          coverage: report.coverage.coverage,
+          run: report.coverage,
+          change: report.coverage.change,
+        })}`,
+      );
+  }
   return 0;
 }
 
@@ -93,6 +104,20 @@ export function formatHistoryReport(report: HistoryReport): string[] {
   if (report.drift.length) {
     lines.push('', 'Drift in their newest run:');
     for (const d of report.drift) for (const line of d.drift) lines.push(`  ${d.journeyId}: ${line}`);
+  }
+  if (report.coverage) {
+    const { coverage, change } = report.coverage;
+    const covered = coverage.items.filter((item) => item.journeys.length > 0).length;
+    lines.push(
+      '',
+      `Coverage of the newest run with one (${report.coverage.runId.slice(0, 8)}): ${covered} of ${coverage.items.length} items touched by a journey; not covered: ${coverage.items.length - covered}.`,
+    );
+    if (change.since) {
+      for (const key of change.gained) lines.push(`  gained: ${key}`);
+      for (const key of change.lost) lines.push(`  lost: ${key} (no journey touches it any more)`);
+      if (!change.gained.length && !change.lost.length)
+        lines.push(`  unchanged since run ${change.since.runId.slice(0, 8)}`);
+    }
   }
   if (report.suspects.length) {
     lines.push('', 'Failing in their newest run, and what changed since they last passed (most likely first):');

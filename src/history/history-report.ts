@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { runCoverageSchema } from '../coverage/coverage-item.ts';
+import { coverageChange } from '../coverage/run-coverage.ts';
 import { journeyStats, journeyStatsSchema, median } from './journey-stats.ts';
 import {
   AUTOMATIC_QUARANTINE_OWNER,
@@ -7,7 +9,7 @@ import {
   type QuarantinePolicy,
   quarantinePolicySchema,
 } from './quarantine.ts';
-import { failureCategorySchema, runRecordSchema, type StoredJourneyResult } from './run-record.ts';
+import { failureCategorySchema, runRecordSchema, type StoredJourneyResult, type StoredRun } from './run-record.ts';
 import { runResourcePeaks } from './run-summary.ts';
 import type { HistoryStore } from './store/history-store.ts';
 
@@ -23,7 +25,7 @@ export const historyReportSchema = z.object({
   quarantinePolicy: quarantinePolicySchema,
   /** Oldest first. */
   runs: z.array(
-    runRecordSchema.omit({ journeys: true, shapes: true }).extend({
+    runRecordSchema.omit({ journeys: true, shapes: true, coverage: true }).extend({
       /** Results (a journey per project and `--repeat-each` copy) by outcome. */
       counts: z.object({ passed: z.number(), flaky: z.number(), failed: z.number(), notRun: z.number() }),
       /** Failures (flaky attempts included) by category and by failing service. */
@@ -51,6 +53,20 @@ export const historyReportSchema = z.object({
   drift: z.array(
     z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), drift: z.array(z.string()) }),
   ),
+  /** The newest run's coverage (the coverage page), and what it gained and lost against the run before that had one. */
+  coverage: z
+    .object({
+      runId: z.string(),
+      startedAt: z.string(),
+      gitSha: z.string().optional(),
+      coverage: runCoverageSchema,
+      change: z.object({
+        gained: z.array(z.string()),
+        lost: z.array(z.string()),
+        since: z.object({ runId: z.string(), startedAt: z.string() }).optional(),
+      }),
+    })
+    .optional(),
   /** Journeys whose newest run failed, with what changed since they last passed (most likely first). */
   suspects: z
     .array(z.object({ journeyId: z.string(), runId: z.string(), startedAt: z.string(), suspects: z.array(z.string()) }))
@@ -86,7 +102,8 @@ export async function buildHistoryReport(
     generatedAt: new Date().toISOString(),
     window: options.window,
     quarantinePolicy: policy,
-    runs: runs.map((run) => {
+    ...coverageOfRuns(runs),
+    runs: runs.map(({ coverage: _, ...run }) => {
       const own = byRun.get(run.runId) ?? [];
       return {
         ...run,
@@ -158,4 +175,24 @@ function countBy<T>(items: readonly T[], keys: (item: T) => string[]): Record<st
   const counts: Record<string, number> = {};
   for (const item of items) for (const key of keys(item)) counts[key] = (counts[key] ?? 0) + 1;
   return counts;
+}
+
+/** The newest run with a coverage, against the one before it that had one. */
+function coverageOfRuns(runs: readonly StoredRun[]): Pick<HistoryReport, 'coverage'> {
+  const withCoverage = runs.filter((run) => run.coverage);
+  const newest = withCoverage.at(-1);
+  if (!newest?.coverage) return {};
+  const before = withCoverage.at(-2);
+  return {
+    coverage: {
+      runId: newest.runId,
+      startedAt: newest.startedAt,
+      ...(newest.gitSha ? { gitSha: newest.gitSha } : {}),
+      coverage: newest.coverage,
+      change: {
+        ...coverageChange(before?.coverage, newest.coverage),
+        ...(before ? { since: { runId: before.runId, startedAt: before.startedAt } } : {}),
+      },
+    },
+  };
 }

@@ -11,6 +11,14 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { z } from 'zod';
+import { savedCatalog } from '../coverage/catalog-step.ts';
+import {
+  CATALOG_ATTACHMENT,
+  COVERAGE_ATTACHMENT,
+  stackCatalogSchema,
+  touchedItemSchema,
+} from '../coverage/coverage-item.ts';
+import { runCoverage } from '../coverage/run-coverage.ts';
 import { retriesSaved } from '../report/retry-policy.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 import { FINGERPRINT_ATTACHMENT } from './annotations.ts';
@@ -36,7 +44,7 @@ import {
 import { type DeclaredOnJourney, quarantineGate } from './quarantine-gate.ts';
 import type { JourneyResult, JourneyShapes, RunRecord, StoredJourneyResult } from './run-record.ts';
 import { type RunStackInfo, readRunStackInfo } from './run-stack-info.ts';
-import { formatRunSummary, type RunSummary, runIncidents, runResourcePeaks } from './run-summary.ts';
+import { coverageCounts, formatRunSummary, type RunSummary, runIncidents, runResourcePeaks } from './run-summary.ts';
 import { HistoryDatabaseError } from './store/history-database-error.ts';
 import type { HistoryStore } from './store/history-store.ts';
 import { openHistoryStore } from './store/open-history-store.ts';
@@ -304,6 +312,7 @@ export default class HistoryReporter implements Reporter {
       images: stackInfo?.images ?? {},
       ...optional('infraFailure', this.stackFailure),
       ...(this.fingerprint ? { fingerprint: this.fingerprint } : {}),
+      ...this.coverageOf(all, journeys),
       journeys: journeys.map((j) => j.record),
       shapes,
     };
@@ -380,8 +389,35 @@ export default class HistoryReporter implements Reporter {
         ).values(),
       ],
       incidents: runIncidents(records),
+      ...(run.coverage ? { coverage: coverageCounts(run.coverage) } : {}),
       warnings: [...this.warnings],
     };
+  }
+
+  /**
+   * The run's coverage from attachments (so also under merge-reports): every catalog the stack setup
+   * and teardown attached (every shard's), and what each journey touched in any of its attempts.
+   */
+  private coverageOf(
+    all: readonly TestCase[],
+    journeys: readonly { test: TestCase; record: JourneyResult }[],
+  ): Pick<RunRecord, 'coverage'> {
+    const catalogs = all
+      .filter((test) => STACK_PROJECTS.has(projectOf(test)))
+      .flatMap((test) => test.results)
+      .flatMap((result) => attachedJson(result, CATALOG_ATTACHMENT, stackCatalogSchema, (m) => this.warn(m)));
+    const touched = journeys.map(({ test, record }) => ({
+      journeyId: record.journeyId,
+      touched: test.results.flatMap((result) =>
+        attachedJson(result, COVERAGE_ATTACHMENT, z.array(touchedItemSchema), (m) => this.warn(m)).flat(),
+      ),
+    }));
+    // A stack reused as it runs has no setup test: its catalog is the one kept in its state folder.
+    const project = catalogs.length === 0 ? readVariable('project') : undefined;
+    const saved = project ? savedCatalog(project) : undefined;
+    if (saved) catalogs.push(saved);
+    if (catalogs.length === 0 && touched.every((journey) => journey.touched.length === 0)) return {};
+    return { coverage: runCoverage(catalogs, touched) };
   }
 
   private writeSummary(summary: RunSummary, config: FullConfig): void {
@@ -498,4 +534,23 @@ function fingerprintOf(result: TestResult): RunFingerprint | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A JSON attachment of ours, parsed; a malformed one is a warning naming it, and left out. */
+function attachedJson<T>(result: TestResult, name: string, schema: z.ZodType<T>, warn: (message: string) => void): T[] {
+  return result.attachments
+    .filter((attachment) => attachment.name === name)
+    .flatMap((attachment) => {
+      try {
+        const text = attachment.body
+          ? attachment.body.toString('utf8')
+          : attachment.path
+            ? readFileSync(attachment.path, 'utf8')
+            : '';
+        return [schema.parse(JSON.parse(text))];
+      } catch (error) {
+        warn(`${name} not read: ${(error as Error).message.split('\n')[0]}`);
+        return [];
+      }
+    });
 }

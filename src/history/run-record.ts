@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runCoverageSchema } from '../coverage/coverage-item.ts';
 import { FAILURE_CATEGORIES } from '../report/failure-category.ts';
 import { shapeSchema } from './drift/shape.ts';
 import { runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
@@ -97,6 +98,8 @@ export const runRecordSchema = z.object({
   images: z.record(z.string(), z.string()),
   /** What the run ran on (images, build sources, resolved config, engine): the suspect's evidence. */
   fingerprint: runFingerprintSchema.optional(),
+  /** What the run's journeys exercised, against what the stack has (the coverage page). */
+  coverage: runCoverageSchema.optional(),
   /** The stack never came up: the setup's failure, and the run's journeys were not run. */
   infraFailure: z.string().optional(),
   journeys: z.array(journeyResultSchema),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RunCoverage } from '../coverage/coverage-item.ts';
 import { formatMs } from '../resources/resource-budgets.ts';
 import { formatBytes } from '../util/bytes.ts';
 import { formatIncident } from './incident-text.ts';
@@ -82,6 +83,8 @@ export const runSummarySchema = z.object({
   suspects: z.array(z.object({ journeyId: z.string(), suspects: z.array(z.string()) })).default([]),
   /** Each incident once, with the journeys that failed in it (they are not counted as flaky). */
   incidents: z.array(incidentRefSchema.extend({ journeys: z.array(z.string()) })).default([]),
+  /** Items of the stack (endpoints, topics, exchanges, queues, tables, stubs) at least one journey touched, per kind. */
+  coverage: z.record(z.string(), z.object({ covered: z.number(), total: z.number() })).optional(),
   warnings: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -108,6 +111,12 @@ export function formatRunSummary(summary: RunSummary): string[] {
   for (const d of summary.drift) lines.push(`drift: ${d.journeyId}: ${d.drift.join(' | ')}`);
   for (const { journeyId, suspects } of summary.suspects)
     lines.push(`suspects for ${journeyId}: ${suspects.map((text, index) => `(${index + 1}) ${text}`).join(' ')}`);
+  if (summary.coverage)
+    lines.push(
+      `coverage: ${Object.entries(summary.coverage)
+        .map(([kind, { covered, total }]) => `${kind}s ${covered}/${total}`)
+        .join(', ')} touched by a journey (journeys history --html DIR writes the coverage page)`,
+    );
   for (const { journeys, ...incident } of summary.incidents)
     lines.push(
       `incident: ${formatIncident(incident)}; ${journeys.length} journey(s) failed in it, not counted as flaky: ${journeys.join(', ')}`,
@@ -161,4 +170,17 @@ export function runResourcePeaks(
       peaks.set(used.service, next);
     }
   return [...peaks.values()].sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** Covered and total items per kind, for the summary line. */
+export function coverageCounts(coverage: RunCoverage | undefined): RunSummary['coverage'] {
+  if (!coverage) return undefined;
+  const counts: NonNullable<RunSummary['coverage']> = {};
+  for (const item of coverage.items) {
+    const entry = counts[item.kind] ?? { covered: 0, total: 0 };
+    counts[item.kind] = entry;
+    entry.total += 1;
+    if (item.journeys.length > 0) entry.covered += 1;
+  }
+  return counts;
 }

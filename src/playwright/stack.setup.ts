@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { test as setup } from '@playwright/test';
+import { attachCatalog } from '../coverage/catalog-step.ts';
 import { currentEngine } from '../engine/current-engine.ts';
 import { JourneysError } from '../errors.ts';
 import { FINGERPRINT_ATTACHMENT } from '../history/annotations.ts';
@@ -9,6 +11,8 @@ import { redactingAttach, stackRedactor } from '../report/redaction.ts';
 import { keptWhateverHappens } from '../run/run-mode.ts';
 import { formatFinding, lintDefinition } from '../stack/lint.ts';
 import { defineStackFor, serviceEnvironments } from '../stack/stack-definition.ts';
+import { readStackState } from '../stack/stack-state.ts';
+import { stackStateFile } from '../stack/stack-state-file.ts';
 import { startStackFor } from '../stack/start-stack.ts';
 import { keepStack } from '../stack/started-stack.ts';
 import { stackOptionsFromEnv } from './stack-env.ts';
@@ -61,6 +65,14 @@ setup('start the stack', async ({}, testInfo) => {
       } catch (error) {
         log(`warning: no fingerprint of this run (suspects cannot be named): ${(error as Error).message}`);
       }
+    });
+    // What the stack has, for the coverage page: never a reason to fail the start either.
+    await setup.step('list what the stack has', async () => {
+      const catalog = await attachCatalog(testInfo, readStackState(stackStateFile(stack.projectName)), {
+        ...(definition.config['x-journeys']?.openapi ? { openapi: definition.config['x-journeys'].openapi } : {}),
+        configDir: path.dirname(definition.target.files[0] ?? testInfo.config.rootDir),
+      }).catch((error: Error) => ({ problems: [error.message] }));
+      for (const problem of catalog.problems) log(`warning: coverage catalog: ${problem}`);
     });
     await attach('endpoints.json', {
       body: JSON.stringify(stack.endpoints.all, null, 2),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { test as teardown } from '@playwright/test';
+import { attachCatalog } from '../coverage/catalog-step.ts';
 import { currentEngine } from '../engine/current-engine.ts';
 import { keptAtTeardown } from '../run/run-mode.ts';
 import { composeTargetOf, readStackState } from '../stack/stack-state.ts';
@@ -14,6 +15,10 @@ teardown('remove the stack', async ({}, testInfo) => {
   if (!existsSync(file)) return; // the start failed and already removed everything
   const state = readStackState(file);
   const target = composeTargetOf(state);
+  // After the journeys: the topics and queues they made the services create exist now (coverage).
+  await attachCatalog(testInfo, state).catch((error: Error) =>
+    process.stderr.write(`[journeys] warning: coverage catalog: ${error.message}\n`),
+  );
   const keepReason = keptAtTeardown(options.mode, failureMarkerExists(options.projectName));
   if (keepReason) {
     const kept = keepStack(target, keepReason);

@@ -16,6 +16,7 @@ import { readVariable } from './environment.ts';
  *   <root>/<project>/watchdog.log        what the watchdog did, when it did anything
  *   <root>/<project>/attempts/<test>.json the category of a journey's last failed attempt (retries by cause)
  *   <root>/<project>/fingerprint.json    what the run ran on (images, build sources, config): suspects
+ *   <root>/<project>/catalog.json        what the stack has (tables, topics, …) and where to read it again: coverage
  *   <root>/<project>/incidents/<svc>.json a service that broke outside an intended fault: one incident
  *   <root>/cache/config-<key>.json       resolved configs by a hash of their inputs (the reuse check)
  *
@@ -36,6 +37,7 @@ export const STATE_FILES = {
   watchdogLog: 'watchdog.log',
   attempts: 'attempts',
   fingerprint: 'fingerprint.json',
+  catalog: 'catalog.json',
   incidents: 'incidents',
 } as const;
 export type StateFile = keyof typeof STATE_FILES;

@@ -56,6 +56,8 @@ function buildSchemas(z: typeof Z) {
     limits: z.string().optional(),
     /** `none`: the services reach nothing outside the stack; a journey fails, naming the service and the host, when one tries. */
     egress: z.enum(['none']).optional(),
+    /** Service → its OpenAPI document: `/openapi.json` (a path the service serves) or a file beside the compose file. The coverage page lists its endpoints. */
+    openapi: z.record(z.string(), z.string()).optional(),
   });
   const resolvedConfigSchema = z.looseObject({
     name: z.string(),

@@ -117,6 +117,15 @@ export class WireMockAdmin {
     });
   }
 
+  /** Every stub it has (the coverage catalog's stubs). */
+  async mappings(): Promise<{ id: string; request?: Record<string, unknown>; metadata?: Record<string, unknown> }[]> {
+    return (
+      await this.#json<{
+        mappings: { id: string; request?: Record<string, unknown>; metadata?: Record<string, unknown> }[];
+      }>('GET', '/mappings')
+    ).mappings;
+  }
+
   /** Stubs whose metadata at `jsonPath` equals `value`. */
   async mappingsByMetadata(
     jsonPath: string,

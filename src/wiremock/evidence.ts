@@ -1,5 +1,6 @@
 // What a failed journey's timeline shows of each WireMock: the requests the journey sent (what
 // answered each, with faults and delays) and every request nothing matched during the test.
+import { stubName } from '../coverage/stub-name.ts';
 import type { Observation } from '../report/observations.ts';
 import { carriesJourney, type JourneyMarks } from '../trace/journey-marks.ts';
 import { TRACEPARENT_HEADER, traceIdOf } from '../trace/trace-context.ts';
@@ -66,6 +67,8 @@ export function serveEventObservation(service: string, event: ServeEvent, scope:
       ...(event.stubMapping && {
         stub: {
           id: event.stubMapping.id,
+          // How the coverage names the stub: the same as the catalog's (its method and URL pattern).
+          pattern: stubName(event.stubMapping),
           name: event.stubMapping.name,
           priority: event.stubMapping.priority,
           scenario: event.stubMapping.scenarioName,

@@ -148,6 +148,8 @@ export interface ServeEvent {
   responseDefinition?: ResponseDefinition & { fromConfiguredStub?: boolean };
   response?: { status?: number; fault?: string };
   stubMapping?: {
+    /** The stub's request pattern (`method`, `urlPath`…): how the coverage names it. */
+    request?: Record<string, unknown>;
     id?: string;
     name?: string;
     priority?: number;

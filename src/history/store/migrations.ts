@@ -172,6 +172,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE journey_results DROP CONSTRAINT journey_results_pkey;
       ALTER TABLE journey_results ADD CONSTRAINT journey_results_pkey PRIMARY KEY (run_id, project, journey_id, repeat_index);`,
   },
+  {
+    version: 5,
+    description: "each run's coverage: what its journeys touched, against what the stack has",
+    sqlite: `ALTER TABLE runs ADD COLUMN coverage TEXT;`,
+    postgres: `ALTER TABLE runs ADD COLUMN coverage JSONB;`,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -111,8 +111,8 @@ async function migrate(pool: pg.Pool, description: string): Promise<void> {
 
 async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
   await client.query(
-    `INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    `INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint, coverage)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       run.runId,
       run.startedAt,
@@ -126,6 +126,7 @@ async function insertRun(client: pg.PoolClient, run: RunRecord): Promise<void> {
       JSON.stringify(run.images),
       run.infraFailure ?? null,
       run.fingerprint ? JSON.stringify(run.fingerprint) : null,
+      run.coverage ? JSON.stringify(run.coverage) : null,
     ],
   );
   for (const j of run.journeys) {

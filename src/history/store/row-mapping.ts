@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runCoverageSchema } from '../../coverage/coverage-item.ts';
 import { type Shape, shapeSchema } from '../drift/shape.ts';
 import { FINGERPRINT_SCHEMA, runFingerprintSchema } from '../fingerprint/run-fingerprint.ts';
 import {
@@ -38,6 +39,7 @@ const runRow = z.object({
   images: json(z.record(z.string(), z.string())),
   infra_failure: optionalText,
   fingerprint: z.unknown().optional(),
+  coverage: z.unknown().optional(),
 });
 
 const journeyRow = z.object({
@@ -81,6 +83,7 @@ export function runFromRow(row: unknown): StoredRun {
     images: r.images,
     ...(r.infra_failure ? { infraFailure: r.infra_failure } : {}),
     ...fingerprintOfRow(r.fingerprint),
+    ...coverageOfRow(r.coverage),
   };
 }
 
@@ -88,6 +91,17 @@ export function runFromRow(row: unknown): StoredRun {
  * A fingerprint is read on its own terms: one written by an older (or newer) compose-journeys, or
  * edited by hand, does not make the run unreadable; the run carries why it cannot be compared.
  */
+/** A coverage that does not fit (edited by hand, another version) is left out: the run stays readable. */
+function coverageOfRow(value: unknown): Pick<StoredRun, 'coverage'> {
+  if (value === null || value === undefined) return {};
+  try {
+    const parsed = runCoverageSchema.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
+    return parsed.success ? { coverage: parsed.data } : {};
+  } catch {
+    return {};
+  }
+}
+
 export function fingerprintOfRow(value: unknown): Pick<StoredRun, 'fingerprint' | 'fingerprintProblem'> {
   if (value === null || value === undefined) return {};
   let parsed: unknown = value;

@@ -78,8 +78,8 @@ export async function openSqliteHistoryStore(
   }
 
   const insertRun =
-    db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint)
-    VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure, @fingerprint)`);
+    db.prepare(`INSERT INTO runs (run_id, started_at, ended_at, status, passed_by_quarantine, git_sha, shard_current, shard_total, config_hash, images, infra_failure, fingerprint, coverage)
+    VALUES (@runId, @startedAt, @endedAt, @status, @passedByQuarantine, @gitSha, @shardCurrent, @shardTotal, @configHash, @images, @infraFailure, @fingerprint, @coverage)`);
   const insertJourney =
     db.prepare(`INSERT INTO journey_results (run_id, journey_id, project, repeat_index, file, title, status, flaky, retries, duration_ms, failure_category, failure_reason, failure_services, correlation_id, quarantined, quarantine_reason, quarantine_owner, quarantine_until, drift, resources, incident, suspects)
     VALUES (@runId, @journeyId, @project, @repeatIndex, @file, @title, @status, @flaky, @retries, @durationMs, @failureCategory, @failureReason, @failureServices, @correlationId, @quarantined, @quarantineReason, @quarantineOwner, @quarantineUntil, @drift, @resources, @incident, @suspects)`);
@@ -101,6 +101,7 @@ export async function openSqliteHistoryStore(
       images: JSON.stringify(run.images),
       infraFailure: run.infraFailure ?? null,
       fingerprint: run.fingerprint ? JSON.stringify(run.fingerprint) : null,
+      coverage: run.coverage ? JSON.stringify(run.coverage) : null,
     });
     for (const journey of run.journeys) {
       insertJourney.run({

@@ -75,7 +75,13 @@ export async function runService<S extends RunningService>(
       return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'unavailable', service: name, checks: results } };
     },
   };
-  const server = await startHttpServer(config.PORT, [health, ...parts.routes], log);
+  // What the service offers, as real services publish it: the coverage page lists these endpoints.
+  const openapi: Route = {
+    method: 'GET',
+    path: '/openapi.json',
+    handler: async () => ({ status: 200, body: openapiDocument(name, [health, ...parts.routes]) }),
+  };
+  const server = await startHttpServer(config.PORT, [health, openapi, ...parts.routes], log);
   onStop('http server', server.stop);
   log.info('service started', { port: config.PORT });
 }
@@ -98,4 +104,14 @@ async function runChecks(checks: Record<string, Check>): Promise<Record<string, 
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** An OpenAPI 3.1 document of the routes: paths and operations (`/orders/:id` → `/orders/{id}`). */
+function openapiDocument(service: string, routes: readonly Route[]): unknown {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const template = route.path.replace(/:(\w+)/g, '{$1}');
+    paths[template] = { ...paths[template], [route.method.toLowerCase()]: { responses: { default: { description: 'JSON' } } } };
+  }
+  return { openapi: '3.1.0', info: { title: service, version: '1' }, paths };
 }
