@@ -47,7 +47,7 @@ export function fakeDatabases(databases: Record<string, FakeTable[]>): {
         if (!table || where === undefined) throw new Error(`fake ${label}: no answer for ${sql}`);
         return table.rows.filter(matcher(where, params)).map((row) => ({ ...row }));
       };
-      return [name, { service: 'postgres', name, label, query } as unknown as Database] as const;
+      return [name, { service: 'postgres', name, label, query, runnerQuery: query } as unknown as Database] as const;
     }),
   );
   const db = {

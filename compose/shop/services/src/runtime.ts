@@ -111,7 +111,10 @@ function openapiDocument(service: string, routes: readonly Route[]): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const template = route.path.replace(/:(\w+)/g, '{$1}');
-    paths[template] = { ...paths[template], [route.method.toLowerCase()]: { responses: { default: { description: 'JSON' } } } };
+    paths[template] = {
+      ...paths[template],
+      [route.method.toLowerCase()]: { responses: { default: { description: 'JSON' } } },
+    };
   }
   return { openapi: '3.1.0', info: { title: service, version: '1' }, paths };
 }
