@@ -108,8 +108,8 @@ export async function buildHistoryReport(
       return {
         ...run,
         counts: {
-          passed: own.filter((r) => r.status === 'passed' && !r.flaky).length,
-          flaky: own.filter((r) => r.flaky).length,
+          passed: own.filter((r) => r.status === 'passed' && (!r.flaky || r.incident !== undefined)).length,
+          flaky: own.filter((r) => r.flaky && !r.incident).length,
           failed: own.filter(isFailure).length,
           notRun: own.filter((r) => !isFailure(r) && r.status !== 'passed').length,
         },

@@ -368,8 +368,9 @@ export default class HistoryReporter implements Reporter {
       passedByQuarantine: run.passedByQuarantine,
       ...(run.shard ? { shard: run.shard } : {}),
       counts: {
-        passed: count((r) => r.status === 'passed' && !r.flaky),
-        flaky: count((r) => r.flaky),
+        // A pass after an incident's heal is a pass: the incident is listed on its own, not as a flake.
+        passed: count((r) => r.status === 'passed' && (!r.flaky || r.incident !== undefined)),
+        flaky: count((r) => r.flaky && !r.incident),
         failed: count((r) => r.status === 'failed' || r.status === 'timedOut'),
         skipped: count((r) => r.status === 'skipped'),
         notRun: count((r) => r.status === 'notRun' || r.status === 'interrupted'),

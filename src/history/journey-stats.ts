@@ -90,8 +90,9 @@ export function journeyStats(
   const counted = inNewestRuns(results, window);
   const isFailure = (r: StoredJourneyResult) => r.status === 'failed' || r.status === 'timedOut';
   const journeyRan = counted.filter((r) => !r.incident && (r.status === 'passed' || isFailure(r)));
-  const passed = counted.filter((r) => r.status === 'passed' && !r.flaky).length;
-  const flaky = counted.filter((r) => r.flaky).length;
+  // Failed, then passed once the incident was healed: the journey passed; the incident is not its flake.
+  const passed = counted.filter((r) => r.status === 'passed' && (!r.flaky || r.incident)).length;
+  const flaky = counted.filter((r) => r.flaky && !r.incident).length;
   const failed = counted.filter(isFailure).length;
   const ran = passed + flaky + failed;
 

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openHistoryStore, runSummarySchema } from 'compose-journeys/history';
+import { historyReportSchema, openHistoryStore, runHistoryCommand, runSummarySchema } from 'compose-journeys/history';
 import { runNested } from './nested-run.ts';
 
 interface Attempt {
@@ -98,6 +98,7 @@ test("healed (onIncident: 'heal'): the service is restarted, the journeys after 
   expect(attemptsOf(run.out, '3 a journey after the crash').map((a) => a.status)).toEqual(['passed']);
 
   const summary = run.summary();
+  expect(summary.counts).toMatchObject({ passed: 3, flaky: 0, failed: 0 });
   expect(summary.incidents).toHaveLength(1);
   expect(summary.incidents[0]?.journeys).toEqual(['2-after.journey.ts › 2 a journey after the crash']);
 
@@ -113,4 +114,19 @@ test("healed (onIncident: 'heal'): the service is restarted, the journeys after 
   } finally {
     await store.close();
   }
+  // `journeys history`: failed in an incident, not a flake.
+  const lines: string[] = [];
+  expect(
+    await runHistoryCommand({
+      url: path.join(run.out, 'history.sqlite'),
+      json: true,
+      out: (l) => lines.push(l),
+      log: () => {},
+    }),
+  ).toBe(0);
+  const stats = historyReportSchema
+    .parse(JSON.parse(lines.join('\n')))
+    .journeys.find((j) => j.journeyId === '2-after.journey.ts › 2 a journey after the crash');
+  expect(stats).toMatchObject({ flaky: 0, inIncident: 1 });
+  expect(stats?.verdict.kind).not.toBe('flaky');
 });
