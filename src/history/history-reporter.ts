@@ -24,6 +24,7 @@ import { readVariable, VARIABLES } from '../run/environment.ts';
 import { FINGERPRINT_ATTACHMENT } from './annotations.ts';
 import type { Shape } from './drift/shape.ts';
 import { mergeShapes } from './drift/shape-of.ts';
+import { commitsBetween } from './fingerprint/git-source.ts';
 import { type RunFingerprint, runFingerprintSchema } from './fingerprint/run-fingerprint.ts';
 import { gitSha } from './git-sha.ts';
 import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
@@ -311,7 +312,7 @@ export default class HistoryReporter implements Reporter {
       ...optional('configHash', stackInfo?.configHash),
       images: stackInfo?.images ?? {},
       ...optional('infraFailure', this.stackFailure),
-      ...(this.fingerprint ? { fingerprint: this.fingerprint } : {}),
+      ...(this.fingerprint ? { fingerprint: withCommitRange(this.fingerprint, opened?.past ?? [], rootDir) } : {}),
       ...this.coverageOf(all, journeys),
       journeys: journeys.map((j) => j.record),
       shapes,
@@ -554,4 +555,21 @@ function attachedJson<T>(result: TestResult, name: string, schema: z.ZodType<T>,
         return [];
       }
     });
+}
+
+/** The commits between the newest run the history holds and this one, when git knows both shas. */
+function withCommitRange(
+  fingerprint: RunFingerprint,
+  past: readonly StoredJourneyResult[],
+  rootDir: string,
+): RunFingerprint {
+  const previous = past.reduce<StoredJourneyResult | undefined>(
+    (newest, result) => (!newest || result.runStartedAt > newest.runStartedAt ? result : newest),
+    undefined,
+  )?.gitSha;
+  const to = fingerprint.gitSha;
+  if (!previous || !to) return fingerprint;
+  const commits = commitsBetween(rootDir, previous, to, 1_000);
+  if (!commits) return fingerprint;
+  return { ...fingerprint, commitRange: { from: previous, to, count: commits.length, commits: commits.slice(0, 50) } };
 }

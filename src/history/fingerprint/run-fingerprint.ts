@@ -39,6 +39,10 @@ export const runFingerprintSchema = z.object({
   gitSha: z.string().optional(),
   gitDirty: z.boolean().optional(),
   engine: z.object({ version: z.string().optional(), compose: z.string().optional() }),
+  /** The commits since the run recorded before this one (its sha → this sha), newest first; at most 50 listed. */
+  commitRange: z
+    .object({ from: z.string(), to: z.string(), count: z.number().int().min(0), commits: z.array(commitSchema) })
+    .optional(),
   services: z.record(z.string(), serviceFingerprintSchema),
 });
 export type RunFingerprint = z.infer<typeof runFingerprintSchema>;
