@@ -18,7 +18,9 @@ export default defineConfig<JourneyOptions, JourneyWorkerOptions>({
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
   // Every call goes as this journey's own customer unless it says otherwise: api.service('orders').as('staff').
-  use: { roles: shopRoles, role: 'customer' },
+  // A failed attempt (the first, or a retry) keeps its trace: `npx playwright show-trace` shows the
+  // journey's steps, its API calls and its evidence (the journey picture, logs) as attachments.
+  use: { roles: shopRoles, role: 'customer', trace: 'retain-on-failure' },
   // The journeys come first: UI mode and the VS Code extension show the first project until another is ticked.
   projects: [
     { name: 'journeys', testDir: './journeys', testIgnore: '**/faults/**', dependencies: [stack.setup] },

@@ -17,6 +17,9 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['html', { outputFolder: 'reports/html', open: 'never' }], ...stack.reporters],
   outputDir: 'reports/test-results',
+  // A failed attempt (the first, or a retry) keeps its trace: \`npx playwright show-trace\` shows the
+  // journey's steps, its API calls and its evidence (the journey picture, logs) as attachments.
+  use: { trace: 'retain-on-failure' },
   // Journeys first: UI mode and the VS Code extension show the first project until another is ticked.
   projects: [{ name: 'journeys', testDir: './journeys', dependencies: [stack.setup] }, ...stack.projects],
 });

@@ -42,6 +42,8 @@ export function createApi(options: {
   request: Pick<APIRequest, 'newContext'>;
   exchanges: ApiExchange[];
   attach?: TestInfo['attach'];
+  /** Runs each call as a test step (the `api` fixture: `test.step`, boxed), so the report and the trace name it. */
+  step?: ExchangeLog['step'];
   /** Declared roles' tokens, the role calls go as by default, and the journey (for its own identities). */
   auth?: { tokens: RoleTokens; role?: string; journey: JourneyIdentity };
 }): ApiClients {
@@ -52,6 +54,7 @@ export function createApi(options: {
     correlationId: options.correlationId,
     traceId,
     attach: options.attach,
+    step: options.step,
     exchangeOf: (response) => responses.get(response),
     remember: (response, exchange) => responses.set(response, exchange),
   };

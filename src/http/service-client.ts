@@ -49,6 +49,11 @@ export interface ExchangeLog {
   /** The journey's W3C trace id: every call carries it in `traceparent`, with a span id of its own. */
   readonly traceId?: string;
   readonly attach?: TestInfo['attach'];
+  /**
+   * Runs each call as a step of the test (`test.step`, boxed): the report's steps and the trace viewer
+   * name the service and path of every call (`orders: POST /orders as customer`), with Playwright's request inside.
+   */
+  readonly step?: <T>(title: string, body: () => Promise<T>) => Promise<T>;
   /** The exchange of a response this log recorded. */
   exchangeOf(response: APIResponse): ApiExchange | undefined;
   remember(response: APIResponse, exchange: ApiExchange): void;
@@ -229,7 +234,13 @@ export class ServiceClient {
     return new ApiCall(() => this.#send(method, path, options), this.log);
   }
 
-  async #send(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
+  #send(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
+    const send = () => this.#sendAs(method, path, options);
+    const title = `${this.service}: ${method} ${path}${this.role !== undefined ? ` as ${this.role}` : ''}`;
+    return this.log.step ? this.log.step(title, send) : send();
+  }
+
+  async #sendAs(method: string, path: string, options: RequestOptions): Promise<APIResponse> {
     const given = new Set(Object.keys(options.headers ?? {}).map((name) => name.toLowerCase()));
     // The role's token, unless the journey sends an Authorization of its own.
     const role = this.role !== undefined && this.auth && !given.has(AUTHORIZATION) ? this.role : undefined;

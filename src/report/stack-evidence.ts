@@ -48,7 +48,7 @@ const LIFECYCLE = ['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', '
  * before each test or to leak when a worker dies. The daemon keeps recent events in memory.
  * Not exec_*: every healthcheck probe is an exec, and they would drown what matters.
  */
-function containerEvents(engine: Engine, projectName: string, window: TimeWindow): Promise<ContainerEvent[]> {
+export function containerEvents(engine: Engine, projectName: string, window: TimeWindow): Promise<ContainerEvent[]> {
   return engine.events(projectName, window.since, window.until, LIFECYCLE);
 }
 

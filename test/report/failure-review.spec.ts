@@ -76,6 +76,48 @@ test('a failed journey carries its evidence bundle and timeline; a passing one n
   expect(infra.attachments.get('journey-timeline.md')).toMatch(/container \| api die \(exit 137\)/);
 });
 
+/** A picture's effects, as its SVG's description lists them (`n. +ms kind lanes: label`). */
+function pictureEffects(svg: string | undefined): string[] {
+  expect(svg, 'journey-picture.svg').toBeDefined();
+  return /<desc>([\s\S]*)<\/desc>/
+    .exec(svg!)![1]!
+    .replace(/&quot;/g, '"')
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<')
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .filter((line) => /^\d+\. /.test(line));
+}
+
+test("a failed journey's picture: its stub, its call, the failed expectation, in order; a crash where it happened", () => {
+  const product = byTitle('a quote is never negative');
+  expect(pictureEffects(product.attachments.get('journey-picture.svg'))).toEqual([
+    expect.stringMatching(/^1\. \+\d+ ms stub journey → wiremock: stub \/prices\/sku-bug → priceCents -5 \(201\)$/),
+    expect.stringMatching(/^2\. \+\d+ ms call journey → api: GET \/quote\/sku-bug → 200$/),
+    expect.stringMatching(
+      /^3\. \+\d+ ms failure journey: ✗ price in cents · Expected: > 0 · Received: {3}-5 \(at 1-product-bug\.journey\.ts:8\)$/,
+    ),
+  ]);
+  // The summary on top of it: category, reason, whose logs, the first failed effect and after what.
+  expect(product.annotations['failure-summary']).toMatch(
+    /^PRODUCT: .*price in cents.* · logs: api \(journey-logs\.log, logs-api\.log\) · first failed effect: #3 the journey's failed expectation at 1-product-bug\.journey\.ts:8, after #2 journey → api: GET \/quote\/sku-bug → 200 · picture: journey-picture\.svg$/,
+  );
+
+  const infra = pictureEffects(byTitle('the api dies mid-journey').attachments.get('journey-picture.svg'));
+  // Killed (docker kill), then its next call fails; Docker says `die` when it has cleaned up, which may be after that.
+  expect(infra.some((line) => /container api: api die \(exit 137\)/.test(line))).toBe(true);
+  const died = infra.findIndex((line) => /container api: api (kill|die)/.test(line));
+  const failed = infra.findIndex((line) => /failure journey: ✗/.test(line));
+  expect(died, infra.join('\n')).toBeGreaterThan(infra.findIndex((line) => /GET \/quote\/sku-first → 200/.test(line)));
+  expect(failed).toBeGreaterThan(died);
+  expect(byTitle('the api dies mid-journey').annotations['failure-summary']).toMatch(
+    /^INFRA: .*api: die \(exit 137\).* · incident: api died .* · logs: api \(.*logs-api\.log\) · first failed effect: #\d+ api: api (kill|die \(exit 137\)) · /,
+  );
+  // A timeout: its failure at its limit, after the one call it made.
+  const timeout = pictureEffects(byTitle('waits forever for a price change').attachments.get('journey-picture.svg'));
+  expect(timeout.at(-1)).toMatch(/failure journey: ✗ Test timeout of 4000ms exceeded\./);
+});
+
 test('no planted secret reaches any attachment or error', () => {
   for (const t of tests) {
     for (const [name, text] of t.attachments) {

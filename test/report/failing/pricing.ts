@@ -22,7 +22,7 @@ export async function quote(
     at,
     correlationId,
     summary: `GET /quote/${sku} → ${response.status()}`,
-    detail: { request: { headers }, response: { status: response.status(), body } },
+    detail: { service: 'api', request: { headers }, response: { status: response.status(), body } },
   });
   return body as { sku: string; priceCents: number };
 }
