@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { historyReportSchema, runHistoryCommand } from 'compose-journeys/history';
+import { loadSqliteDriver } from '../../src/history/store/sqlite-driver.ts';
 import { REPO, runNested } from './support/nested-history-run.ts';
 
 /**
@@ -135,6 +136,25 @@ test('night 2 fails after a service changed: the suspect names it and its build 
     const text: string[] = [];
     await runHistoryCommand({ url: db, out: (line) => text.push(line), log: () => {} });
     expect(text.join('\n')).not.toContain('suspect:'); // night 5 passed: no journey fails in its newest run
+
+    // Bad input: night 5's fingerprint as an older compose-journeys wrote it. Night 6 fails: its suspect
+    // says it cannot compare, and why; the history is read and written as before, nothing lost.
+    const connection = loadSqliteDriver().open(db, { busyTimeoutMs: 1_000, readOnly: false });
+    connection
+      .prepare('UPDATE runs SET fingerprint = ? WHERE run_id = ?')
+      .run(JSON.stringify({ schema: 0, images: { bookings: 'sha256:old' } }), report.runs.at(-1)!.runId);
+    connection.close();
+    const sixth = await night('night6', { SUSPECT_FLAKE: '1' });
+    expect(sixth.exitCode, sixth.output).toBe(1);
+    expect(sixth.output).not.toContain('[journeys history] warning'); // the history reads it as before
+    expect(sixth.report().get(JOURNEY)?.annotations.suspect).toEqual([
+      expect.stringMatching(
+        /^cannot compare between run (\w{8}) \(.+\) \(passed\) and this run \(.+\) \(failed\): run \1 \(.+\): its fingerprint has form 0, this compose-journeys reads form 1$/,
+      ),
+    ]);
+    const after: string[] = [];
+    expect(await runHistoryCommand({ url: db, json: true, out: (line) => after.push(line), log: () => {} })).toBe(0);
+    expect(historyReportSchema.parse(JSON.parse(after.join('\n'))).runs).toHaveLength(6);
   } finally {
     // The images built from this repository go with it.
     const ids = execFileSync(

@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { ContainerState } from '../../src/engine/container-state.ts';
 import { resolvedValues } from '../../src/history/fingerprint/collect-fingerprint.ts';
 import { commitsBetween, folderSource } from '../../src/history/fingerprint/git-source.ts';
 import type { RunFingerprint, ServiceFingerprint } from '../../src/history/fingerprint/run-fingerprint.ts';
 import { formatIncident, parseIncident } from '../../src/history/incident-text.ts';
 import { fingerprintOfRow } from '../../src/history/store/row-mapping.ts';
 import { rankSuspects } from '../../src/history/suspect/rank-suspects.ts';
+import { incidentOf } from '../../src/incidents/incident-of.ts';
 
 const service = (over: Partial<ServiceFingerprint> = {}): ServiceFingerprint => ({
   imageId: 'sha256:aaaaaaaaaaaaaaaa',
@@ -183,4 +185,54 @@ test('the incident annotation reads back as it was written', () => {
   const { exitCode: _, ...unhealthy } = { ...ref, kind: 'unhealthy' as const };
   expect(parseIncident(formatIncident(unhealthy))).toEqual(unhealthy);
   expect(parseIncident('something else')).toBeUndefined();
+});
+
+test('an incident from what the engine says: died, OOM-killed, restarted by Docker, unhealthy; never a service under a fault', () => {
+  const container = (over: Partial<ContainerState>): ContainerState => ({
+    id: 'c1',
+    name: 'shop-payments-1',
+    service: 'payments',
+    status: 'running',
+    exitCode: 0,
+    startedAt: '2026-12-07T02:00:00.000Z',
+    finishedAt: '0001-01-01T00:00:00Z',
+    restartCount: 0,
+    oomKilled: false,
+    labels: {},
+    healthLog: [],
+    published: [],
+    ...over,
+  });
+  const died = container({ status: 'exited', exitCode: 3, finishedAt: '2026-12-07T02:13:05.120Z' });
+  expect(incidentOf([died], [], new Set())).toEqual({
+    id: 'payments@2026-12-07T02:13:05.120Z',
+    service: 'payments',
+    kind: 'died',
+    at: '2026-12-07T02:13:05.120Z',
+    exitCode: 3,
+  });
+  expect(incidentOf([{ ...died, exitCode: 137, oomKilled: true }], [], new Set())?.kind).toBe('oom');
+  // A one-shot that finished is done, not down; a service under the journey's own fault is the journey's story.
+  expect(incidentOf([{ ...died, exitCode: 0 }], [], new Set())).toBeUndefined();
+  expect(incidentOf([died], [], new Set(['payments']))).toBeUndefined();
+  // Docker restarted it already (restart: always): the die event is what is left of the crash.
+  const event = {
+    at: new Date('2026-12-07T02:13:05.120Z'),
+    service: 'payments',
+    container: 'c1',
+    action: 'die',
+    exitCode: '1',
+  };
+  expect(incidentOf([container({})], [event], new Set())).toMatchObject({ kind: 'restarted', exitCode: 1 });
+  const sick = container({
+    health: 'unhealthy',
+    healthLog: [
+      { start: '2026-12-07T02:12:00.000Z', end: '', exitCode: 0, output: '' },
+      { start: '2026-12-07T02:12:30.000Z', end: '', exitCode: 1, output: '' },
+      { start: '2026-12-07T02:13:00.000Z', end: '', exitCode: 1, output: '' },
+    ],
+  });
+  expect(incidentOf([sick], [], new Set())).toMatchObject({ kind: 'unhealthy', at: '2026-12-07T02:12:30.000Z' });
+  // The final state first: a dead service before an unhealthy one.
+  expect(incidentOf([sick, { ...died, service: 'orders' }], [], new Set())?.service).toBe('orders');
 });
