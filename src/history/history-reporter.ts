@@ -312,7 +312,9 @@ export default class HistoryReporter implements Reporter {
       ...optional('configHash', stackInfo?.configHash),
       images: stackInfo?.images ?? {},
       ...optional('infraFailure', this.stackFailure),
-      ...(this.fingerprint ? { fingerprint: withCommitRange(this.fingerprint, opened?.past ?? [], rootDir) } : {}),
+      ...(this.fingerprint
+        ? { fingerprint: await withCommitRange(this.fingerprint, opened?.past ?? [], rootDir) }
+        : {}),
       ...this.coverageOf(all, journeys),
       journeys: journeys.map((j) => j.record),
       shapes,
@@ -558,18 +560,18 @@ function attachedJson<T>(result: TestResult, name: string, schema: z.ZodType<T>,
 }
 
 /** The commits between the newest run the history holds and this one, when git knows both shas. */
-function withCommitRange(
+async function withCommitRange(
   fingerprint: RunFingerprint,
   past: readonly StoredJourneyResult[],
   rootDir: string,
-): RunFingerprint {
+): Promise<RunFingerprint> {
   const previous = past.reduce<StoredJourneyResult | undefined>(
     (newest, result) => (!newest || result.runStartedAt > newest.runStartedAt ? result : newest),
     undefined,
   )?.gitSha;
   const to = fingerprint.gitSha;
   if (!previous || !to) return fingerprint;
-  const commits = commitsBetween(rootDir, previous, to, 1_000);
+  const commits = await commitsBetween(rootDir, previous, to, 1_000);
   if (!commits) return fingerprint;
   return { ...fingerprint, commitRange: { from: previous, to, count: commits.length, commits: commits.slice(0, 50) } };
 }

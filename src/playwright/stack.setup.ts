@@ -54,26 +54,31 @@ setup('start the stack', async ({}, testInfo) => {
       return started;
     });
     // What this run ran on, for the suspect when a journey fails after passing; never a reason to fail the start.
-    await setup.step('fingerprint the stack', async () => {
-      try {
-        const fingerprint = await collectFingerprint(currentEngine(), definition, testInfo.config.rootDir);
-        writeFingerprint(stack.projectName, fingerprint);
-        await attach(FINGERPRINT_ATTACHMENT, {
-          body: JSON.stringify(fingerprint, null, 2),
-          contentType: 'application/json',
-        });
-      } catch (error) {
-        log(`warning: no fingerprint of this run (suspects cannot be named): ${(error as Error).message}`);
-      }
-    });
-    // What the stack has, for the coverage page: never a reason to fail the start either.
-    await setup.step('list what the stack has', async () => {
-      const catalog = await attachCatalog(testInfo, readStackState(stackStateFile(stack.projectName)), {
-        ...(definition.config['x-journeys']?.openapi ? { openapi: definition.config['x-journeys'].openapi } : {}),
-        configDir: path.dirname(definition.target.files[0] ?? testInfo.config.rootDir),
-      }).catch((error: Error) => ({ problems: [error.message] }));
-      for (const problem of catalog.problems) log(`warning: coverage catalog: ${problem}`);
-    });
+    // What this run ran on (the suspect when a journey fails after passing) and what the stack has (the
+    // coverage page), side by side: neither is ever a reason to fail the start.
+    await setup.step('fingerprint the stack and list what it has', () =>
+      Promise.all([
+        collectFingerprint(currentEngine(), definition, testInfo.config.rootDir).then(
+          async (fingerprint) => {
+            writeFingerprint(stack.projectName, fingerprint);
+            await attach(FINGERPRINT_ATTACHMENT, {
+              body: JSON.stringify(fingerprint, null, 2),
+              contentType: 'application/json',
+            });
+          },
+          (error: Error) => log(`warning: no fingerprint of this run (suspects cannot be named): ${error.message}`),
+        ),
+        attachCatalog(testInfo, readStackState(stackStateFile(stack.projectName)), {
+          ...(definition.config['x-journeys']?.openapi ? { openapi: definition.config['x-journeys'].openapi } : {}),
+          configDir: path.dirname(definition.target.files[0] ?? testInfo.config.rootDir),
+        }).then(
+          (catalog) => {
+            for (const problem of catalog.problems) log(`warning: coverage catalog: ${problem}`);
+          },
+          (error: Error) => log(`warning: coverage catalog: ${error.message}`),
+        ),
+      ]),
+    );
     await attach('endpoints.json', {
       body: JSON.stringify(stack.endpoints.all, null, 2),
       contentType: 'application/json',

@@ -139,7 +139,7 @@ test('resolved config values: the runner’s own labels and the project name do 
   expect(rotated.hash).not.toBe(resolvedValues({ image: 'x', environment: { DB_PASSWORD: 's3cret-1' } }, 'p').hash);
 });
 
-test('git: a folder’s tree, dirty or not, and the commits between two shas with their files', () => {
+test('git: a folder’s tree, dirty or not, and the commits between two shas with their files', async () => {
   const repo = mkdtempSync(path.join(tmpdir(), 'cj-git-'));
   try {
     const git = (...args: string[]) =>
@@ -154,16 +154,18 @@ test('git: a folder’s tree, dirty or not, and the commits between two shas wit
     git('add', '.');
     git('commit', '-qm', 'first');
     const first = git('rev-parse', 'HEAD');
-    const clean = folderSource(path.join(repo, 'svc'));
+    const clean = await folderSource(path.join(repo, 'svc'));
     expect(clean).toMatchObject({ path: 'svc', dirty: false });
     writeFileSync(path.join(repo, 'svc/b.txt'), 'new');
-    expect(folderSource(path.join(repo, 'svc'))).toMatchObject({ tree: clean.tree, dirty: true }); // untracked counts
+    expect(await folderSource(path.join(repo, 'svc'))).toMatchObject({ tree: clean.tree, dirty: true }); // untracked counts
     git('add', '.');
     git('commit', '-qm', 'second');
     const second = git('rev-parse', 'HEAD');
-    expect(folderSource(path.join(repo, 'svc')).tree).not.toBe(clean.tree);
-    expect(commitsBetween(repo, first, second)).toEqual([{ sha: second, subject: 'second', files: ['svc/b.txt'] }]);
-    expect(commitsBetween(repo, 'no-such-sha', second)).toBeUndefined();
+    expect((await folderSource(path.join(repo, 'svc'))).tree).not.toBe(clean.tree);
+    expect(await commitsBetween(repo, first, second)).toEqual([
+      { sha: second, subject: 'second', files: ['svc/b.txt'] },
+    ]);
+    expect(await commitsBetween(repo, 'no-such-sha', second)).toBeUndefined();
   } finally {
     rmSync(repo, { recursive: true, force: true });
   }

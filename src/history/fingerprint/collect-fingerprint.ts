@@ -35,11 +35,21 @@ export async function collectFingerprint(
     if (service && container.imageId) images.set(service, container.imageId);
   }
   const contents = await engine.imageContents([...images.values()]).catch(() => new Map<string, ImageContents>());
+  const entries = Object.entries(definition.config.services);
+  // Every git question at once: a stack of ten built services costs one git round, not thirty.
+  const [sources, dirty] = await Promise.all([
+    Promise.all(
+      entries.map(([, service]) => {
+        const context = (service as { build?: { context?: string } }).build?.context;
+        return context ? folderSource(context) : undefined;
+      }),
+    ),
+    workTreeDirty(rootDir),
+  ]);
   const services: Record<string, ServiceFingerprint> = {};
-  for (const [name, service] of Object.entries(definition.config.services)) {
+  for (const [index, [name, service]] of entries.entries()) {
     const { hash, values } = resolvedValues(service as Record<string, unknown>, projectName);
-    const context = (service as { build?: { context?: string } }).build?.context;
-    const source = context ? folderSource(context) : undefined;
+    const source = sources[index];
     const imageId = images.get(name);
     const held = imageId ? contents.get(imageId) : undefined;
     const digest = held?.digests[0];
@@ -55,7 +65,6 @@ export async function collectFingerprint(
     };
   }
   const sha = gitSha(rootDir);
-  const dirty = workTreeDirty(rootDir);
   return {
     schema: FINGERPRINT_SCHEMA,
     ...(sha ? { gitSha: sha } : {}),

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Commit } from './run-fingerprint.ts';
 
@@ -7,18 +7,12 @@ import type { Commit } from './run-fingerprint.ts';
  * and the commits that touched it between two runs. Git is asked, never parsed from .git: worktrees,
  * submodules and packed refs are its business. Outside a repository, or without git, nothing.
  */
-function git(cwd: string, args: readonly string[]): string | undefined {
-  try {
-    return execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 10_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } catch {
-    return undefined;
-  }
+function git(cwd: string, args: readonly string[]): Promise<string | undefined> {
+  return new Promise((resolve) =>
+    execFile('git', args, { cwd, encoding: 'utf8', timeout: 10_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      resolve(error ? undefined : stdout),
+    ),
+  );
 }
 
 export interface FolderSource {
@@ -31,18 +25,22 @@ export interface FolderSource {
   repository?: string;
 }
 
-export function repositoryTop(cwd: string): string | undefined {
-  return git(cwd, ['rev-parse', '--show-toplevel'])?.trim() || undefined;
+export async function repositoryTop(cwd: string): Promise<string | undefined> {
+  return (await git(cwd, ['rev-parse', '--show-toplevel']))?.trim() || undefined;
 }
 
-export function folderSource(folder: string): FolderSource {
-  const top = repositoryTop(folder);
+export async function folderSource(folder: string): Promise<FolderSource> {
+  const top = await repositoryTop(folder);
   if (!top) return { path: folder, dirty: false };
   const relative = path.relative(top, folder).split(path.sep).join('/') || '.';
-  const tree = git(top, ['rev-parse', `HEAD:${relative === '.' ? '' : relative}`])?.trim();
-  // Untracked files count: a new source file in the build context changes the image.
-  const status = git(top, ['status', '--porcelain', '--untracked-files=normal', '--', relative]);
-  const head = git(top, ['rev-parse', 'HEAD'])?.trim();
+  const [treeOut, status, headOut] = await Promise.all([
+    git(top, ['rev-parse', `HEAD:${relative === '.' ? '' : relative}`]),
+    // Untracked files count: a new source file in the build context changes the image.
+    git(top, ['status', '--porcelain', '--untracked-files=normal', '--', relative]),
+    git(top, ['rev-parse', 'HEAD']),
+  ]);
+  const tree = treeOut?.trim();
+  const head = headOut?.trim();
   return {
     path: relative,
     ...(tree ? { tree } : {}),
@@ -52,8 +50,8 @@ export function folderSource(folder: string): FolderSource {
   };
 }
 
-export function workTreeDirty(cwd: string): boolean | undefined {
-  const status = git(cwd, ['status', '--porcelain', '--untracked-files=no']);
+export async function workTreeDirty(cwd: string): Promise<boolean | undefined> {
+  const status = await git(cwd, ['status', '--porcelain', '--untracked-files=no']);
   return status === undefined ? undefined : status.trim().length > 0;
 }
 
@@ -61,9 +59,14 @@ export function workTreeDirty(cwd: string): boolean | undefined {
  * The commits from `from` (exclusive) to `to`, newest first, with the files each touched; undefined
  * when git cannot say (a shallow clone without `from`, another repository).
  */
-export function commitsBetween(cwd: string, from: string, to: string, limit = 200): Commit[] | undefined {
+export async function commitsBetween(
+  cwd: string,
+  from: string,
+  to: string,
+  limit = 200,
+): Promise<Commit[] | undefined> {
   if (from === to) return [];
-  const out = git(cwd, ['log', `--max-count=${limit}`, '--format=%x1e%H%x1f%s', '--name-only', `${from}..${to}`]);
+  const out = await git(cwd, ['log', `--max-count=${limit}`, '--format=%x1e%H%x1f%s', '--name-only', `${from}..${to}`]);
   if (out === undefined) return undefined;
   return out
     .split('\x1e')

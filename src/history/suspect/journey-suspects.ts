@@ -34,11 +34,14 @@ export async function journeySuspects(
   const failed = firstFailure ? compared(firstFailure, runs) : options.current;
   const from = passed.fingerprint?.gitSha;
   const to = failed.fingerprint?.gitSha;
-  const commits = from && to ? commitsBetween(options.cwd, from, to) : undefined;
+  const [commits, byService] = await Promise.all([
+    from && to ? commitsBetween(options.cwd, from, to) : undefined,
+    contextCommits(passed, failed),
+  ]);
   return rankSuspects({
     passed,
     failed,
-    contextCommits: contextCommits(passed, failed),
+    contextCommits: byService,
     journeyServices: options.journeyServices,
     drift: options.drift,
     ...(commits ? { commits } : {}),
@@ -65,13 +68,13 @@ function compared(result: StoredJourneyResult, runs: Map<string, StoredRun>): Co
  * For each built service whose source changed: the commits between the two runs' heads that touched
  * its build context, asked in the repository it was built from (it need not be the tests' own).
  */
-function contextCommits(passed: ComparedRun, failed: ComparedRun): Record<string, Commit[]> {
+async function contextCommits(passed: ComparedRun, failed: ComparedRun): Promise<Record<string, Commit[]>> {
   const found: Record<string, Commit[]> = {};
   for (const [service, now] of Object.entries(failed.fingerprint?.services ?? {})) {
     const before = passed.fingerprint?.services[service]?.build;
     const build = now.build;
     if (!build?.head || !build.repository || !before?.head || before.tree === build.tree) continue;
-    const commits = commitsBetween(build.repository, before.head, build.head);
+    const commits = await commitsBetween(build.repository, before.head, build.head);
     if (commits)
       found[service] = commits.filter((commit) =>
         commit.files.some(
