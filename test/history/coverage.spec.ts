@@ -19,7 +19,10 @@ const REFUND_JOURNEY = 'no token is 401, a customer refunding is 403, staff refu
 const REFUND = 'endpoint orders POST /orders/:id/refund';
 const SHOP_TABLES = ['notifications', 'order_lines', 'orders', 'outbox', 'payments', 'products', 'reservations'];
 
-test('the shop: every table, topic and exchange listed with its journeys; a journey removed drops its endpoint to "not covered"', async () => {
+// @once: nothing here depends on the Node major; the other majors' lanes (npm run test:node) skip it.
+test('the shop: every table, topic and exchange listed with its journeys; a journey removed drops its endpoint to "not covered"', {
+  tag: '@once',
+}, async () => {
   test.setTimeout(15 * 60_000);
   rmSync(OUT, { recursive: true, force: true });
   const db = path.join(OUT, 'history.sqlite');
