@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
   FullConfig,
@@ -22,6 +22,7 @@ import { runCoverage } from '../coverage/run-coverage.ts';
 import { retriesSaved } from '../report/retry-policy.ts';
 import { readVariable, VARIABLES } from '../run/environment.ts';
 import { FINGERPRINT_ATTACHMENT } from './annotations.ts';
+import { attachmentText } from './attachment-text.ts';
 import type { Shape } from './drift/shape.ts';
 import { mergeShapes } from './drift/shape-of.ts';
 import { commitsBetween } from './fingerprint/git-source.ts';
@@ -529,11 +530,7 @@ function fingerprintOf(result: TestResult): RunFingerprint | undefined {
   const attachment = result.attachments.find((a) => a.name === FINGERPRINT_ATTACHMENT);
   if (!attachment) return undefined;
   try {
-    const text = attachment.body
-      ? attachment.body.toString('utf8')
-      : attachment.path
-        ? readFileSync(attachment.path, 'utf8')
-        : '';
+    const text = attachmentText(attachment);
     return runFingerprintSchema.parse(JSON.parse(text));
   } catch {
     return undefined;
@@ -546,11 +543,7 @@ function attachedJson<T>(result: TestResult, name: string, schema: z.ZodType<T>,
     .filter((attachment) => attachment.name === name)
     .flatMap((attachment) => {
       try {
-        const text = attachment.body
-          ? attachment.body.toString('utf8')
-          : attachment.path
-            ? readFileSync(attachment.path, 'utf8')
-            : '';
+        const text = attachmentText(attachment);
         return [schema.parse(JSON.parse(text))];
       } catch (error) {
         warn(`${name} not read: ${(error as Error).message.split('\n')[0]}`);

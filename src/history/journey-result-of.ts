@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import { z } from 'zod';
 import { isSkippedRetry } from '../report/retry-policy.ts';
 import { RESOURCES_ATTACHMENT } from '../resources/journey-usage.ts';
 import { HISTORY_ANNOTATIONS, SHAPES_ATTACHMENT } from './annotations.ts';
+import { attachmentText } from './attachment-text.ts';
 import { type Shape, shapeSchema } from './drift/shape.ts';
 import { parseIncident } from './incident-text.ts';
 import { journeyFileOf, journeyIdOfTestCase } from './journey-id.ts';
@@ -103,11 +103,7 @@ function resourcesOf(result: TestResult | undefined): ServiceResources[] {
   const attachment = result?.attachments.find((a) => a.name === RESOURCES_ATTACHMENT);
   if (!attachment) return [];
   try {
-    const text = attachment.body
-      ? attachment.body.toString('utf8')
-      : attachment.path
-        ? readFileSync(attachment.path, 'utf8')
-        : '';
+    const text = attachmentText(attachment);
     const { usage } = JSON.parse(text) as { usage: { service: string; peakMemoryBytes: number; cpuMs: number }[] };
     return usage.map(({ service, peakMemoryBytes, cpuMs }) => ({ service, peakMemoryBytes, cpuMs }));
   } catch {
@@ -119,11 +115,7 @@ function resourcesOf(result: TestResult | undefined): ServiceResources[] {
 export function shapesOf(result: TestResult | undefined, journeyId: string): Record<string, Shape> | undefined {
   const attachment = result?.attachments.find((a) => a.name === SHAPES_ATTACHMENT);
   if (!attachment) return undefined;
-  const text = attachment.body
-    ? attachment.body.toString('utf8')
-    : attachment.path
-      ? readFileSync(attachment.path, 'utf8')
-      : '';
+  const text = attachmentText(attachment);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { historyReportSchema, openHistoryStore, runHistoryCommand, runSummarySchema } from 'compose-journeys/history';
-import { runNested } from './nested-run.ts';
+import { attemptsIn, runNested } from './nested-run.ts';
 
 interface Attempt {
   status: string;
@@ -14,20 +14,7 @@ interface Attempt {
   attachments: { name: string; body?: string }[];
 }
 
-function attemptsOf(out: string, title: string): Attempt[] {
-  interface Suite {
-    specs?: { title: string; tests: { results: Attempt[] }[] }[];
-    suites?: Suite[];
-  }
-  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { suites: Suite[] };
-  const specs = (suite: Suite): NonNullable<Suite['specs']> => [
-    ...(suite.specs ?? []),
-    ...(suite.suites ?? []).flatMap(specs),
-  ];
-  const spec = report.suites.flatMap(specs).find((s) => s.title === title);
-  if (!spec) throw new Error(`no test "${title}" in the nested report`);
-  return spec.tests[0]!.results;
-}
+const attemptsOf = (out: string, title: string) => attemptsIn<Attempt>(path.join(out, 'report.json'), title);
 
 const incidentOf = (attempt: Attempt | undefined) =>
   attempt?.annotations?.find((a) => a.type === 'incident')?.description;

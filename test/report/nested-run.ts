@@ -78,3 +78,19 @@ export function readJsonReport(file: string): ReportedTest[] {
   ];
   return report.suites.flatMap(walk);
 }
+
+/** One test's attempts, oldest first, from a nested run's JSON report (`title`: the test's own title). */
+export function attemptsIn<A>(reportFile: string, title: string): A[] {
+  interface Suite {
+    specs?: { title: string; tests: { results: A[] }[] }[];
+    suites?: Suite[];
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { suites: Suite[] };
+  const specs = (suite: Suite): NonNullable<Suite['specs']> => [
+    ...(suite.specs ?? []),
+    ...(suite.suites ?? []).flatMap(specs),
+  ];
+  const spec = report.suites.flatMap(specs).find((s) => s.title === title);
+  if (!spec) throw new Error(`no test "${title}" in the nested report`);
+  return spec.tests[0]!.results;
+}

@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type HistoryReport, runHistoryCommand } from 'compose-journeys/history';
-import { runNested } from './nested-run.ts';
+import { attemptsIn, runNested } from './nested-run.ts';
 
 const OUT = path.resolve('reports/retries-nested');
 const PROJECT = `jt-retries-${process.pid}`;
@@ -19,20 +19,7 @@ interface Attempt {
   attachments: { name: string }[];
 }
 
-function attemptsOf(title: string): Attempt[] {
-  const report = JSON.parse(readFileSync(path.join(OUT, 'report.json'), 'utf8')) as { suites: Suite[] };
-  interface Suite {
-    specs?: { title: string; tests: { results: Attempt[] }[] }[];
-    suites?: Suite[];
-  }
-  const specs = (suite: Suite): NonNullable<Suite['specs']> => [
-    ...(suite.specs ?? []),
-    ...(suite.suites ?? []).flatMap(specs),
-  ];
-  const spec = report.suites.flatMap(specs).find((s) => s.title === title);
-  if (!spec) throw new Error(`no test "${title}" in the nested report`);
-  return spec.tests[0]!.results;
-}
+const attemptsOf = (title: string) => attemptsIn<Attempt>(path.join(OUT, 'report.json'), title);
 
 const categoryOf = (attempt: Attempt) => attempt.annotations?.find((a) => a.type === 'failure-category')?.description;
 
