@@ -27,6 +27,8 @@ export const LABEL = {
   builtBy: 'dev.compose-journeys.built-by',
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',
+  /** The Compose version that created the container: what a run's fingerprint records, without running Compose. */
+  composeVersion: 'com.docker.compose.version',
 } as const;
 
 /** Reused stacks outlive their run on purpose, so they are owned by nobody. */

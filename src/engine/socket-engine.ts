@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { CliEngine, engineUnavailable } from './cli-engine.ts';
 import { type ApiContainer, type ContainerState, fromApi, sortContainers } from './container-state.ts';
 import type { EngineEndpoint } from './endpoint.ts';
+import type { ImageContents } from './engine.ts';
 import { LABEL } from './labels.ts';
 import { askUntilRemoved, worthAskingAgain } from './removal.ts';
 import { apiStatsSource, type StatsSource } from './stats-source.ts';
@@ -114,6 +115,20 @@ export class SocketEngine extends CliEngine {
         await this.request('DELETE', `/images/${id}`); // 409 when still in use: left for the next build
       }),
     );
+  }
+
+  /** One request per image over the socket, not a CLI process (the run's fingerprint, on the way to every start). */
+  override async imageContents(ids: readonly string[]): Promise<Map<string, ImageContents>> {
+    const found = await Promise.all(
+      [...new Set(ids)].map(async (id) => {
+        const { status, body } = await this.request('GET', `/images/${encodeURIComponent(id)}/json`);
+        const image = body as { Id?: string; RepoDigests?: string[]; RootFS?: { Layers?: string[] } } | undefined;
+        return status === 200 && image?.Id
+          ? ([image.Id, { layers: image.RootFS?.Layers ?? [], digests: image.RepoDigests ?? [] }] as const)
+          : undefined;
+      }),
+    );
+    return new Map(found.filter((entry) => entry !== undefined));
   }
 
   /** One request per image (a few ms, on the way to every start). */

@@ -21,14 +21,12 @@ export async function collectFingerprint(
   rootDir: string,
 ): Promise<RunFingerprint> {
   const { projectName } = definition.target;
-  const [containers, version, compose] = await Promise.all([
+  const [containers, version] = await Promise.all([
     engine.listContainers(projectName),
     engine.version().catch(() => undefined),
-    engine
-      .compose(definition.target, ['version', '--short'], { timeoutMs: 15_000 })
-      .then((out) => (out.exitCode === 0 ? out.stdout.trim() : undefined))
-      .catch(() => undefined),
   ]);
+  // Compose labels every container with its version: no Compose process to start for it.
+  const compose = containers.map((container) => container.labels[LABEL.composeVersion]).find(Boolean);
   const images = new Map<string, string>();
   for (const container of containers) {
     const service = container.labels[LABEL.service];
