@@ -1,6 +1,7 @@
 import { statfsSync } from 'node:fs';
 import { currentEngine } from './engine/current-engine.ts';
 import type { Engine } from './engine/engine.ts';
+import { engineFix } from './engine/engine-unavailable.ts';
 import { JourneysError } from './errors.ts';
 import { BASE_IMAGE, imageExists, NODE_IMAGE } from './provision/base-images.ts';
 import {
@@ -31,43 +32,50 @@ function installHint(host: Host): string {
 
 /** What a run needs from this machine, each problem with its fix. Never changes anything. */
 /** `runnerEngine`: the runner's way to the same endpoint (the API socket where it is local). */
-export async function doctor(host: Host = realHost, runnerEngine: Engine = currentEngine()): Promise<Check[]> {
+export async function doctor(
+  host: Host = realHost,
+  runnerEngine: Pick<Engine, 'version' | 'registryHas'> = currentEngine(),
+): Promise<Check[]> {
   const checks: Check[] = [];
+  // Whether the program is there at all: every question to the engine below goes through host.engine.
   if (!(await host.commandExists('docker'))) {
     return [{ name: 'docker CLI', status: 'fail', detail: 'no `docker` on PATH', fix: installHint(host) }];
   }
   const endpoint = engineEndpoint(host);
-  const info = await host.run('docker', ['info', '--format', '{{json .}}'], { timeoutMs: 15_000 });
-  if (info.exitCode !== 0) {
+  const info = await host.engine.info().then(
+    (answer) => ({ answer }),
+    (error: Error) => ({ refusal: error instanceof JourneysError ? (error.details ?? error.message) : error.message }),
+  );
+  if ('refusal' in info) {
     const fix = !endpoint.local
-      ? `start that engine, or unset it (${endpoint.description} is what the docker CLI uses)`
+      ? engineFix(host.engine.endpoint)
       : host.platform === 'linux'
         ? `start it: \`sudo systemctl start docker\`; ${installHint(host)}`
         : installHint(host);
     checks.push({
       name: 'Docker engine',
       status: 'fail',
-      detail: `${endpoint.description}: ${info.stderr.trim().split('\n')[0] || 'not reachable'}`,
+      detail: `${endpoint.description}: ${info.refusal.trim().split('\n')[0] || 'not reachable'}`,
       fix,
     });
   } else {
-    const engine = JSON.parse(info.stdout) as { ServerVersion: string; DockerRootDir: string; OperatingSystem: string };
-    const old = !versionAtLeast(engine.ServerVersion, START_INTERVAL_ENGINE);
+    const engine = info.answer;
+    const old = !versionAtLeast(engine.serverVersion, START_INTERVAL_ENGINE);
     checks.push(
       old
         ? {
             name: 'Docker engine',
             status: 'warn',
-            detail: `${engine.ServerVersion} (${engine.OperatingSystem}) ignores healthcheck start_interval: stacks start slower and probe at \`interval\` forever`,
+            detail: `${engine.serverVersion} (${engine.operatingSystem}) ignores healthcheck start_interval: stacks start slower and probe at \`interval\` forever`,
             fix: `upgrade to Engine >= ${START_INTERVAL_ENGINE} (Debian 12: docker.io from Debian 13, as \`journeys provision\` installs it)`,
           }
         : {
             name: 'Docker engine',
             status: 'ok',
-            detail: `${engine.ServerVersion} (${engine.OperatingSystem}), ${endpoint.description}`,
+            detail: `${engine.serverVersion} (${engine.operatingSystem}), ${endpoint.description}`,
           },
     );
-    checks.push(freeDisk(engine.DockerRootDir, endpoint.local));
+    checks.push(freeDisk(engine.rootDir, endpoint.local));
     // The CLI answered; the way the runner goes (the API socket of the same endpoint) must too.
     const access = await runnerEngine.version().then(
       () => undefined,
@@ -99,7 +107,7 @@ export async function doctor(host: Host = realHost, runnerEngine: Engine = curre
     });
   else checks.push({ name: 'Compose v2', status: 'ok', detail: compose });
 
-  if (info.exitCode !== 0) return checks;
+  if ('refusal' in info) return checks;
   if (await registryReachable(runnerEngine)) {
     checks.push({ name: 'Image registry', status: 'ok', detail: 'reachable: stacks use their public images' });
   } else {

@@ -2,7 +2,7 @@
 // any context), since the CLI resolves it from the same environment the endpoint was resolved from.
 // The socket engine (socket-engine.ts) overrides the calls where a process per step costs more than
 // the work.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { JourneysError } from '../errors.ts';
 import { type CommandResult, type RunOptions, runCommand } from '../util/run-command.ts';
 import { type ComposeTarget, composeGlobalArgs, projectDirectory } from './compose.ts';
@@ -22,28 +22,19 @@ import type {
   ContainerAction,
   Engine,
   EngineEvent,
+  EngineInfo,
   ImageContents,
   LabelledImage,
   ManagedResource,
 } from './engine.ts';
+import { engineUnavailable } from './engine-unavailable.ts';
 import { LABEL } from './labels.ts';
 import { askUntilRemoved } from './removal.ts';
 import { cliStatsSource, type StatsSource } from './stats-source.ts';
 
+// The CLI could not reach an engine, or could not even tell which one (a context that does not exist).
 const DAEMON_DOWN =
-  /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect/i;
-
-const START_ENGINE_FIX =
-  'Fix: start it (`sudo systemctl start docker`, or `npx journeys provision` on Debian/Ubuntu as root), then `npx journeys doctor`.';
-
-/** "There is no engine to talk to", whichever way we asked. */
-export function engineUnavailable(endpoint: EngineEndpoint, detail: string): JourneysError {
-  return new JourneysError(
-    'DOCKER_UNAVAILABLE',
-    'The Docker engine is not reachable.',
-    `${detail}\nEngine: ${endpoint.description}\n\n${START_ENGINE_FIX}`,
-  );
-}
+  /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect|unable to resolve docker endpoint|context not found/i;
 
 /** A docker command the engine refused: quotes the command and what it said. */
 export class EngineCommandError extends Error {
@@ -100,6 +91,25 @@ export class CliEngine implements Engine {
 
   async version(): Promise<string> {
     return (await this.dockerOk(['version', '--format', '{{.Server.Version}}'], 15_000)).trim();
+  }
+
+  async info(): Promise<EngineInfo> {
+    const result = await this.docker(['info', '--format', '{{json .}}'], { timeoutMs: 15_000 });
+    const info = parseJsonLines<{ ServerVersion?: string; OperatingSystem?: string; DockerRootDir?: string }>(
+      result.stdout,
+    )[0];
+    if (result.exitCode !== 0 || !info?.ServerVersion)
+      throw engineUnavailable(this.endpoint, result.stderr.trim() || `docker info exited ${result.exitCode}`);
+    return {
+      serverVersion: info.ServerVersion,
+      operatingSystem: info.OperatingSystem ?? 'unknown',
+      rootDir: info.DockerRootDir ?? '',
+    };
+  }
+
+  async composeVersion(): Promise<string | undefined> {
+    const result = await this.docker(['compose', 'version', '--short'], { timeoutMs: 15_000 });
+    return result.exitCode === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
   }
 
   /**
@@ -327,6 +337,24 @@ export class CliEngine implements Engine {
 
   async registryHas(image: string): Promise<boolean> {
     return (await this.docker(['manifest', 'inspect', image], { timeoutMs: 8_000 })).exitCode === 0;
+  }
+
+  importImage(rootfs: NodeJS.ReadableStream, image: string, changes: readonly string[]): Promise<CommandOutput> {
+    const args = ['import', ...changes.flatMap((change) => ['--change', change]), '-', image];
+    return new Promise((resolve, reject) => {
+      const load = spawn('docker', args, { env: this.endpoint.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let [stdout, stderr] = ['', ''];
+      load.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      load.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      load.stdin.on('error', () => {}); // docker exiting early closes its stdin; its exit code says why
+      load.on('error', reject);
+      load.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+      rootfs.pipe(load.stdin);
+    });
+  }
+
+  buildImage(context: string, tag: string): Promise<CommandOutput> {
+    return this.docker(['build', '--quiet', '--tag', tag, context]);
   }
 }
 

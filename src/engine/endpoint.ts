@@ -28,6 +28,16 @@ export interface EngineEndpoint {
 }
 
 export const DEFAULT_ENGINE_ADDRESS = 'unix:///var/run/docker.sock';
+const DEFAULT_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
+
+/**
+ * This machine's own default engine, named by no context: the only one provisioning may install or
+ * start. A remote host, a rootless socket or a named context (Colima, Docker Desktop, ssh) belongs
+ * to someone else's setup.
+ */
+export function isMachineDefault(endpoint: EngineEndpoint): boolean {
+  return !endpoint.context && DEFAULT_SOCKETS.has(endpoint.socketPath ?? '');
+}
 
 /** Reads a file of the CLI's config; undefined when it is not there (provisioning passes its Host). */
 export type ConfigReader = (file: string) => string | undefined;

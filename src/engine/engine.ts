@@ -55,6 +55,14 @@ export interface ImageContents {
   digests: string[];
 }
 
+/** What `docker info` says of the engine. */
+export interface EngineInfo {
+  serverVersion: string;
+  operatingSystem: string;
+  /** Where the engine keeps images and volumes, on the engine's own machine. */
+  rootDir: string;
+}
+
 export type ContainerAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
 
 export interface Engine {
@@ -62,6 +70,10 @@ export interface Engine {
 
   /** The engine's version; DOCKER_UNAVAILABLE when there is no engine to ask. */
   version(): Promise<string>;
+  /** `docker info`; DOCKER_UNAVAILABLE when there is no engine to ask. */
+  info(): Promise<EngineInfo>;
+  /** The Compose plugin's version (`2.26.1`); undefined when the CLI has no working `compose`. */
+  composeVersion(): Promise<string | undefined>;
   /** `docker compose <target's files> <args>`, in the project's directory. */
   compose(target: ComposeTarget, args: readonly string[], options?: ComposeOptions): Promise<CommandOutput>;
 
@@ -106,4 +118,8 @@ export interface Engine {
   removeImages(refs: readonly string[]): Promise<number>;
   /** Whether a registry answers for `image`, asked as `docker pull` would (its config and credentials). */
   registryHas(image: string): Promise<boolean>;
+  /** `docker import`: a root filesystem (a tar stream) becomes `image`, with Dockerfile `changes` (`CMD …`). */
+  importImage(rootfs: NodeJS.ReadableStream, image: string, changes: readonly string[]): Promise<CommandOutput>;
+  /** `docker build --quiet --tag <tag> <context>`: a Dockerfile of our own (provisioning's base images). */
+  buildImage(context: string, tag: string): Promise<CommandOutput>;
 }

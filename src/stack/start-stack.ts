@@ -22,7 +22,7 @@ import { allReady, judgeReadiness } from './readiness.ts';
 import { reap } from './reap.ts';
 import { type StackDefinition, serviceEnvironments } from './stack-definition.ts';
 import { writeStackState } from './stack-state-file.ts';
-import { keepStack, StartedStack } from './started-stack.ts';
+import { holdStarted, keepStack, StartedStack } from './started-stack.ts';
 import { removeProject, removeStack, removeStackSwept } from './teardown.ts';
 
 export interface StartOptions {
@@ -74,7 +74,7 @@ export async function startStackFor(
   // The reuse path: the config hash and one `docker ps` (done by defineStack). No reap, no prepare, no build.
   const running = definition.reuse ? (definition.running ?? (await engine.glanceContainers(projectName))) : undefined;
   if (running) {
-    const reused = await reuseRunningStack(engine, definition, running, log);
+    const reused = await reuseRunningStack(engine, mode, definition, running, log);
     if (reused) return reused;
   }
   claimRun(); // children of this start carry the run's marker (a no-op under Playwright: the runner claimed it)
@@ -121,7 +121,7 @@ export async function startStackFor(
     else if (options.keep) keepStack(target, options.keep);
     else if (mode.keep) keepStack(target, KEEP_REASONS.keep);
     await Promise.all([reaping, pruning]);
-    return started_(engine, definition, target, containers, false, unregister);
+    return started_(engine, mode, definition, target, containers, false, unregister);
   } catch (error) {
     unregister();
     if (wasInterrupted()) throw error; // the interrupt handler is already removing everything
@@ -150,6 +150,7 @@ async function reapAlongside(engine: Engine, log: (line: string) => void): Promi
 
 function started_(
   engine: Engine,
+  mode: Pick<RunMode, 'keep'>,
   definition: StackDefinition,
   target: ComposeTarget,
   containers: ContainerState[],
@@ -157,7 +158,10 @@ function started_(
   unregister: () => void,
 ): StartedStack {
   const state = stackStateOf(engine.endpoint, definition, target, containers);
-  return new StartedStack(target, state, writeStackState(state), reused, unregister);
+  return holdStarted(new StartedStack(target, state, writeStackState(state), reused, unregister), {
+    engine,
+    keep: mode.keep,
+  });
 }
 
 /** What workers read: endpoints, environments and roles of the running containers. */
@@ -200,6 +204,7 @@ export function reuseBlocker(definition: StackDefinition, running: readonly Cont
 /** JOURNEYS_REUSE=1: a running, ready stack with an unchanged config is used as is. */
 async function reuseRunningStack(
   engine: Engine,
+  mode: Pick<RunMode, 'keep'>,
   definition: StackDefinition,
   initial: ContainerState[],
   log: (line: string) => void,
@@ -218,7 +223,7 @@ async function reuseRunningStack(
     return undefined;
   }
   log(`reusing running stack ${projectName} (config unchanged)`);
-  return started_(engine, definition, { ...definition.target }, ready, true, () => {});
+  return started_(engine, mode, definition, { ...definition.target }, ready, true, () => {});
 }
 
 /** The containers once every service is ready; undefined as soon as one failed, or after the wait timeout. */

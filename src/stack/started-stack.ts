@@ -3,12 +3,28 @@ import path from 'node:path';
 import { type ComposeTarget, composeCommandLine } from '../engine/compose.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { currentEngine } from '../engine/current-engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { readVariable } from '../run/environment.ts';
 import { KEEP_REASONS } from '../run/run-mode.ts';
 import { stateFile } from '../run/state-files.ts';
 import { Endpoints } from './endpoints.ts';
 import type { StackState } from './stack-state.ts';
 import { removeStack } from './teardown.ts';
+
+interface Held {
+  engine: Engine;
+  /** The run mode's `keep`, decided where the run started. */
+  keep: boolean;
+}
+
+// Kept beside the class, not in its constructor: the Engine is inside the house, not public API.
+const HELD = new WeakMap<StartedStack, Held>();
+
+/** What startStack hands a stack it started: its engine and its run's keep decision. */
+export function holdStarted(stack: StartedStack, held: Held): StartedStack {
+  HELD.set(stack, held);
+  return stack;
+}
 
 /** A stack that is up: you can read its endpoints, look at it, and stop it (once). */
 export class StartedStack {
@@ -26,25 +42,29 @@ export class StartedStack {
     this.endpoints = new Endpoints(state.endpoints);
   }
 
+  /** The engine it was started on, and whether its run keeps it: what startStack handed over. */
+  get #held(): Held {
+    return HELD.get(this) ?? { engine: currentEngine(), keep: readVariable('keep') ?? false };
+  }
+
   get projectName(): string {
     return this.target.projectName;
   }
 
   containers(): Promise<ContainerState[]> {
-    return currentEngine().listContainers(this.projectName);
+    return this.#held.engine.listContainers(this.projectName);
   }
 
   /**
-   * Stops and removes everything, unless asked to keep it (default: JOURNEYS_KEEP), in which case it
-   * says how to look at it. Only JOURNEYS_KEEP is read: a wrong value of another variable must not
-   * leave the stack running.
+   * Stops and removes everything, unless asked to keep it (default: the run's mode, JOURNEYS_KEEP as
+   * read when the stack started), in which case it says how to look at it.
    */
-  async stop({ keep = readVariable('keep') ?? false, reason = KEEP_REASONS.keep } = {}): Promise<StoppedStack> {
+  async stop({ keep = this.#held.keep, reason = KEEP_REASONS.keep } = {}): Promise<StoppedStack> {
     if (this.#stopped) throw new Error(`Stack ${this.projectName} was already stopped.`);
     this.#stopped = true;
     this.unregisterInterrupt();
     if (keep) return keepStack(this.target, reason);
-    await removeStack(currentEngine(), this.target);
+    await removeStack(this.#held.engine, this.target);
     return { projectName: this.projectName, kept: false, commands: [] };
   }
 }

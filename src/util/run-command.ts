@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 export interface CommandResult {
   exitCode: number;
@@ -50,13 +53,21 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
   });
 }
 
-/** True when the program exists on PATH (ENOENT is the only "not installed" we care about). */
-export async function commandExists(file: string): Promise<boolean> {
-  try {
-    await runCommand(file, ['--version'], { timeoutMs: 10_000 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
+/** True when the program is on PATH, found as a shell finds it, without starting it. */
+export async function commandExists(file: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const names =
+    process.platform === 'win32'
+      ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')].map((extension) => `${file}${extension}`)
+      : [file];
+  const candidates = (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((dir) => names.map((name) => path.join(dir, name)));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      if ((await stat(candidate)).isFile()) return true;
+    } catch {}
   }
+  return false;
 }

