@@ -24,7 +24,8 @@ import { snapshotter } from '../src/data/snapshots.ts';
 import { createApi } from '../src/http/api.ts';
 import { redactingAttach, stackRedactor } from '../src/report/redaction.ts';
 import { Endpoints } from '../src/stack/endpoints.ts';
-import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
+import { readStackState } from '../src/stack/stack-state.ts';
+import { stackStateFile } from '../src/stack/stack-state-file.ts';
 import { printLatency } from './figures.ts';
 import { benchTokenCost } from './token-cost.ts';
 

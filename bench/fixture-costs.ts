@@ -10,7 +10,8 @@ import { kafkaConnectionOf } from '../src/messages/kafka/stack-connection.ts';
 import { connectRabbit } from '../src/messages/rabbit/connection.ts';
 import { RabbitRecorder } from '../src/messages/rabbit/recorder.ts';
 import { rabbitConnectionOf } from '../src/messages/rabbit/stack-connection.ts';
-import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
+import { readStackState } from '../src/stack/stack-state.ts';
+import { stackStateFile } from '../src/stack/stack-state-file.ts';
 import { printLatency, timed } from './figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -19,7 +19,8 @@ import { connectRabbit } from '../src/messages/rabbit/connection.ts';
 import { RabbitPublisher } from '../src/messages/rabbit/publisher.ts';
 import { RabbitRecorder } from '../src/messages/rabbit/recorder.ts';
 import { rabbitConnectionOf } from '../src/messages/rabbit/stack-connection.ts';
-import { readStackState, stackStateFile } from '../src/stack/stack-state.ts';
+import { readStackState } from '../src/stack/stack-state.ts';
+import { stackStateFile } from '../src/stack/stack-state-file.ts';
 import { printLatency, timed } from './figures.ts';
 
 const SAMPLES = 50;

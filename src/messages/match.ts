@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { traceIdIn } from '../trace/trace-context.ts';
 import { errorText } from '../util/error-text.ts';
 import { describeOrigin } from './broker-kinds.ts';
-import type { MessageSource } from './message-tap.ts';
+import type { MessageSource } from './message-source.ts';
 import type { RecordedMessage } from './recorded-message.ts';
 
 export interface MessageExpectation<S extends z.ZodType = z.ZodType> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readVariable } from '../run/environment.ts';
 import type { RunMode } from '../run/run-mode.ts';
 import { settingsSchema } from '../stack/package-settings.ts';
-import { stackStateFile } from '../stack/stack-state.ts';
+import { stackStateFile } from '../stack/stack-state-file.ts';
 
 /** The run's mode as handed over (src/run/run-mode.ts). */
 export const runModeSchema = z.object({

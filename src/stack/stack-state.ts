@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SERVICE_ROLES, unknownRoleError } from './service-roles.ts';
 
-export { composeTargetOf, stackStateFile, writeStackState } from './stack-state-file.ts';
-
 const endpointSchema = z.object({
   service: z.string(),
   containerPort: z.number().int(),
