@@ -1,4 +1,5 @@
 import { pathTemplate } from '../http/path-template.ts';
+import { travelledChannel } from '../messages/message-observation.ts';
 import type { RecordedObservation } from '../report/observations.ts';
 import type { TouchedItem } from './coverage-item.ts';
 
@@ -9,7 +10,8 @@ import type { TouchedItem } from './coverage-item.ts';
  */
 export function journeyCoverage(
   observations: readonly Pick<RecordedObservation, 'kind' | 'detail' | 'channel'>[],
-  brokers: { kafka?: string; amqp?: string },
+  /** The stack's services by role (its state's `roles`): a message counts for its kind's broker. */
+  roles: Readonly<Record<string, readonly string[]>>,
   tables: ReadonlyMap<string, ReadonlySet<string>>,
 ): TouchedItem[] {
   const touched = new Map<string, TouchedItem>();
@@ -21,20 +23,13 @@ export function journeyCoverage(
   };
   for (const observation of observations) {
     const detail = (observation.detail ?? {}) as Record<string, unknown>;
-    if (observation.kind === 'http' && typeof detail.service === 'string' && typeof detail.url === 'string') {
+    const travelled = travelledChannel(observation);
+    const broker = travelled && roles[travelled.broker.role]?.[0];
+    if (travelled && broker) {
+      touch(travelled.channel, broker, travelled.name, travelled.key);
+    } else if (observation.kind === 'http' && typeof detail.service === 'string' && typeof detail.url === 'string') {
       const status = typeof detail.status === 'number' ? String(detail.status) : 'no answer';
       touch('endpoint', detail.service, `${String(detail.method ?? 'GET')} ${pathTemplate(detail.url)}`, status);
-    } else if (observation.kind === 'kafka' && observation.channel && brokers.kafka) {
-      touch('topic', brokers.kafka, observation.channel.replace(/^kafka /, ''));
-    } else if (observation.kind === 'amqp' && observation.channel && brokers.amqp) {
-      const address = observation.channel.replace(/^amqp /, '');
-      const slash = address.indexOf('/');
-      touch(
-        'exchange',
-        brokers.amqp,
-        slash < 0 ? address : address.slice(0, slash),
-        slash < 0 ? undefined : address.slice(slash + 1),
-      );
     } else if (observation.kind === 'wiremock' && typeof detail.service === 'string') {
       const stub = detail.stub as { pattern?: unknown } | undefined;
       if (typeof stub?.pattern === 'string') touch('stub', detail.service, stub.pattern, 'matched');

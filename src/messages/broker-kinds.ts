@@ -24,6 +24,10 @@ export interface BrokerKind {
   address(message: RecordedMessage): string;
   /** What sends its messages, for a refused redelivery through another kind's: `the Kafka producer`. */
   readonly sender: string;
+  /** What its messages travel through, as the coverage and the journey picture name it. */
+  readonly channel: 'topic' | 'exchange';
+  /** An `address` split into its channel and what picks the receivers in it: `shop.events` and `orders.paid`. */
+  channelOf(address: string): { name: string; key?: string };
 }
 
 /** Keyed by what a recorded message's `transport` says. */
@@ -40,6 +44,11 @@ export function registerBrokerKind(transport: string, kind: BrokerKind): () => v
   if (kinds.has(transport)) throw new Error(`A broker kind "${transport}" is registered already.`);
   kinds.set(transport, kind);
   return () => kinds.delete(transport);
+}
+
+/** The kind of a transport, or undefined when it is no broker's (`http`, `wiremock`). */
+export function findBrokerKind(transport: string): BrokerKind | undefined {
+  return kinds.get(transport);
 }
 
 export function brokerKindOf(transport: string): BrokerKind {

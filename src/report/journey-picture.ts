@@ -1,3 +1,4 @@
+import { travelledChannel } from '../messages/message-observation.ts';
 import type { RecordedObservation } from './observations.ts';
 import type { ContainerEvent } from './stack-evidence.ts';
 
@@ -134,6 +135,16 @@ type LaneOf = (name: string, kind: LaneKind) => string;
 function effectOf(observation: RecordedObservation, lane: LaneOf): Omit<PictureEffect, 'n' | 'at'> {
   const detail = (observation.detail ?? {}) as Record<string, unknown>;
   const summary = observation.summary;
+  // A message, whatever its broker: a lane per channel its kind names (`kafka orders.placed`, a
+  // topic; `amqp shop.events`, an exchange, whatever the routing key).
+  const travelled = travelledChannel(observation);
+  if (travelled)
+    return {
+      kind: 'message',
+      lane: lane(`${observation.kind} ${travelled.name}`, travelled.channel),
+      label: summary.replace(/ \([^()]*\)$/, ''), // the tap's name
+      tone: 'ok',
+    };
   switch (observation.kind) {
     case 'http': {
       const status = statusOf(detail, summary);
@@ -144,18 +155,6 @@ function effectOf(observation: RecordedObservation, lane: LaneOf): Omit<PictureE
         to: lane(service, 'service'),
         label: withoutOrigin(summary),
         tone: status === undefined || status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'ok',
-      };
-    }
-    case 'kafka':
-    case 'amqp': {
-      // `kafka orders.placed`: a lane per topic; `amqp shop.events/orders.paid`: a lane per exchange.
-      const address = channelPart(observation.channel, 1) ?? observation.kind;
-      const exchange = observation.kind === 'amqp' ? address.split('/')[0]! : address;
-      return {
-        kind: 'message',
-        lane: lane(`${observation.kind} ${exchange}`, observation.kind === 'amqp' ? 'exchange' : 'topic'),
-        label: summary.replace(/ \([^()]*\)$/, ''), // the tap's name
-        tone: 'ok',
       };
     }
     case 'wiremock': {

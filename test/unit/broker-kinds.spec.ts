@@ -3,6 +3,7 @@
 // finding its broker by role) works for it as for Kafka and RabbitMQ. A third broker relies on that.
 import { test } from '@playwright/test';
 import { expect } from '../../fixtures/expect.ts';
+import { journeyCoverage } from '../../src/coverage/journey-coverage.ts';
 import {
   assertRedeliverable,
   type BrokerKind,
@@ -18,6 +19,7 @@ import { MessageLog } from '../../src/messages/message-log.ts';
 import { messageObservation } from '../../src/messages/message-observation.ts';
 import { MessageTap } from '../../src/messages/message-tap.ts';
 import type { RecordedMessage } from '../../src/messages/recorded-message.ts';
+import { journeyPictureOf } from '../../src/report/journey-picture.ts';
 import type { StackState } from '../../src/stack/stack-state.ts';
 import { newTraceId, traceparentFor } from '../../src/trace/trace-context.ts';
 import { failureOf } from '../support/failure-of.ts';
@@ -30,6 +32,8 @@ const memq: BrokerKind = {
   origin: (message) => `memq://${message.topic}#${message.offset}`,
   address: (message) => `queue:${message.topic}`,
   sender: 'the MemQ sender',
+  channel: 'topic',
+  channelOf: (address) => ({ name: address.replace(/^queue:/, '') }),
 };
 
 let unregister: () => void;
@@ -115,6 +119,25 @@ test("scopes: a journey-scoped tap keeps the journey's messages (traceparent or 
   expect(failure).toContain(
     '+4 ms memq://orders#4 correlation=cj1-another-journey-ffff (carries correlation id cj1-another-journey-ffff)',
   );
+});
+
+test('counts and draws: its messages are covered on its broker and get a lane of their own in the journey picture', () => {
+  const observation = {
+    ...messageObservation(memqMessage(1, { 'correlation-id': JOURNEY }, { n: 1 }), 'memq tap [orders]'),
+    sequence: 1,
+    at: new Date(T0 + 1),
+  };
+  const touched = journeyCoverage([observation], { rabbitmq: ['queue'] }, new Map());
+  expect(touched).toEqual([{ kind: 'topic', service: 'queue', name: 'orders', seen: [] }]);
+  // Without a service of its broker's role, there is nothing to count it for.
+  expect(journeyCoverage([observation], { rabbitmq: [] }, new Map())).toEqual([]);
+
+  const picture = journeyPictureOf({ title: 'memq', since: new Date(T0), observations: [observation], events: [] });
+  expect(picture.lanes).toEqual([
+    { name: 'journey', kind: 'journey' },
+    { name: 'memq orders', kind: 'topic' },
+  ]);
+  expect(picture.effects).toMatchObject([{ kind: 'message', lane: 'memq orders', label: 'memq://orders#1 key=-' }]);
 });
 
 test("finds its broker by its role, at the role's usual port", () => {

@@ -35,7 +35,7 @@ test('what a journey touched: endpoints with statuses, topics, exchanges with ro
       { kind: 'wiremock', detail: { service: 'wiremock', stub: { pattern: 'POST /v1/charges' } } },
       { kind: 'wiremock', detail: { service: 'wiremock' } }, // unmatched: no stub
     ],
-    { kafka: 'kafka', amqp: 'rabbitmq' },
+    { kafka: ['kafka'], rabbitmq: ['rabbitmq'], postgres: [], wiremock: [] },
     new Map([['postgres/shop', new Set(['public.orders'])]]),
   );
   expect(touched).toEqual([

@@ -7,4 +7,6 @@ export const kafkaKind: BrokerKind = {
   origin: (message) => `${message.topic}[${message.partition}]@${message.offset}`,
   address: (message) => message.topic,
   sender: 'the Kafka producer',
+  channel: 'topic',
+  channelOf: (address) => ({ name: address }),
 };

@@ -8,4 +8,9 @@ export const amqpKind: BrokerKind = {
   origin: (message) => `${message.exchange || '(default exchange)'}/${message.topic}`,
   address: (message) => `${message.exchange || '(default)'}/${message.topic}`,
   sender: 'the RabbitMQ publisher',
+  channel: 'exchange',
+  channelOf: (address) => {
+    const slash = address.indexOf('/');
+    return slash < 0 ? { name: address } : { name: address.slice(0, slash), key: address.slice(slash + 1) };
+  },
 };
