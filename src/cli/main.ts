@@ -77,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\n${error.describe()}\n`);
       return exitCodeFor(error.category);
     }
+    // A docker command the engine refused says all there is to say (the command and its stderr):
+    // no stack trace. Named, not imported: every command, --help too, would load the engine for it.
+    if ((error as Error).name === 'EngineCommandError') {
+      process.stderr.write(`\njourneys: ${(error as Error).message}\n`);
+      return 1;
+    }
     throw error;
   }
 }

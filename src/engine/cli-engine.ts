@@ -32,9 +32,10 @@ import { LABEL } from './labels.ts';
 import { askUntilRemoved } from './removal.ts';
 import { cliStatsSource, type StatsSource } from './stats-source.ts';
 
-// The CLI could not reach an engine, or could not even tell which one (a context that does not exist).
+// The CLI could not reach an engine, or could not even tell which one (a context that does not
+// exist, a DOCKER_HOST it cannot parse or whose protocol it lacks: "Failed to initialize: …").
 const DAEMON_DOWN =
-  /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect|unable to resolve docker endpoint|context not found/i;
+  /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect|Failed to initialize|unable to resolve docker endpoint|context not found/i;
 
 /** A docker command the engine refused: quotes the command and what it said. */
 export class EngineCommandError extends Error {

@@ -83,6 +83,20 @@ test('bad input: a Docker context that does not exist is named, with how to list
   expect(resourceCount('jt-nocontext')).toBe(0);
 });
 
+test('bad input: a DOCKER_HOST the docker CLI cannot use (a protocol it lacks here, an address it cannot parse) is named; no stack trace', async () => {
+  for (const host of ['npipe:////./pipe/docker_engine', 'http://127.0.0.1:1']) {
+    for (const args of [['status'], ['up', '-f', stackFile('ordering/compose.yml'), '-p', 'jt-badhost']]) {
+      const run = await journeys(args, { DOCKER_HOST: host });
+      expect(run.exitCode, `${args[0]} with ${host}`).toBe(exitCodeFor('DOCKER_UNAVAILABLE'));
+      expect(run.stderr).toContain('[DOCKER_UNAVAILABLE] The Docker engine is not reachable.');
+      expect(run.stderr).toContain('Failed to initialize');
+      expect(run.stderr).toContain(`Engine: DOCKER_HOST=${host}`);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+  }
+  expect(resourceCount('jt-badhost')).toBe(0);
+});
+
 test('bad input: unknown command and bad option values are usage errors', async () => {
   const unknown = await journeys(['upp']);
   expect(unknown.exitCode).toBe(exitCodeFor('USAGE'));
