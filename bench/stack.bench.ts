@@ -5,6 +5,8 @@
 //   down   `journeys down -p P`                  vs `docker compose down -v -t 0` (no grace: same work)
 //   reuse  `JOURNEYS_REUSE=1 journeys up -p P` on the running, unchanged stack
 //          vs `docker compose up -d --wait` on the running stack
+//   status `journeys status`                       vs `docker compose ps`
+//   logs   `journeys logs -p P`                   vs `docker compose logs --timestamps`
 //   help   `journeys --help`
 // BENCH_RUNS (default 7). The first iteration warms caches (images, the resolved-config cache) and
 // is not counted.
@@ -27,7 +29,14 @@ const must = async (file: string, args: string[], extraEnv: NodeJS.ProcessEnv = 
 const bare = (project: string, ...args: string[]) => must('docker', ['compose', '-p', project, '-f', FILE, ...args]);
 const ours = (...args: string[]) => must(process.execPath, [CLI, ...args]);
 
-const samples = { up: [[], []], down: [[], []], reuse: [[], []], help: [[]] } as Record<string, number[][]>;
+const samples = {
+  up: [[], []],
+  down: [[], []],
+  reuse: [[], []],
+  status: [[], []],
+  logs: [[], []],
+  help: [[]],
+} as Record<string, number[][]>;
 const record = (name: string, side: 0 | 1, ms: number, counted: boolean) => counted && samples[name]![side]!.push(ms);
 
 for (let run = 0; run <= RUNS; run++) {
@@ -43,11 +52,15 @@ for (let run = 0; run <= RUNS; run++) {
         await timed(() => must(process.execPath, [CLI, 'up', '-f', FILE, '-p', mine], { JOURNEYS_REUSE: '1' })),
         counted,
       );
+      record('status', 0, await timed(() => ours('status')), counted);
+      record('logs', 0, await timed(() => ours('logs', '-f', FILE, '-p', mine)), counted);
       record('down', 0, await timed(() => ours('down', '-p', mine)), counted);
     },
     async () => {
       record('up', 1, await timed(() => bare(theirs, 'up', '--detach', '--wait')), counted);
       record('reuse', 1, await timed(() => bare(theirs, 'up', '--detach', '--wait')), counted);
+      record('status', 1, await timed(() => bare(theirs, 'ps')), counted);
+      record('logs', 1, await timed(() => bare(theirs, 'logs', '--timestamps')), counted);
       record('down', 1, await timed(() => bare(theirs, 'down', '--volumes', '--timeout', '0')), counted);
     },
   ];
@@ -59,5 +72,7 @@ for (let run = 0; run <= RUNS; run++) {
 printRatio('up', samples.up![0]!, samples.up![1]!, 'bare up -d --wait');
 printRatio('down', samples.down![0]!, samples.down![1]!, 'bare down -v -t 0');
 printRatio('reuse', samples.reuse![0]!, samples.reuse![1]!, 'bare up -d --wait on the running stack');
+printRatio('status', samples.status![0]!, samples.status![1]!, 'bare ps');
+printRatio('logs', samples.logs![0]!, samples.logs![1]!, 'bare logs --timestamps');
 printLatency('reuse', samples.reuse![0]!);
 printLatency('help', samples.help![0]!);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { Databases } from '../data/databases.ts';
 import { tableCatalog } from '../data/table-catalog.ts';
 import { kafkaClient } from '../messages/kafka/client.ts';
@@ -10,6 +9,7 @@ import { rabbitConnectionOf } from '../messages/rabbit/stack-connection.ts';
 import { Endpoints } from '../stack/endpoints.ts';
 import type { StackState } from '../stack/stack-state.ts';
 import { errorText } from '../util/error-text.ts';
+import { yaml } from '../util/yaml.ts';
 import { WireMockAdmin } from '../wiremock/admin.ts';
 import type { CoverageItem, StackCatalog } from './coverage-item.ts';
 import { stubName } from './stub-name.ts';
@@ -117,7 +117,7 @@ async function openapiEndpoints(
         await fetch(`${endpoints.url(service)}${where}`, { signal: AbortSignal.timeout(CATALOG_TIMEOUT_MS) })
       ).text()
     : readFileSync(path.resolve(configDir, where), 'utf8');
-  const document = parseYaml(text) as { paths?: Record<string, Record<string, unknown>> } | null;
+  const document = yaml().parse(text) as { paths?: Record<string, Record<string, unknown>> } | null;
   if (!document?.paths) throw new Error('no `paths` in the document: is it OpenAPI?');
   const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
   return Object.entries(document.paths).flatMap(([route, operations]) =>

@@ -2,12 +2,20 @@
 // per step costs more than the work: a glance at a project (a few ms instead of a process), removing
 // a stack (list, remove, list, remove…), looking for images on the way to every start, and the stats
 // streams. Everything else is the CLI's (CliEngine), on the same endpoint.
-import { request } from 'node:http';
+
 import { CliEngine } from './cli-engine.ts';
-import { type ApiContainer, type ContainerState, fromApi, sortContainers } from './container-state.ts';
+import {
+  type ApiContainer,
+  type ContainerState,
+  fromApi,
+  type InspectOutput,
+  sortContainers,
+  toContainerState,
+} from './container-state.ts';
 import type { EngineEndpoint } from './endpoint.ts';
-import type { ImageContents } from './engine.ts';
+import type { ImageContents, ManagedResource } from './engine.ts';
 import { engineUnavailable } from './engine-unavailable.ts';
+import { request } from './http-request.ts';
 import { LABEL } from './labels.ts';
 import { askUntilRemoved, worthAskingAgain } from './removal.ts';
 import { apiStatsSource, type StatsSource } from './stats-source.ts';
@@ -66,6 +74,51 @@ export class SocketEngine extends CliEngine {
     );
     if (status === 200) return sortContainers((body as ApiContainer[]).map(fromApi));
     return super.glanceContainers(projectName);
+  }
+
+  /**
+   * One list and one inspect request per container, no CLI process: what the start's progress, the
+   * faults, the evidence and `journeys status` ask again and again. The API's inspect is the JSON
+   * `docker inspect` prints.
+   */
+  override async listContainers(projectName: string): Promise<ContainerState[]> {
+    const list = await this.request(
+      'GET',
+      `/containers/json?all=1&${labelFilters([`${LABEL.project}=${projectName}`])}`,
+    );
+    if (list.status !== 200) return super.listContainers(projectName);
+    const inspected = await Promise.all(
+      (list.body as { Id: string }[]).map(async ({ Id }) => {
+        const { status, body } = await this.request('GET', `/containers/${Id}/json`);
+        return status === 200 ? (body as InspectOutput) : undefined; // 404: removed meanwhile
+      }),
+    );
+    return sortContainers(inspected.filter((raw) => raw !== undefined).map(toContainerState));
+  }
+
+  /** Three requests side by side, no CLI process: what `reap` (beside every start) and `status` decide from. */
+  override async labelledResources(labels: readonly string[], read: readonly string[]): Promise<ManagedResource[]> {
+    const filters = labelFilters(labels);
+    const [containers, networks, volumes] = await Promise.all([
+      this.request('GET', `/containers/json?all=1&${filters}`),
+      this.request('GET', `/networks?${filters}`),
+      this.request('GET', `/volumes?${filters}`),
+    ]);
+    if ([containers, networks, volumes].some((answer) => answer.status !== 200))
+      return super.labelledResources(labels, read);
+    type WithLabels = { Labels?: Record<string, string> | null };
+    const valuesOf = (own: WithLabels['Labels']) =>
+      Object.fromEntries(read.flatMap((label) => (own?.[label] ? [[label, own[label]]] : [])));
+    return [
+      ...(containers.body as (WithLabels & { Created?: number })[]).map((container) => ({
+        labels: valuesOf(container.Labels),
+        ...(container.Created && { createdAt: new Date(container.Created * 1000) }),
+      })),
+      ...(networks.body as WithLabels[]).map((network) => ({ labels: valuesOf(network.Labels) })),
+      ...((volumes.body as { Volumes: WithLabels[] | null }).Volumes ?? []).map((volume) => ({
+        labels: valuesOf(volume.Labels),
+      })),
+    ];
   }
 
   /** Straight to the engine: no CLI process per step (what makes `journeys down` as fast as Compose's). */

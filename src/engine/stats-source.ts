@@ -3,7 +3,7 @@
 // with TLS, ssh, a remote context), one `docker stats` process for all of them. Never a process per
 // sample: the engine reads each cgroup once a second and pushes it to every watcher.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { request } from './http-request.ts';
 import { parseCliStatsLine, parseStatsSample, type StatsSample } from './stats-sample.ts';
 
 export interface WatchedContainer {

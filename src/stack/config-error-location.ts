@@ -2,7 +2,7 @@
 // The value is looked up in the compose files themselves, so the error names the file, service and field.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../util/yaml.ts';
 
 /** Where a value Compose complained about stands: `compose.yml: service web, ports[0] "abc:xyz"`. */
 export interface ConfigLocation {
@@ -37,7 +37,7 @@ export function locateValues(files: readonly string[], values: readonly string[]
   for (const file of files) {
     let document: unknown;
     try {
-      document = parse(readFileSync(file, 'utf8'));
+      document = yaml().parse(readFileSync(file, 'utf8'));
     } catch {
       continue; // a file Compose could not read either: its own message says so
     }

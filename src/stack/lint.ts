@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { currentEngine } from '../engine/current-engine.ts';
+import { yaml } from '../util/yaml.ts';
 import { readCache, writeCache } from './config-cache.ts';
-
 import { hasHealthcheck, oneShotServices, type ResolvedConfig } from './resolved-config.ts';
 import { detectRoles } from './service-roles.ts';
 import { limitsOverrideIn, type StackDefinition } from './stack-definition.ts';
@@ -318,11 +317,6 @@ function isUnpinned(image: string): boolean {
   const tag = lastSegment.includes(':') ? lastSegment.split(':').at(-1) : undefined;
   return tag === undefined || tag === 'latest';
 }
-
-// Loaded on first use: `up` and the setup project import this module, and a cached lint never parses.
-type Yaml = typeof import('yaml');
-let yamlModule: Yaml | undefined;
-const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 function readSource(file: string): SourceFile {
   const { LineCounter, parseDocument } = yaml();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ComposeTarget } from '../engine/compose.ts';
 import type { ContainerState } from '../engine/container-state.ts';
 import { currentEngine } from '../engine/current-engine.ts';
@@ -10,6 +9,7 @@ import { LABEL } from '../engine/labels.ts';
 import { JourneysError } from '../errors.ts';
 import { runProjectName, stableProjectName } from '../run/run-identity.ts';
 import { type RunMode, runMode } from '../run/run-mode.ts';
+import { yaml } from '../util/yaml.ts';
 import { type CachedVariant, type CacheEntry, forProject, inputsKey, readCache, writeCache } from './config-cache.ts';
 import { describeLocations, locateComplaint } from './config-error-location.ts';
 import { registryReachable } from './registry-probe.ts';
@@ -308,7 +308,7 @@ function limitsOverrideOf(file: string): string | undefined {
   if (!/^x-journeys\s*:/m.test(text)) return undefined;
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = yaml().parse(text);
   } catch {
     return undefined; // Compose reports a broken file, with its line
   }

@@ -1,12 +1,12 @@
 // A recording fake of the engine seam: Docker answered from memory. It is the real SocketEngine with
-// its two ways out replaced: the API requests (what removal, glances, image look-ups and the version
-// go through) are served by an in-memory model of the engine's API, and the CLI's calls (Compose,
-// inspect, stop, start, exec…) by in-memory versions. Every call is logged in order, so a test reads
+// its two ways out replaced: the API requests (what removal, glances, inspection, labelled resources,
+// image look-ups and the version go through) are served by an in-memory model of the engine's API,
+// and the CLI's calls (Compose, stop, start, exec…) by in-memory versions. Every call is logged in order, so a test reads
 // what the runner asked of Docker; the model behaves as the engine does where our code depends on
 // it (a container another remover is taking answers 409, a network with containers on it 403).
 import { readFileSync } from 'node:fs';
 import type { ComposeTarget } from '../../src/engine/compose.ts';
-import type { ContainerState, NetworkAttachment } from '../../src/engine/container-state.ts';
+import type { ContainerState, InspectOutput, NetworkAttachment } from '../../src/engine/container-state.ts';
 import { resolveEndpoint } from '../../src/engine/endpoint.ts';
 import type { CommandOutput, ComposeOptions, ContainerAction, EngineEvent } from '../../src/engine/engine.ts';
 import { type ApiResponse, SocketEngine } from '../../src/engine/socket-engine.ts';
@@ -43,6 +43,55 @@ function hasLabels(own: Record<string, string>, filters: readonly string[]): boo
 }
 
 const ok = (stdout = ''): CommandOutput => ({ exitCode: 0, stdout, stderr: '' });
+
+/** A container as the engine's inspect (`GET /containers/{id}/json`) describes it. */
+function inspectOf(c: FakeContainer): InspectOutput {
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of c.published)
+    (ports[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+  return {
+    Id: c.id,
+    Name: `/${c.name}`,
+    ...(c.imageId && { Image: c.imageId }),
+    RestartCount: c.restartCount,
+    Config: {
+      Labels: c.labels,
+      ...(c.healthcheck && {
+        Healthcheck: {
+          Test: c.healthcheck,
+          ...(c.healthcheckTimeoutMs && { Timeout: c.healthcheckTimeoutMs * 1e6 }),
+        },
+      }),
+    },
+    HostConfig: { RestartPolicy: { Name: c.restartPolicy ?? 'no' } },
+    State: {
+      Status: c.status,
+      ExitCode: c.exitCode,
+      StartedAt: c.startedAt,
+      FinishedAt: c.finishedAt,
+      OOMKilled: c.oomKilled,
+      ...(c.health && {
+        Health: {
+          Status: c.health,
+          Log: c.healthLog.map((p) => ({ Start: p.start, End: p.end, ExitCode: p.exitCode, Output: p.output })),
+        },
+      }),
+    },
+    NetworkSettings: {
+      Networks: Object.fromEntries(
+        (c.networks ?? []).map((a) => [
+          a.network,
+          {
+            Aliases: a.aliases,
+            ...(a.ipv4 && { IPAMConfig: { IPv4Address: a.ipv4 } }),
+            ...(a.address && { IPAddress: a.address }),
+          },
+        ]),
+      ),
+      Ports: ports,
+    },
+  };
+}
 
 export class RecordingEngine extends SocketEngine {
   readonly calls: string[] = [];
@@ -126,6 +175,7 @@ export class RecordingEngine extends SocketEngine {
             State: c.status,
             Status: c.health ? `Up 1 second (${c.health})` : c.status === 'exited' ? `Exited (${c.exitCode})` : 'Up',
             Labels: c.labels,
+            Created: Math.floor(Date.parse(c.startedAt || '1970-01-01T00:00:00Z') / 1000),
             Ports: c.published.map((p) => ({
               IP: p.hostIp,
               PrivatePort: p.containerPort,
@@ -134,6 +184,12 @@ export class RecordingEngine extends SocketEngine {
             })),
           })),
       };
+    if (method === 'GET' && segments[0] === 'containers' && segments[2] === 'json') {
+      const container = this.containers.get(segments[1]!);
+      return container
+        ? { status: 200, body: inspectOf(container) }
+        : { status: 404, body: { message: `No such container: ${segments[1]}` } };
+    }
     if (method === 'DELETE' && segments[0] === 'containers') {
       const container = this.containers.get(segments[1]!);
       if (!container) return { status: 404, body: { message: `No such container: ${segments[1]}` } };
@@ -147,7 +203,9 @@ export class RecordingEngine extends SocketEngine {
     if (method === 'GET' && url.pathname === '/networks')
       return {
         status: 200,
-        body: [...this.networks.values()].filter((n) => matches(n.labels)).map((n) => ({ Id: n.id })),
+        body: [...this.networks.values()]
+          .filter((n) => matches(n.labels))
+          .map((n) => ({ Id: n.id, Name: n.name, Labels: n.labels })),
       };
     if (method === 'DELETE' && segments[0] === 'networks') {
       const network = this.networks.get(segments[1]!);
@@ -166,7 +224,11 @@ export class RecordingEngine extends SocketEngine {
     if (method === 'GET' && url.pathname === '/volumes')
       return {
         status: 200,
-        body: { Volumes: [...this.volumes.values()].filter((v) => matches(v.labels)).map((v) => ({ Name: v.name })) },
+        body: {
+          Volumes: [...this.volumes.values()]
+            .filter((v) => matches(v.labels))
+            .map((v) => ({ Name: v.name, Labels: v.labels })),
+        },
       };
     if (method === 'DELETE' && segments[0] === 'volumes') {
       this.volumes.delete(decodeURIComponent(segments[1]!));
@@ -213,13 +275,6 @@ export class RecordingEngine extends SocketEngine {
       });
     }
     return ok();
-  }
-
-  override async listContainers(projectName: string): Promise<ContainerState[]> {
-    this.calls.push(`inspect ${projectName}`);
-    return [...this.containers.values()]
-      .filter((c) => c.project === projectName)
-      .map((c) => structuredClone({ ...c, removing: undefined }));
   }
 
   override glanceContainersSync(projectName: string): ContainerState[] | undefined {
@@ -275,23 +330,6 @@ export class RecordingEngine extends SocketEngine {
 
   override stats(): StatsSource {
     return { watch: () => ({ ready: Promise.resolve(), stop() {} }) };
-  }
-
-  override async labelledResources(
-    labels: readonly string[],
-    read: readonly string[],
-  ): Promise<{ labels: Record<string, string>; createdAt?: Date }[]> {
-    const matches = (own: Record<string, string>) => hasLabels(own, labels);
-    const pick = (own: Record<string, string>) =>
-      Object.fromEntries(read.flatMap((label) => (own[label] ? [[label, own[label]]] : [])));
-    return [
-      ...[...this.containers.values()]
-        .filter((c) => matches(c.labels))
-        .map((c) => ({ labels: pick(c.labels), createdAt: new Date(c.startedAt || 0) })),
-      ...[...this.networks.values(), ...this.volumes.values()]
-        .filter((r) => matches(r.labels))
-        .map((r) => ({ labels: pick(r.labels) })),
-    ];
   }
 
   override async networkSubnets(): Promise<string[]> {
