@@ -47,8 +47,10 @@ const ok = (stdout = ''): CommandOutput => ({ exitCode: 0, stdout, stderr: '' })
 /** A container as the engine's inspect (`GET /containers/{id}/json`) describes it. */
 function inspectOf(c: FakeContainer): InspectOutput {
   const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of c.published)
-    (ports[`${p.containerPort}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+  for (const p of c.published) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    ports[key] = [...(ports[key] ?? []), { HostIp: p.hostIp, HostPort: String(p.hostPort) }];
+  }
   return {
     Id: c.id,
     Name: `/${c.name}`,
