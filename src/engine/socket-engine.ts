@@ -1,8 +1,8 @@
 // The engine through its API on a local unix socket, for the calls where spawning the docker CLI once
-// per step costs more than the work: a glance at a project (a few ms instead of a process), removing
-// a stack (list, remove, list, remove…), looking for images on the way to every start, and the stats
-// streams. Everything else is the CLI's (CliEngine), on the same endpoint.
-
+// per step costs more than the work: a glance at a project (a few ms instead of a process), its
+// containers inspected, the labelled resources reap and status decide from, removing a stack (list,
+// remove, list, remove…), looking for images on the way to every start, and the stats streams.
+// Everything else is the CLI's (CliEngine), on the same endpoint.
 import { CliEngine } from './cli-engine.ts';
 import {
   type ApiContainer,
