@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { escapeMarkup } from '../util/escape-markup.ts';
 import { COVERAGE_KINDS, type CoverageKind, type RunCoverage } from './coverage-item.ts';
 
 export interface CoveragePageInput {
@@ -39,10 +40,10 @@ export function renderCoveragePage({ coverage, run, change }: CoveragePageInput)
       .map(
         (
           item,
-        ) => `<tr class="${item.journeys.length ? 'covered' : 'uncovered'}" data-kind="${kind}" data-item="${esc(item.name)}">
-<td>${esc(item.service)}</td><td><code>${esc(item.name)}</code>${item.known ? '' : ' <span class="tag" title="not in the stack\'s catalog: seen during the run">seen only</span>'}</td>
-<td>${item.seen.map((seen) => `<span class="seen">${esc(seen)}</span>`).join(' ')}</td>
-<td>${item.journeys.length ? `<ul>${item.journeys.map((journey) => `<li>${esc(journey)}</li>`).join('')}</ul>` : '<span class="none">not covered</span>'}</td></tr>`,
+        ) => `<tr class="${item.journeys.length ? 'covered' : 'uncovered'}" data-kind="${kind}" data-item="${escapeMarkup(item.name)}">
+<td>${escapeMarkup(item.service)}</td><td><code>${escapeMarkup(item.name)}</code>${item.known ? '' : ' <span class="tag" title="not in the stack\'s catalog: seen during the run">seen only</span>'}</td>
+<td>${item.seen.map((seen) => `<span class="seen">${escapeMarkup(seen)}</span>`).join(' ')}</td>
+<td>${item.journeys.length ? `<ul>${item.journeys.map((journey) => `<li>${escapeMarkup(journey)}</li>`).join('')}</ul>` : '<span class="none">not covered</span>'}</td></tr>`,
       )
       .join('\n');
     return `<section id="${kind}"><h2>${TITLES[kind]}: ${covered} of ${items.length} covered</h2>
@@ -53,7 +54,7 @@ export function renderCoveragePage({ coverage, run, change }: CoveragePageInput)
   const covered = coverage.items.filter((item) => item.journeys.length > 0).length;
   const list = (keys: string[]) =>
     keys.length
-      ? `<ul>${keys.map((key) => `<li><code>${esc(key)}</code></li>`).join('')}</ul>`
+      ? `<ul>${keys.map((key) => `<li><code>${escapeMarkup(key)}</code></li>`).join('')}</ul>`
       : '<p class="none">none</p>';
   return `<!doctype html>
 <html lang="en">
@@ -77,19 +78,15 @@ export function renderCoveragePage({ coverage, run, change }: CoveragePageInput)
 </head>
 <body>
 <h1>Journey coverage</h1>
-<p class="meta">Run ${esc(run.runId)} of ${esc(run.startedAt.replace('T', ' ').slice(0, 19))} UTC${run.gitSha ? ` at ${esc(run.gitSha.slice(0, 7))}` : ''}: ${covered} of ${total} items covered by at least one journey.
-Compared with: ${coverage.sources.length ? coverage.sources.map(esc).join('; ') : 'no catalog (only what the journeys touched)'}.</p>
-${coverage.problems.length ? `<p class="none">Catalogs that could not be read: ${coverage.problems.map(esc).join('; ')}</p>` : ''}
+<p class="meta">Run ${escapeMarkup(run.runId)} of ${escapeMarkup(run.startedAt.replace('T', ' ').slice(0, 19))} UTC${run.gitSha ? ` at ${escapeMarkup(run.gitSha.slice(0, 7))}` : ''}: ${covered} of ${total} items covered by at least one journey.
+Compared with: ${coverage.sources.length ? coverage.sources.map((text) => escapeMarkup(text)).join('; ') : 'no catalog (only what the journeys touched)'}.</p>
+${coverage.problems.length ? `<p class="none">Catalogs that could not be read: ${coverage.problems.map((text) => escapeMarkup(text)).join('; ')}</p>` : ''}
 <div class="change" id="change">
-<div><h2>Gained${change.since ? ` since run ${esc(change.since.runId.slice(0, 8))}` : ''}</h2>${change.since ? list(change.gained) : '<p class="meta">no earlier run with coverage</p>'}</div>
-<div><h2>Lost${change.since ? ` since run ${esc(change.since.runId.slice(0, 8))}` : ''}</h2>${change.since ? list(change.lost) : '<p class="meta">no earlier run with coverage</p>'}</div>
+<div><h2>Gained${change.since ? ` since run ${escapeMarkup(change.since.runId.slice(0, 8))}` : ''}</h2>${change.since ? list(change.gained) : '<p class="meta">no earlier run with coverage</p>'}</div>
+<div><h2>Lost${change.since ? ` since run ${escapeMarkup(change.since.runId.slice(0, 8))}` : ''}</h2>${change.since ? list(change.lost) : '<p class="meta">no earlier run with coverage</p>'}</div>
 </div>
 ${sections}
 </body>
 </html>
 `;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../util/escape-markup.ts';
 import type { JourneyPicture, PictureEffect, Tone } from './journey-picture.ts';
 import { pictureList } from './journey-picture.ts';
 
@@ -182,15 +183,11 @@ function optionOf(picture: JourneyPicture, rows: number) {
   };
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"]/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[char]!);
-}
-
 /** The SVG with a `<title>` and a `<desc>` holding every effect in order (SVG's own text alternative). */
 function withDescription(svg: string, picture: JourneyPicture): string {
   const opening = /<svg\b[^>]*>/.exec(svg);
   if (!opening) return svg;
   const at = opening.index + opening[0].length;
-  const text = `<title>${escapeXml(`Journey picture: ${picture.title}`)}</title><desc>${escapeXml(pictureList(picture))}</desc>`;
+  const text = `<title>${escapeMarkup(`Journey picture: ${picture.title}`)}</title><desc>${escapeMarkup(pictureList(picture))}</desc>`;
   return `${svg.slice(0, at)}\n${text}${svg.slice(at)}`;
 }

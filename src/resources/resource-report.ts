@@ -4,6 +4,7 @@
 // to the worker for nothing.
 
 import { formatBytes } from '../util/bytes.ts';
+import { escapeMarkup } from '../util/escape-markup.ts';
 import { formatMs, type ParsedBudget } from './resource-budgets.ts';
 import type { ServiceUsage } from './resource-usage.ts';
 
@@ -37,8 +38,6 @@ export function formatUsageLine(usage: readonly ServiceUsage[]): string {
     .join(' · ');
 }
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Two bar groups (peak memory, CPU time), one bar per service; a budget is a red tick, a limit a grey one. */
 export function usageChartSvg(usage: readonly ServiceUsage[], budgets: ReadonlyMap<string, ParsedBudget>): string {
   const rowHeight = 18;
@@ -64,12 +63,12 @@ export function usageChartSvg(usage: readonly ServiceUsage[], budgets: ReadonlyM
     const budget = budgets.get(entry.service);
     const memoryOver = budget?.memoryBytes !== undefined && entry.peakMemoryBytes > budget.memoryBytes;
     const cpuOver = budget?.cpuMs !== undefined && entry.cpuMs > budget.cpuMs;
-    parts.push(`<text x="4" y="${y + 12}">${escapeXml(entry.service)}</text>`);
+    parts.push(`<text x="4" y="${y + 12}">${escapeMarkup(entry.service)}</text>`);
     const bar = (x: number, value: number, max: number, over: boolean, label: string, mark?: number) => {
       const w = Math.max(1, Math.round((value / max) * barWidth));
       parts.push(
         `<rect x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" fill="${over ? '#d9534f' : '#5b8def'}"/>`,
-        `<text x="${x + w + 4}" y="${y + 12}">${escapeXml(label)}</text>`,
+        `<text x="${x + w + 4}" y="${y + 12}">${escapeMarkup(label)}</text>`,
       );
       if (mark !== undefined) {
         const mx = x + Math.round((mark / max) * barWidth);
