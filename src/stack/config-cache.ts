@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { configCacheFile } from '../run/state-files.ts';
+import { yaml } from '../util/yaml.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 
 /**
@@ -99,13 +99,10 @@ function referencedFiles(text: string): { path: string; compose: boolean }[] | u
   return parseReferences(text);
 }
 
-let yamlParse: ((text: string) => unknown) | undefined;
-
 function parseReferences(text: string): { path: string; compose: boolean }[] | undefined {
-  yamlParse ??= loadYaml();
   let doc: unknown;
   try {
-    doc = yamlParse(text);
+    doc = yaml().parse(text);
   } catch {
     return undefined; // Compose will say what is wrong; do not cache it
   }
@@ -140,11 +137,6 @@ function parseReferences(text: string): { path: string; compose: boolean }[] | u
     }
   }
   return found;
-}
-
-function loadYaml(): (text: string) => unknown {
-  // Synchronous on purpose: the key is computed synchronously; `yaml` is a dependency of this package.
-  return (createRequire(import.meta.url)('yaml') as { parse: (text: string) => unknown }).parse;
 }
 
 /** One resolution: the files it used (base + override) and what Compose made of them. */
