@@ -1,10 +1,10 @@
 import { JourneysError } from '../errors.ts';
-import { type EngineEndpoint, isMachineDefault } from './endpoint.ts';
+import type { EngineEndpoint } from './endpoint.ts';
 
 /**
- * How to get the engine of this endpoint answering. Only this machine's default socket is ours to
- * start (or to provision): a DOCKER_HOST or a context belongs to someone's own setup, so the fix
- * points at that setting instead.
+ * How to get the engine of this endpoint answering. Without DOCKER_HOST or a context it is this
+ * machine's default socket, the only one ours to start (or to provision): a DOCKER_HOST or a context
+ * belongs to someone's own setup, so the fix points at that setting instead.
  */
 export function engineFix(endpoint: EngineEndpoint): string {
   if (endpoint.env.DOCKER_HOST)
@@ -15,7 +15,6 @@ export function engineFix(endpoint: EngineEndpoint): string {
       : '`docker context use default`';
     return `check the context with \`docker context inspect ${endpoint.context}\` (\`docker context ls\` lists them) and start its engine (\`colima start\`, Docker Desktop, …), or go back to this machine's engine: ${chosen}`;
   }
-  if (!isMachineDefault(endpoint)) return `start the engine behind ${endpoint.address}`;
   return 'start it (`sudo systemctl start docker`, or `npx journeys provision` on Debian/Ubuntu as root)';
 }
 
