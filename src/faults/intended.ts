@@ -41,3 +41,11 @@ export function intendedFaultOf(
       at <= (fault.until?.getTime() ?? Number.POSITIVE_INFINITY) + SLACK_MS,
   );
 }
+
+/** Container events, each marked with the action of the intended fault that explains it (if one does). */
+export function markIntended<E extends { service: string; at: Date }>(
+  events: readonly E[],
+  faults: readonly IntendedFault[],
+): (E & { intended: string | undefined })[] {
+  return events.map((event) => ({ ...event, intended: intendedFaultOf(event, faults)?.action }));
+}
