@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { historyReportSchema, openHistoryStore, runHistoryCommand } from 'compose-journeys/history';
-import { launchDebianChromium } from '../support/chromium.ts';
+import { abortRequestsOffMachine, launchDebianChromium } from '../support/chromium.ts';
 import { REPO } from '../support/cli.ts';
 import { runPlaywright } from '../support/nested-playwright.ts';
 
@@ -97,12 +97,7 @@ test('the shop: every table, topic and exchange listed with its journeys; a jour
   const browser = await launchDebianChromium();
   try {
     const page = await browser.newPage();
-    const requests: string[] = [];
-    await page.route('**/*', (route) => {
-      if (route.request().url().startsWith('file:')) return route.continue();
-      requests.push(route.request().url());
-      return route.abort();
-    });
+    const requests = await abortRequestsOffMachine(page);
     await page.goto(`file://${path.join(html, 'coverage.html')}`);
     const refund = page.locator('tr[data-kind="endpoint"][data-item="POST /orders/:id/refund"]');
     await expect(refund).toContainText('not covered');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { openHistoryStore, runHistoryCommand } from 'compose-journeys/history';
-import { DEBIAN_CHROMIUM, launchDebianChromium } from '../support/chromium.ts';
+import { abortRequestsOffMachine, DEBIAN_CHROMIUM, launchDebianChromium } from '../support/chromium.ts';
 import { NIGHTS, SEEDED_JOURNEYS, seedNightlyHistory } from './support/seed-nightly-history.ts';
 
 /**
@@ -34,13 +34,7 @@ test("the trends page opens offline in Chromium and every chart has the history'
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
-    const requested: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      requested.push(url);
-      return route.abort();
-    });
+    const requested = await abortRequestsOffMachine(page);
     await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
 
     const charts = await page.evaluate(() => {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { DEBIAN_CHROMIUM, launchDebianChromium } from '../support/chromium.ts';
+import { abortRequestsOffMachine, DEBIAN_CHROMIUM, launchDebianChromium } from '../support/chromium.ts';
 import { REPO } from '../support/cli.ts';
 import { runPlaywright } from '../support/nested-playwright.ts';
 import { readZip } from '../support/zip.ts';
@@ -206,13 +206,7 @@ test('the HTML report shows the picture inline, one click from full size, offlin
   const browser = await launchDebianChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const requested: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      requested.push(url);
-      return route.abort();
-    });
+    const requested = await abortRequestsOffMachine(page);
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     // Playwright's report fetches the error-context prompt (data/*.md), which Chromium refuses to a
